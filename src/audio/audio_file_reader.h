@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+#include "audio/waveform.h"
+
+namespace w2v2 {
+
+struct AudioReadOptions {
+  int target_sample_rate_hz = 16000;  // resampled to this rate (libsoxr, high quality)
+  int channel = -1;                   // -1: average all channels; otherwise pick this 0-based channel
+  double max_duration_seconds = 4.0 * 3600.0;  // longer files are rejected, not allocated
+
+  void validate() const;
+};
+
+// Reads any format libsndfile decodes (WAV 16/24/32-bit int and float, FLAC, OGG/Vorbis, MP3),
+// downmixes to mono (or picks `options.channel`) and resamples to the target rate.
+// Throws AudioReadError naming the path and the cause.
+Waveform read_audio_file(const std::string& path, const AudioReadOptions& options = {});
+
+// File extensions (lower case, with the dot) that read_audio_file is expected to decode.
+bool has_audio_extension(const std::string& path);
+
+}  // namespace w2v2

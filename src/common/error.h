@@ -1,0 +1,58 @@
+#pragma once
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace w2v2 {
+
+// Base of every error the library throws. `main` maps the concrete type to an exit code.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ConfigError : public Error {  // invalid settings or config files
+ public:
+  using Error::Error;
+};
+
+class AudioReadError : public Error {  // a file that cannot be read or decoded as audio
+ public:
+  using Error::Error;
+};
+
+class ModelLoadError : public Error {  // a model folder, checkpoint or tensor that cannot be used
+ public:
+  using Error::Error;
+};
+
+class DatasetError : public Error {  // inputs that cannot be listed or parsed
+ public:
+  using Error::Error;
+};
+
+class OutputError : public Error {  // results that cannot be written
+ public:
+  using Error::Error;
+};
+
+namespace detail {
+template <typename... Args>
+std::string concat(Args&&... args) {
+  std::ostringstream out;
+  (out << ... << std::forward<Args>(args));
+  return out.str();
+}
+}  // namespace detail
+
+}  // namespace w2v2
+
+// Precondition check at a module boundary: throws ErrorType with the message parts concatenated.
+#define W2V2_CHECK_AS(ErrorType, cond, ...)                      \
+  do {                                                           \
+    if (!(cond)) throw ErrorType(::w2v2::detail::concat(__VA_ARGS__)); \
+  } while (0)
+
+#define W2V2_CHECK(cond, ...) W2V2_CHECK_AS(::w2v2::Error, cond, __VA_ARGS__)

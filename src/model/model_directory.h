@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "features/preprocessor_config.h"
+#include "model/wav2vec2_config.h"
+
+namespace w2v2 {
+
+enum class WeightsFormat { kSafetensors, kPytorchBin };
+
+// A Hugging Face checkpoint folder: config.json, vocab.json (or a SentencePiece *.model),
+// preprocessor_config.json (optional: documented defaults), model.safetensors or pytorch_model.bin.
+struct ModelDirectory {
+  std::string path;
+  Wav2Vec2Config config;
+  PreprocessorConfig preprocessor;
+  std::string weights_path;
+  WeightsFormat weights_format = WeightsFormat::kSafetensors;
+  std::string vocab_path;          // vocab.json, or "" when the units come from SentencePiece
+  std::string sentencepiece_path;  // *.model, used only when there is no vocab.json
+  std::string special_tokens_path; // special_tokens_map.json or ""
+
+  // Finds and parses the files; throws ModelLoadError / ConfigError with one clear message.
+  static ModelDirectory open(const std::string& path);
+};
+
+}  // namespace w2v2

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/checkpoint_reader.h"
+#include "model/wav2vec2_config.h"
+
+namespace w2v2 {
+
+struct ConvLayerWeights {
+  torch::Tensor weight;       // (C_out, C_in, K)
+  torch::Tensor bias;         // (C_out) or undefined (conv_bias=false)
+  torch::Tensor norm_weight;  // (C_out) group norm (layer 0, group family) or layer norm; else undefined
+  torch::Tensor norm_bias;
+};
+
+struct EncoderLayerWeights {
+  torch::Tensor qkv_weight, qkv_bias;  // (3H, H), (3H): q, k and v projections fused at load time
+  torch::Tensor out_weight, out_bias;  // (H, H), (H)
+  torch::Tensor attn_norm_weight, attn_norm_bias;  // "layer_norm"
+  torch::Tensor ff_in_weight, ff_in_bias;          // (F, H), (F)
+  torch::Tensor ff_out_weight, ff_out_bias;        // (H, F), (H)
+  torch::Tensor final_norm_weight, final_norm_bias;
+};
+
+// Immutable Wav2Vec2ForCTC weights, float32 on CPU, shared by every replica of the model.
+struct Wav2Vec2Weights {
+  std::vector<ConvLayerWeights> conv_layers;
+  torch::Tensor projection_norm_weight, projection_norm_bias;  // (C_last)
+  torch::Tensor projection_weight, projection_bias;            // (H, C_last), (H)
+  torch::Tensor pos_conv_weight, pos_conv_bias;                // (H, H / groups, K) with weight norm folded in
+  torch::Tensor encoder_norm_weight, encoder_norm_bias;        // (H)
+  std::vector<EncoderLayerWeights> layers;
+  torch::Tensor lm_head_weight, lm_head_bias;                  // (V, H), (V)
+
+  // Takes the tensors of a Hugging Face state dict. Missing or wrong-shaped tensors throw
+  // ModelLoadError naming the key; leftover tensors of the model's own modules (e.g. a 13th layer
+  // for a 12-layer config) are an error; unrelated extras (masked_spec_embed, quantizer, adapters)
+  // are ignored with a debug log. Both weight-norm namings are accepted.
+  static Wav2Vec2Weights from_state_dict(const Wav2Vec2Config& config, StateDict state, const std::string& source);
+};
+
+// A random state dict with Hugging Face names and shapes for `config` (weight_g/weight_v naming),
+// deterministic in `seed`. Used for benchmarks and loader tests of real-size configs.
+StateDict random_state_dict(const Wav2Vec2Config& config, uint64_t seed);
+
+}  // namespace w2v2

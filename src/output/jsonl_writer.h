@@ -1,0 +1,20 @@
+#pragma once
+
+#include "output/output_stream.h"
+#include "output/transcript_writer.h"
+
+namespace w2v2 {
+
+// One JSON object per line: id, path, status ("ok" | "error"), text, duration (s); failures carry
+// stage and error. Strings are escaped by nlohmann::json (UTF-8; invalid bytes replaced).
+class JsonlWriter : public TranscriptWriter {
+ public:
+  explicit JsonlWriter(const std::string& path) : out_(path) {}
+  void write(const UtteranceResult& result) override;
+  void finish() override { out_.commit(); }
+
+ private:
+  OutputStream out_;
+};
+
+}  // namespace w2v2

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+
+namespace w2v2 {
+
+enum class UtteranceStatus { kOk, kFailed };
+
+// What the run produced for one input.
+struct UtteranceResult {
+  size_t index = 0;
+  std::string id;
+  std::string path;
+  UtteranceStatus status = UtteranceStatus::kOk;
+  std::string text;
+  double duration_seconds = 0.0;  // audio duration after resampling
+  std::string error_stage;        // "read", "model", "decode", "output" when failed
+  std::string error;
+};
+
+}  // namespace w2v2

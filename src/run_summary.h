@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "output/utterance_result.h"
+
+namespace w2v2 {
+
+// What a run did, for the summary on stderr and the exit code.
+struct RunSummary {
+  size_t files = 0;
+  size_t succeeded = 0;
+  std::vector<UtteranceResult> failures;  // id, path, stage and error of each failed input
+  double audio_seconds = 0.0;
+  double wall_seconds = 0.0;
+  double model_seconds = 0.0;  // time inside forward passes
+  double load_seconds = 0.0;
+
+  double real_time_factor() const { return wall_seconds > 0 ? audio_seconds / wall_seconds : 0.0; }
+};
+
+}  // namespace w2v2

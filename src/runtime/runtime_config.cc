@@ -1,0 +1,15 @@
+#include "runtime/runtime_config.h"
+
+#include "common/error.h"
+
+namespace w2v2 {
+
+void RuntimeConfig::validate() const {
+  W2V2_CHECK_AS(ConfigError, threads >= 0 && threads <= 1024, "threads must be in 0..1024 (0 = one per core)");
+}
+
+std::string RuntimeConfig::to_string() const {
+  return "RuntimeConfig(threads=" + (threads == 0 ? std::string("auto") : std::to_string(threads)) + ")";
+}
+
+}  // namespace w2v2

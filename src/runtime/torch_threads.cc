@@ -1,0 +1,16 @@
+#include "runtime/torch_threads.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace w2v2 {
+
+int configure_torch_threads(int threads) {
+  const int wanted = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (at::get_num_threads() != wanted) at::set_num_threads(wanted);
+  return at::get_num_threads();
+}
+
+}  // namespace w2v2

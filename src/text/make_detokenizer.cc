@@ -1,0 +1,56 @@
+#include "text/make_detokenizer.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+
+#include "common/error.h"
+#include "text/char_detokenizer.h"
+#include "text/sentencepiece_detokenizer.h"
+
+namespace w2v2 {
+namespace {
+
+void add_special_tokens(const std::string& path, Vocabulary& vocab) {
+  std::ifstream in(path);
+  nlohmann::json json;
+  try {
+    in >> json;
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(path + ": malformed JSON: " + e.what());
+  }
+  if (!json.is_object()) return;
+  for (const auto& [key, value] : json.items()) {
+    if (value.is_string()) vocab.add_special_token(value.get<std::string>());
+    if (value.is_object() && value.contains("content") && value["content"].is_string()) {
+      vocab.add_special_token(value["content"].get<std::string>());
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Detokenizer> make_detokenizer(const ModelDirectory& model) {
+  std::unique_ptr<Detokenizer> detokenizer;
+  std::string source;
+  if (!model.vocab_path.empty()) {
+    Vocabulary vocab = Vocabulary::from_file(model.vocab_path);
+    if (!model.special_tokens_path.empty()) add_special_tokens(model.special_tokens_path, vocab);
+    if (vocab.num_tokens() < model.config.vocab_size) {
+      spdlog::warn("{}: {} tokens for {} model outputs; outputs without a token print nothing", model.vocab_path,
+                   vocab.num_tokens(), model.config.vocab_size);
+    }
+    detokenizer = std::make_unique<CharDetokenizer>(std::move(vocab));
+    source = model.vocab_path;
+  } else {
+    detokenizer = std::make_unique<SentencePieceDetokenizer>(model.sentencepiece_path, model.config.pad_token_id);
+    source = model.sentencepiece_path;
+  }
+  W2V2_CHECK_AS(ModelLoadError, detokenizer->num_units() <= model.config.vocab_size, source, " has ",
+                detokenizer->num_units(), " units but the model (config.json vocab_size) outputs only ",
+                model.config.vocab_size);
+  return detokenizer;
+}
+
+}  // namespace w2v2

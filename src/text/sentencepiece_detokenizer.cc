@@ -1,0 +1,150 @@
+#include "text/sentencepiece_detokenizer.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "common/error.h"
+
+namespace w2v2 {
+namespace {
+
+// Minimal protobuf wire-format cursor over a byte string (bounds-checked).
+class WireReader {
+ public:
+  WireReader(const std::string& bytes, size_t begin, size_t end, const std::string& source)
+      : bytes_(bytes), pos_(begin), end_(end), source_(source) {}
+
+  bool done() const { return pos_ >= end_; }
+
+  uint64_t varint() {
+    uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      W2V2_CHECK_AS(ModelLoadError, pos_ < end_, source_, ": truncated SentencePiece model");
+      const auto byte = static_cast<uint8_t>(bytes_[pos_++]);
+      value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return value;
+    }
+    throw ModelLoadError(source_ + ": malformed varint in SentencePiece model");
+  }
+
+  // Returns [begin, end) of a length-delimited field.
+  std::pair<size_t, size_t> bytes_field() {
+    const uint64_t length = varint();
+    W2V2_CHECK_AS(ModelLoadError, length <= end_ - pos_, source_, ": field runs past the end of the SentencePiece model");
+    const size_t begin = pos_;
+    pos_ += static_cast<size_t>(length);
+    return {begin, pos_};
+  }
+
+  void skip(uint32_t wire_type) {
+    switch (wire_type) {
+      case 0: varint(); return;
+      case 1: advance(8); return;
+      case 2: bytes_field(); return;
+      case 5: advance(4); return;
+      default: throw ModelLoadError(source_ + ": unsupported protobuf wire type " + std::to_string(wire_type));
+    }
+  }
+
+ private:
+  void advance(size_t n) {
+    W2V2_CHECK_AS(ModelLoadError, n <= end_ - pos_, source_, ": truncated SentencePiece model");
+    pos_ += n;
+  }
+
+  const std::string& bytes_;
+  size_t pos_;
+  size_t end_;
+  const std::string& source_;
+};
+
+constexpr const char* kWordStart = "\xe2\x96\x81";  // U+2581 "▁"
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::vector<SentencePieceDetokenizer::Piece> SentencePieceDetokenizer::parse_model(const std::string& bytes,
+                                                                                   const std::string& source) {
+  std::vector<Piece> pieces;
+  WireReader model(bytes, 0, bytes.size(), source);
+  while (!model.done()) {
+    const uint64_t tag = model.varint();
+    const auto field = static_cast<uint32_t>(tag >> 3);
+    const auto wire = static_cast<uint32_t>(tag & 7);
+    if (field != 1 || wire != 2) {  // ModelProto.pieces = 1
+      model.skip(wire);
+      continue;
+    }
+    const auto [begin, end] = model.bytes_field();
+    WireReader entry(bytes, begin, end, source);
+    Piece piece;
+    while (!entry.done()) {
+      const uint64_t t = entry.varint();
+      const auto f = static_cast<uint32_t>(t >> 3);
+      const auto w = static_cast<uint32_t>(t & 7);
+      if (f == 1 && w == 2) {  // piece
+        const auto [b, e] = entry.bytes_field();
+        piece.text = bytes.substr(b, e - b);
+      } else if (f == 3 && w == 0) {  // type
+        const uint64_t type = entry.varint();
+        W2V2_CHECK_AS(ModelLoadError, type >= 1 && type <= 6, source, ": unknown piece type ", type);
+        piece.type = static_cast<PieceType>(type);
+      } else {
+        entry.skip(w);
+      }
+    }
+    pieces.push_back(std::move(piece));
+  }
+  W2V2_CHECK_AS(ModelLoadError, !pieces.empty(), source, ": no pieces (not a SentencePiece model?)");
+  return pieces;
+}
+
+SentencePieceDetokenizer::SentencePieceDetokenizer(const std::string& model_path, int blank_id)
+    : blank_id_(blank_id) {
+  std::ifstream in(model_path, std::ios::binary);
+  W2V2_CHECK_AS(ModelLoadError, in.good(), model_path, ": cannot open");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  pieces_ = parse_model(bytes, model_path);
+}
+
+std::string SentencePieceDetokenizer::detokenize(const std::vector<int>& ids) const {
+  std::string raw;
+  for (int id : ids) {
+    if (id == blank_id_ || id < 0 || id >= num_units()) continue;
+    const Piece& piece = pieces_[static_cast<size_t>(id)];
+    switch (piece.type) {
+      case PieceType::kNormal:
+      case PieceType::kUserDefined: raw += piece.text; break;
+      case PieceType::kByte: {
+        // "<0xAB>"
+        const std::string& t = piece.text;
+        if (t.size() == 6 && hex_value(t[3]) >= 0 && hex_value(t[4]) >= 0) {
+          raw.push_back(static_cast<char>(hex_value(t[3]) * 16 + hex_value(t[4])));
+        }
+        break;
+      }
+      case PieceType::kUnknown:
+      case PieceType::kControl:
+      case PieceType::kUnused: break;
+    }
+  }
+  std::string text;
+  for (size_t i = 0; i < raw.size();) {
+    if (raw.compare(i, 3, kWordStart) == 0) {
+      text.push_back(' ');
+      i += 3;
+    } else {
+      text.push_back(raw[i++]);
+    }
+  }
+  if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the leading word-start marker
+  return text;
+}
+
+}  // namespace w2v2

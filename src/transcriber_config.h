@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+#include "audio/audio_file_reader.h"
+#include "common/logging.h"
+#include "output/transcript_writer.h"
+#include "runtime/runtime_config.h"
+
+namespace w2v2 {
+
+struct OutputConfig {
+  OutputFormat format = OutputFormat::kTxt;
+  std::string path;        // "" or "-" = stdout
+  std::string logits_dir;  // when set, <stem>.npy (frames, vocab) float32 per utterance
+};
+
+// Everything `w2v2 transcribe` needs; each part validates itself.
+struct TranscriberConfig {
+  std::string model_dir = "models/default";
+  AudioReadOptions audio;
+  RuntimeConfig runtime;
+  OutputConfig output;
+  LoggingConfig logging;
+
+  void validate() const;  // throws one ConfigError listing every problem
+  std::string to_string() const;
+};
+
+}  // namespace w2v2
