@@ -33,7 +33,7 @@ VOCAB = {"<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3, "|": 4, "E": 5, "T": 6, "A
          "F": 20, "G": 21, "Y": 22, "P": 23, "B": 24, "V": 25, "K": 26, "'": 27, "X": 28, "J": 29,
          "Q": 30, "Z": 31}
 
-CONV = [(16, 10, 5), (16, 3, 2), (16, 2, 2)]  # (channels, kernel, stride)
+CONV = [(16, 10, 5), (16, 3, 2), (16, 3, 2), (16, 3, 2), (16, 3, 2), (16, 2, 2), (16, 2, 2)]  # the published stack, narrow
 HIDDEN, LAYERS, HEADS, FFN, POS_KERNEL, POS_GROUPS = 32, 2, 4, 48, 8, 4
 
 FAMILIES = {

@@ -114,18 +114,31 @@ SentencePieceDetokenizer::SentencePieceDetokenizer(const std::string& model_path
 }
 
 std::string SentencePieceDetokenizer::detokenize(const std::vector<int>& ids) const {
-  std::string raw;
+  // As SentencePieceProcessor::Decode: while nothing has been emitted, one leading "▁" of each piece
+  // is consumed (the dummy prefix); every other "▁" becomes a space.
+  std::string text;
   for (int id : ids) {
     if (id == blank_id_ || id < 0 || id >= num_units()) continue;
     const Piece& piece = pieces_[static_cast<size_t>(id)];
     switch (piece.type) {
       case PieceType::kNormal:
-      case PieceType::kUserDefined: raw += piece.text; break;
+      case PieceType::kUserDefined: {
+        size_t i = 0;
+        if (text.empty() && piece.text.compare(0, 3, kWordStart) == 0) i = 3;
+        while (i < piece.text.size()) {
+          if (piece.text.compare(i, 3, kWordStart) == 0) {
+            text.push_back(' ');
+            i += 3;
+          } else {
+            text.push_back(piece.text[i++]);
+          }
+        }
+        break;
+      }
       case PieceType::kByte: {
-        // "<0xAB>"
-        const std::string& t = piece.text;
+        const std::string& t = piece.text;  // "<0xAB>"
         if (t.size() == 6 && hex_value(t[3]) >= 0 && hex_value(t[4]) >= 0) {
-          raw.push_back(static_cast<char>(hex_value(t[3]) * 16 + hex_value(t[4])));
+          text.push_back(static_cast<char>(hex_value(t[3]) * 16 + hex_value(t[4])));
         }
         break;
       }
@@ -134,16 +147,6 @@ std::string SentencePieceDetokenizer::detokenize(const std::vector<int>& ids) co
       case PieceType::kUnused: break;
     }
   }
-  std::string text;
-  for (size_t i = 0; i < raw.size();) {
-    if (raw.compare(i, 3, kWordStart) == 0) {
-      text.push_back(' ');
-      i += 3;
-    } else {
-      text.push_back(raw[i++]);
-    }
-  }
-  if (!text.empty() && text.front() == ' ') text.erase(0, 1);  // the leading word-start marker
   return text;
 }
 

@@ -1,0 +1,109 @@
+// End-to-end runs of the w2v2 binary on the fixture model and audio.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "output/npy_file.h"
+#include "support/test_support.h"
+
+namespace w2v2 {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run_w2v2;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(Cli, HelpAndBadFlags) {
+  const auto help = run_w2v2({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("transcribe"), std::string::npos);
+  EXPECT_EQ(run_w2v2({"transcribe", "--no-such-flag", "x"}).exit_code, 2);
+  EXPECT_EQ(run_w2v2({}).exit_code, 2);
+  EXPECT_EQ(run_w2v2({"transcribe", test::fixture("audio"), "--format", "xml"}).exit_code, 2);
+}
+
+TEST(Cli, MissingModelSaysWhatToPass) {
+  test::TempDir dir;
+  const auto r = run_w2v2({"transcribe", test::fixture("audio"), "--model", dir.file("nope")});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("--model"), std::string::npos) << r.err;
+}
+
+// The transcripts are the reference implementation's greedy decoding of its own logits.
+TEST(Cli, TranscribesAFolderWithTheReferenceTexts) {
+  for (const std::string family : {"group", "layer"}) {
+    const auto r = run_w2v2({"transcribe", test::fixture("audio"), "--model", test::fixture("models/tiny-" + family + "-st"),
+                             "--threads", "1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, test::read_text(test::fixture("reference/" + family + "/transcripts.txt"))) << family;
+  }
+}
+
+TEST(Cli, LogitsDirMatchesTheReference) {
+  test::TempDir dir;
+  const auto r = run_w2v2({"transcribe", test::fixture("audio"), "--model", test::fixture("models/tiny-layer-bin"),
+                           "--logits-dir", dir.file("logits"), "--output", dir.file("out.txt")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");  // results went to the file
+  EXPECT_EQ(lines_of(test::read_text(dir.file("out.txt"))).size(), 3u);
+  for (const std::string signal : {"sig_a", "sig_b", "sig_c"}) {
+    const NpyArray ours = read_npy(dir.file("logits/" + signal + ".npy"));
+    const NpyArray ref = read_npy(test::fixture("reference/layer/" + signal + ".npy"));
+    ASSERT_EQ(ours.shape, ref.shape);
+    for (size_t i = 0; i < ref.data.size(); ++i) ASSERT_NEAR(ours.data[i], ref.data[i], 1e-4) << signal << " " << i;
+  }
+}
+
+TEST(Cli, ACorruptFileYieldsAnErrorRecordWhileTheOthersSucceed) {
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "in" / "sub");
+  fs::copy_file(test::fixture("audio/sig_a.wav"), dir.path() / "in" / "a.wav");
+  fs::copy_file(test::fixture("audio/sig_b.wav"), dir.path() / "in" / "sub" / "b.wav");
+  test::write_text(dir.file("in/broken.wav"), "RIFF....WAVEfmt garbage that is not audio");
+  test::write_text(dir.file("in/empty.flac"), "");
+  const auto r = run_w2v2({"transcribe", dir.file("in"), "--model", test::fixture("models/tiny-group-st"), "--format",
+                           "jsonl"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  const auto ref = lines_of(test::read_text(test::fixture("reference/group/transcripts.txt")));
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& line : lines) {
+    const auto j = nlohmann::json::parse(line);
+    by_id[j["id"]] = j;
+  }
+  EXPECT_EQ(by_id["a.wav"]["status"], "ok");
+  EXPECT_EQ("sig_a.wav\t" + by_id["a.wav"]["text"].get<std::string>(), ref[0]);
+  EXPECT_EQ("sig_b.wav\t" + by_id["sub/b.wav"]["text"].get<std::string>(), ref[1]);
+  EXPECT_NEAR(by_id["sub/b.wav"]["duration"].get<double>(), 8800 / 16000.0, 1e-9);
+  EXPECT_EQ(by_id["broken.wav"]["status"], "error");
+  EXPECT_EQ(by_id["broken.wav"]["stage"], "read");
+  EXPECT_NE(by_id["broken.wav"]["error"].get<std::string>().find("broken.wav"), std::string::npos);
+  EXPECT_NE(by_id["empty.flac"]["error"].get<std::string>().find("empty file"), std::string::npos);
+  EXPECT_NE(r.err.find("broken.wav"), std::string::npos);  // the summary names it too
+}
+
+TEST(Cli, RealLibriSpeechAndOddFormatsRunEndToEnd) {
+  const std::string shared = test::shared_data_dir();
+  if (shared.empty()) GTEST_SKIP() << "../shared/data is absent";
+  const auto r = run_w2v2({"transcribe", shared + "/odd-formats", "--model", test::fixture("models/tiny-layer-st"),
+                           "--format", "jsonl"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& line : lines_of(r.out)) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["status"], "ok") << line;
+    EXPECT_GT(j["duration"].get<double>(), 0.5) << line;
+  }
+  EXPECT_EQ(lines_of(r.out).size(), 8u);
+}
+
+}  // namespace
+}  // namespace w2v2

@@ -1,0 +1,159 @@
+#include "audio/audio_file_reader.h"
+
+#include <gtest/gtest.h>
+#include <sndfile.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "common/error.h"
+#include "support/test_support.h"
+
+namespace w2v2 {
+namespace {
+
+using test::TempDir;
+
+// Dominant frequency by counting upward zero crossings of a clean sine.
+double estimate_frequency(const std::vector<float>& x, int sample_rate) {
+  int crossings = 0;
+  for (size_t i = 1; i < x.size(); ++i) crossings += (x[i - 1] < 0 && x[i] >= 0);
+  return crossings * static_cast<double>(sample_rate) / x.size();
+}
+
+TEST(AudioFileReader, WavAndFlacOfTheSameSignalReadIdentically) {
+  TempDir dir;
+  const auto signal = test::sine(440.0, 16000, 8000);
+  test::write_audio(dir.file("a.wav"), signal, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  test::write_audio(dir.file("a.flac"), signal, 16000, 1, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+  const Waveform wav = read_audio_file(dir.file("a.wav"));
+  const Waveform flac = read_audio_file(dir.file("a.flac"));
+  ASSERT_EQ(wav.samples.size(), 8000u);
+  EXPECT_EQ(wav.sample_rate_hz, 16000);
+  EXPECT_EQ(wav.samples, flac.samples);
+  EXPECT_NEAR(wav.samples[100], signal[100], 1.0 / 32768);
+}
+
+TEST(AudioFileReader, ReadsEveryWavSampleFormat) {
+  TempDir dir;
+  const auto signal = test::sine(300.0, 16000, 4000);
+  for (int subtype : {SF_FORMAT_PCM_16, SF_FORMAT_PCM_24, SF_FORMAT_PCM_32, SF_FORMAT_FLOAT}) {
+    const std::string path = dir.file("s" + std::to_string(subtype) + ".wav");
+    test::write_audio(path, signal, 16000, 1, SF_FORMAT_WAV | subtype);
+    const Waveform w = read_audio_file(path);
+    ASSERT_EQ(w.samples.size(), signal.size()) << subtype;
+    const double tolerance = subtype == SF_FORMAT_PCM_16 ? 1.0 / 32768 : 1e-6;
+    for (size_t i = 0; i < signal.size(); i += 97) EXPECT_NEAR(w.samples[i], signal[i], tolerance) << subtype;
+  }
+}
+
+TEST(AudioFileReader, OggVorbisDecodes) {
+  TempDir dir;
+  const auto signal = test::sine(500.0, 16000, 16000);
+  test::write_audio(dir.file("a.ogg"), signal, 16000, 1, SF_FORMAT_OGG | SF_FORMAT_VORBIS);
+  const Waveform w = read_audio_file(dir.file("a.ogg"));
+  EXPECT_NEAR(static_cast<double>(w.samples.size()), 16000.0, 100.0);
+  EXPECT_NEAR(estimate_frequency(w.samples, 16000), 500.0, 10.0);
+}
+
+TEST(AudioFileReader, StereoIsAveragedOrOneChannelPicked) {
+  TempDir dir;
+  std::vector<float> stereo;
+  for (int i = 0; i < 1000; ++i) {
+    stereo.push_back(0.5f);
+    stereo.push_back(-0.25f);
+  }
+  test::write_audio(dir.file("st.wav"), stereo, 16000, 2, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+  const Waveform mixed = read_audio_file(dir.file("st.wav"));
+  ASSERT_EQ(mixed.samples.size(), 1000u);
+  EXPECT_FLOAT_EQ(mixed.samples[10], 0.125f);
+  AudioReadOptions right;
+  right.channel = 1;
+  EXPECT_FLOAT_EQ(read_audio_file(dir.file("st.wav"), right).samples[10], -0.25f);
+  AudioReadOptions missing;
+  missing.channel = 2;
+  EXPECT_THROW(read_audio_file(dir.file("st.wav"), missing), AudioReadError);
+}
+
+TEST(AudioFileReader, ResamplesAnyRateTo16kAndKeepsFrequency) {
+  TempDir dir;
+  for (int rate : {8000, 22050, 44100, 48000}) {
+    const int n = rate * 2;  // 2 s
+    const std::string path = dir.file("r" + std::to_string(rate) + ".wav");
+    test::write_audio(path, test::sine(440.0, rate, n), rate, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    const Waveform w = read_audio_file(path);
+    EXPECT_EQ(w.sample_rate_hz, 16000);
+    EXPECT_EQ(w.samples.size(), 32000u) << rate;
+    EXPECT_NEAR(estimate_frequency(w.samples, 16000), 440.0, 2.0) << rate;
+    // No filter delay: the resampled sine stays in phase with the original in the middle.
+    const double expected = 0.5 * std::sin(2.0 * M_PI * 440.0 * 16000 / 16000.0);
+    EXPECT_NEAR(w.samples[16000], expected, 0.02) << rate;
+  }
+}
+
+TEST(AudioFileReader, ErrorsNameTheFileAndTheCause) {
+  TempDir dir;
+  const std::string empty = dir.file("empty.wav");
+  test::write_text(empty, "");
+  const std::string text = dir.file("notes.wav");
+  test::write_text(text, "this is not audio at all, just some text pretending to be a wav file\n");
+  for (const auto& [path, cause] : std::vector<std::pair<std::string, std::string>>{
+           {empty, "empty file"}, {text, "cannot decode"}, {dir.file("missing.wav"), "not found"}}) {
+    try {
+      read_audio_file(path);
+      ADD_FAILURE() << "no error for " << path;
+    } catch (const AudioReadError& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(cause), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(read_audio_file(dir.path().string()), AudioReadError);  // a directory
+}
+
+TEST(AudioFileReader, RejectsNonFiniteSamples) {
+  TempDir dir;
+  std::vector<float> x(1000, 0.1f);
+  x[500] = std::numeric_limits<float>::quiet_NaN();
+  test::write_audio(dir.file("nan.wav"), x, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+  EXPECT_THROW(read_audio_file(dir.file("nan.wav")), AudioReadError);
+}
+
+TEST(AudioFileReader, RejectsAudioLongerThanTheLimit) {
+  TempDir dir;
+  test::write_audio(dir.file("long.wav"), test::sine(100, 16000, 48000), 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  AudioReadOptions options;
+  options.max_duration_seconds = 2.0;
+  EXPECT_THROW(read_audio_file(dir.file("long.wav"), options), AudioReadError);
+}
+
+TEST(AudioFileReader, RealOddFormatsFromSharedData) {
+  const std::string shared = test::shared_data_dir();
+  if (shared.empty()) GTEST_SKIP() << "../shared/data is absent";
+  const std::string dir = shared + "/odd-formats/";
+  struct Case {
+    const char* file;
+    double seconds;
+  };
+  for (const Case& c : {Case{"jfk-44k1-stereo-24bit.flac", 11.0}, Case{"jfk-16k.wav", 11.0},
+                        Case{"jfk-16k-id3.mp3", 11.0}, Case{"1272-128104-0004-8k.wav", 29.4},
+                        Case{"LJ002-0020-22k05.wav", 0.0}, Case{"1272-141231-0002.mp3", 13.46}}) {
+    const Waveform w = read_audio_file(dir + c.file);
+    EXPECT_EQ(w.sample_rate_hz, 16000) << c.file;
+    if (c.seconds > 0) EXPECT_NEAR(w.duration_seconds(), c.seconds, 0.15) << c.file;
+    double energy = 0;
+    for (float s : w.samples) energy += s * s;
+    EXPECT_GT(energy / w.samples.size(), 1e-5) << c.file << " decoded to silence";
+  }
+}
+
+TEST(AudioFileReader, KnowsAudioExtensions) {
+  EXPECT_TRUE(has_audio_extension("a/b.WAV"));
+  EXPECT_TRUE(has_audio_extension("x.flac"));
+  EXPECT_TRUE(has_audio_extension("x.mp3"));
+  EXPECT_FALSE(has_audio_extension("x.txt"));
+  EXPECT_FALSE(has_audio_extension("wav"));
+}
+
+}  // namespace
+}  // namespace w2v2

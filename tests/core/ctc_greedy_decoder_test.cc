@@ -1,0 +1,57 @@
+#include "decoding/ctc_greedy_decoder.h"
+
+#include <gtest/gtest.h>
+
+namespace w2v2 {
+namespace {
+
+// One-hot-ish logits: row t peaks at ids[t].
+std::vector<float> peaks(const std::vector<int>& ids, int vocab) {
+  std::vector<float> logits(ids.size() * vocab, -1.0f);
+  for (size_t t = 0; t < ids.size(); ++t) logits[t * vocab + ids[t]] = 2.0f;
+  return logits;
+}
+
+TEST(CtcGreedyDecoder, CollapsesRepeatsAndDropsBlanks) {
+  const CtcGreedyDecoder d(0);
+  const auto l = peaks({0, 5, 5, 0, 6, 6, 6, 0, 0}, 8);
+  const CtcHypothesis h = d.decode(l.data(), 9, 8);
+  EXPECT_EQ(h.tokens, (std::vector<int>{5, 6}));
+  EXPECT_EQ(h.frames, (std::vector<int>{1, 4}));
+}
+
+TEST(CtcGreedyDecoder, BlankBetweenRepeatsKeepsBoth) {
+  const CtcGreedyDecoder d(0);
+  const auto l = peaks({7, 0, 7, 7, 0, 7}, 8);
+  EXPECT_EQ(d.decode(l.data(), 6, 8).tokens, (std::vector<int>{7, 7, 7}));
+}
+
+TEST(CtcGreedyDecoder, AllBlankIsEmpty) {
+  const CtcGreedyDecoder d(0);
+  const auto l = peaks({0, 0, 0}, 4);
+  EXPECT_TRUE(d.decode(l.data(), 3, 4).tokens.empty());
+  EXPECT_TRUE(d.decode(nullptr, 0, 4).tokens.empty());
+}
+
+TEST(CtcGreedyDecoder, ReadsOnlyTheValidFrames) {
+  const CtcGreedyDecoder d(0);
+  const auto l = peaks({3, 3, 0, 2, 2}, 4);  // frames 3.. are padding
+  EXPECT_EQ(d.decode(l.data(), 3, 4).tokens, (std::vector<int>{3}));
+}
+
+TEST(CtcGreedyDecoder, NonZeroBlankAndTiesTakeTheFirstMaximum) {
+  const CtcGreedyDecoder d(3);
+  const std::vector<float> l{1, 1, 0, 0,   // tie -> 0
+                             0, 0, 0, 5,   // blank
+                             0, 2, 2, 0};  // tie -> 1
+  EXPECT_EQ(d.decode(l.data(), 3, 4).tokens, (std::vector<int>{0, 1}));
+}
+
+TEST(CtcGreedyDecoder, DelimiterAndSpecialTokensAreEmittedAsUnits) {
+  const CtcGreedyDecoder d(0);
+  const auto l = peaks({1, 11, 0, 4, 4, 5, 2}, 32);  // <s> H | E </s>
+  EXPECT_EQ(d.decode(l.data(), 7, 32).tokens, (std::vector<int>{1, 11, 4, 5, 2}));
+}
+
+}  // namespace
+}  // namespace w2v2

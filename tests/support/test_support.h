@@ -1,0 +1,42 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace w2v2::test {
+
+std::string fixtures_dir();                 // tests/fixtures
+std::string shared_data_dir();              // ../shared/data ("" when absent)
+std::string fixture(const std::string& relative);
+
+// A fresh temporary directory, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Writes `channels`-interleaved float samples with libsndfile; `format` is an SF_FORMAT_* combination.
+void write_audio(const std::string& path, const std::vector<float>& interleaved, int sample_rate, int channels,
+                 int format);
+std::vector<float> sine(double frequency_hz, int sample_rate, int num_samples, double amplitude = 0.5);
+void write_text(const std::string& path, const std::string& text);
+std::string read_text(const std::string& path);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs the w2v2 binary with `args` (shell-quoted here).
+CommandResult run_w2v2(const std::vector<std::string>& args);
+
+}  // namespace w2v2::test
