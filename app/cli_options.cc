@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "exit_codes.h"
 #include "output/transcript_writer.h"
+#include "version.h"
 
 namespace w2v2::app {
 
@@ -43,6 +44,14 @@ CliOptions parse_cli(int argc, char** argv) {
   transcribe->add_option("--logits-dir", cfg.output.logits_dir,
                          "Write each utterance's logits as <stem>.npy, float32 (frames, vocab)")
       ->group("Output");
+  CLI::App* random = app.add_subcommand(
+      "random-model", "Write a model folder with random weights for a published config (benchmarks, tests)");
+  random->add_option("--config", options.random_config_dir, "Folder with config.json and vocab.json")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  random->add_option("-o,--output", options.random_output_dir, "Folder to write")->required();
+  random->add_option("--seed", options.random_seed, "Random seed")->capture_default_str();
+
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -56,6 +65,7 @@ CliOptions parse_cli(int argc, char** argv) {
     return options;
   }
   if (transcribe->parsed()) options.command = Command::kTranscribe;
+  if (random->parsed()) options.command = Command::kRandomModel;
   cfg.output.format = parse_output_format(format);
   cfg.logging.level = parse_log_level(log_level);
   return options;

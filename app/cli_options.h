@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -7,18 +8,21 @@
 
 namespace w2v2::app {
 
-enum class Command { kNone, kTranscribe };
+enum class Command { kNone, kTranscribe, kRandomModel };
 
 struct CliOptions {
   Command command = Command::kNone;
   std::vector<std::string> inputs;
   TranscriberConfig transcriber;
+  std::string random_config_dir;  // random-model: source of config.json / vocab.json
+  std::string random_output_dir;
+  uint64_t random_seed = 0;
   bool exit_now = false;  // --help / --version handled
   int exit_code = 0;
 };
 
-// Parses argv with CLI11. Usage errors throw w2v2::ConfigError-free CLI11 exceptions that are
-// handled inside: on --help or a bad flag, `exit_now` is set with the code to return.
+// Parses argv with CLI11. On --help, --version or a usage error the message is printed here and
+// `exit_now` is set with the code to return.
 CliOptions parse_cli(int argc, char** argv);
 
 }  // namespace w2v2::app

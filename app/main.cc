@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "datasets/directory_dataset_reader.h"
 #include "exit_codes.h"
+#include "model/random_model_folder.h"
 #include "output/make_transcript_writer.h"
 #include "transcriber.h"
 
@@ -25,6 +26,8 @@ void log_summary(const w2v2::RunSummary& s) {
 }
 
 int run_transcribe(const w2v2::app::CliOptions& options) {
+  options.transcriber.validate();
+  spdlog::info("{}", options.transcriber.to_string());
   const auto inputs = w2v2::list_audio_files(options.inputs);
   if (inputs.empty()) {
     spdlog::error("no audio files found in the given paths");
@@ -44,10 +47,12 @@ int main(int argc, char** argv) {
     const w2v2::app::CliOptions options = w2v2::app::parse_cli(argc, argv);
     if (options.exit_now) return options.exit_code;
     w2v2::init_logging(options.transcriber.logging);
-    options.transcriber.validate();
-    spdlog::info("{}", options.transcriber.to_string());
     switch (options.command) {
       case w2v2::app::Command::kTranscribe: return run_transcribe(options);
+      case w2v2::app::Command::kRandomModel:
+        w2v2::write_random_model_folder(options.random_config_dir, options.random_output_dir, options.random_seed);
+        spdlog::info("wrote {}", options.random_output_dir);
+        return code(ExitCode::kOk);
       case w2v2::app::Command::kNone: break;
     }
     return code(ExitCode::kUsage);
