@@ -12,26 +12,15 @@ initial values so that a loader that skips them fails the parity tests.
 """
 import argparse
 import json
-import math
 import os
-import struct
 import wave
 
 import numpy as np
 import torch
 import torchaudio
 
-PREFIXES = [
-    ("feature_extractor.", "wav2vec2.feature_extractor."),
-    ("encoder.feature_projection.", "wav2vec2.feature_projection."),
-    ("encoder.transformer.", "wav2vec2.encoder."),
-    ("aux.", "lm_head."),
-]
-
-VOCAB = {"<pad>": 0, "<s>": 1, "</s>": 2, "<unk>": 3, "|": 4, "E": 5, "T": 6, "A": 7, "O": 8, "N": 9,
-         "I": 10, "H": 11, "S": 12, "R": 13, "D": 14, "L": 15, "U": 16, "M": 17, "W": 18, "C": 19,
-         "F": 20, "G": 21, "Y": 22, "P": 23, "B": 24, "V": 25, "K": 26, "'": 27, "X": 28, "J": 29,
-         "Q": 30, "Z": 31}
+import w2v2_hf
+from w2v2_hf import VOCAB, greedy_decode, hf_name, write_safetensors
 
 CONV = [(16, 10, 5), (16, 3, 2), (16, 3, 2), (16, 3, 2), (16, 3, 2), (16, 2, 2), (16, 2, 2)]  # the published stack, narrow
 HIDDEN, LAYERS, HEADS, FFN, POS_KERNEL, POS_GROUPS = 32, 2, 4, 48, 8, 4
@@ -45,28 +34,10 @@ FAMILIES = {
 SIGNALS = {"sig_a": 16000, "sig_b": 8800, "sig_c": 12345}  # samples at 16 kHz
 
 
-def hf_name(name):
-    for old, new in PREFIXES:
-        if name.startswith(old):
-            return new + name[len(old):]
-    raise ValueError(name)
-
-
 def hf_config(family):
     mode, conv_bias, norm_first = FAMILIES[family]
-    return {
-        "architectures": ["Wav2Vec2ForCTC"], "model_type": "wav2vec2",
-        "conv_dim": [c for c, _, _ in CONV], "conv_kernel": [k for _, k, _ in CONV],
-        "conv_stride": [s for _, _, s in CONV], "conv_bias": conv_bias,
-        "num_feat_extract_layers": len(CONV),
-        "feat_extract_norm": "group" if mode == "group_norm" else "layer",
-        "feat_extract_activation": "gelu", "hidden_act": "gelu", "do_stable_layer_norm": norm_first,
-        "hidden_size": HIDDEN, "num_hidden_layers": LAYERS, "num_attention_heads": HEADS,
-        "intermediate_size": FFN, "layer_norm_eps": 1e-5, "num_conv_pos_embeddings": POS_KERNEL,
-        "num_conv_pos_embedding_groups": POS_GROUPS, "vocab_size": len(VOCAB), "pad_token_id": 0,
-        "apply_spec_augment": True, "hidden_dropout": 0.1, "mask_time_prob": 0.05,
-    }
-
+    return w2v2_hf.hf_config(CONV, conv_bias, mode == "layer_norm", norm_first, HIDDEN, LAYERS, HEADS, FFN, POS_KERNEL,
+                             POS_GROUPS, apply_spec_augment=True, hidden_dropout=0.1, mask_time_prob=0.05)
 
 def build_model(family, seed):
     mode, conv_bias, norm_first = FAMILIES[family]
@@ -103,22 +74,6 @@ def hf_state(model, naming):
     return state
 
 
-def write_safetensors(state, path):
-    header, blobs, offset = {"__metadata__": {"format": "pt"}}, [], 0
-    for name in sorted(state):
-        data = state[name].to(torch.float32).numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(state[name].shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
-
 def make_signal(n, seed):
     rng = np.random.default_rng(seed)
     t = np.arange(n) / 16000.0
@@ -139,18 +94,6 @@ def write_wav(path, samples):
 def normalize(x):
     # Wav2Vec2FeatureExtractor.zero_mean_unit_var_norm on float32 input.
     return (x - x.mean()) / np.sqrt(x.var() + 1e-7)
-
-
-def greedy_text(logits):
-    ids = logits.argmax(-1).tolist()
-    inv = {v: k for k, v in VOCAB.items()}
-    out, prev = [], None
-    for i in ids:
-        if i != prev and i != 0:
-            out.append(inv[i])
-        prev = i
-    text = "".join(c for c in out if c not in ("<s>", "</s>", "<unk>", "<pad>")).replace("|", " ")
-    return " ".join(text.split())
 
 
 def main():
@@ -193,7 +136,7 @@ def main():
                 logits, _ = model(torch.from_numpy(x)[None])
                 logits = logits[0].numpy().astype("<f4")
                 np.save(os.path.join(ref_dir, name + ".npy"), logits)
-                lines.append(f"{name}.wav\t{greedy_text(logits)}")
+                lines.append(f"{name}.wav\t{greedy_decode(logits)}")
         with open(os.path.join(ref_dir, "transcripts.txt"), "w") as f:
             f.write("\n".join(lines) + "\n")
         print(family, "torchaudio", torchaudio.__version__, "->", ref_dir, *lines, sep="\n  ")
