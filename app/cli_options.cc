@@ -17,33 +17,74 @@ CliOptions parse_cli(int argc, char** argv) {
   CLI::App app{"w2v2: batch speech recognition with Wav2Vec2 (CTC) models on LibTorch"};
   app.set_version_flag("--version", std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--log-level) may follow the subcommand
 
   TranscriberConfig& cfg = options.transcriber;
   std::string format = "txt";
   std::string log_level = "info";
 
+  std::string normalization = "librispeech";
+  std::string costs = "unit";
+  auto add_transcription_options = [&](CLI::App* cmd) {
+    cmd->add_option("paths", options.inputs,
+                    "Audio files or folders, LibriSpeech folders, NeMo manifests (.json/.jsonl), Kaldi data folders")
+        ->required()
+        ->group("Data");
+    cmd->add_option("-m,--model", cfg.model_dir, "Hugging Face Wav2Vec2ForCTC folder")
+        ->capture_default_str()
+        ->group("Model");
+    cmd->add_option("-t,--threads", cfg.runtime.threads, "Intra-op threads (0 = one per core)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1024))
+        ->group("Runtime");
+    cmd->add_option("--channel", cfg.audio.channel, "Use this 0-based channel instead of the mean of all")
+        ->check(CLI::Range(0, 255))
+        ->group("Data");
+    cmd->add_option("-o,--output", cfg.output.path, "Transcript file (default: stdout for transcribe, none for eval)")
+        ->group("Output");
+    cmd->add_option("-f,--format", format, "Transcript format")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"txt", "jsonl"}))
+        ->group("Output");
+    cmd->add_option("--logits-dir", cfg.output.logits_dir,
+                    "Write each utterance's logits as <stem>.npy, float32 (frames, vocab)")
+        ->group("Output");
+  };
+  auto add_scoring_options = [&](CLI::App* cmd) {
+    cmd->add_option("--normalize", normalization, "Text normalization before scoring")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"librispeech", "basic", "none"}))
+        ->group("Scoring");
+    cmd->add_option("--costs", costs, "Edit costs: unit (Kaldi, jiwer) or sclite (sub 4, ins/del 3)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"unit", "sclite"}))
+        ->group("Scoring");
+  };
+
   CLI::App* transcribe = app.add_subcommand("transcribe", "Transcribe audio files and folders");
-  transcribe->add_option("paths", options.inputs, "Audio files or folders (walked recursively)")
+  add_transcription_options(transcribe);
+
+  CLI::App* eval = app.add_subcommand("eval", "Transcribe a corpus with references and score WER/CER");
+  add_transcription_options(eval);
+  add_scoring_options(eval);
+  eval->add_option("--report", options.report_path, "JSON report")->group("Output");
+  eval->add_option("--details", options.details_path, "Per-utterance JSONL with the aligned edit operations")
+      ->group("Output");
+  eval->add_option("--trn-dir", options.trn_dir, "Write sclite hyp.trn and ref.trn here")->group("Output");
+  eval->add_option("--tolerance", options.tolerance, "Exit with code 6 when WER (0..1) exceeds this")
+      ->check(CLI::Range(0.0, 100.0))
+      ->group("Scoring");
+
+  CLI::App* score = app.add_subcommand("score", "Score existing hypotheses against references (no model)");
+  score->add_option("--ref", options.score_ref, "References: '<id> <text>' lines or a trn file")
       ->required()
-      ->group("Data");
-  transcribe->add_option("-m,--model", cfg.model_dir, "Hugging Face Wav2Vec2ForCTC folder")
-      ->capture_default_str()
-      ->group("Model");
-  transcribe->add_option("-t,--threads", cfg.runtime.threads, "Intra-op threads (0 = one per core)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1024))
-      ->group("Runtime");
-  transcribe->add_option("--channel", cfg.audio.channel, "Use this 0-based channel instead of the mean of all")
-      ->check(CLI::Range(0, 255))
-      ->group("Data");
-  transcribe->add_option("-o,--output", cfg.output.path, "Output file (default: stdout)")->group("Output");
-  transcribe->add_option("-f,--format", format, "Output format")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"txt", "jsonl"}))
-      ->group("Output");
-  transcribe->add_option("--logits-dir", cfg.output.logits_dir,
-                         "Write each utterance's logits as <stem>.npy, float32 (frames, vocab)")
-      ->group("Output");
+      ->check(CLI::ExistingFile);
+  score->add_option("--hyp", options.score_hyp, "Hypotheses: '<id> <text>' lines or a trn file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  score->add_flag("--json", options.score_json, "Print the JSON report instead of the table");
+  add_scoring_options(score);
+
   CLI::App* random = app.add_subcommand(
       "random-model", "Write a model folder with random weights for a published config (benchmarks, tests)");
   random->add_option("--config", options.random_config_dir, "Folder with config.json and vocab.json")
@@ -65,6 +106,10 @@ CliOptions parse_cli(int argc, char** argv) {
     return options;
   }
   if (transcribe->parsed()) options.command = Command::kTranscribe;
+  if (eval->parsed()) options.command = Command::kEval;
+  if (score->parsed()) options.command = Command::kScore;
+  options.scoring.normalization = parse_text_normalization(normalization);
+  options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
   if (random->parsed()) options.command = Command::kRandomModel;
   cfg.output.format = parse_output_format(format);
   cfg.logging.level = parse_log_level(log_level);

@@ -4,16 +4,25 @@
 #include <string>
 #include <vector>
 
+#include "metrics/scoring_report.h"
 #include "transcriber_config.h"
 
 namespace w2v2::app {
 
-enum class Command { kNone, kTranscribe, kRandomModel };
+enum class Command { kNone, kTranscribe, kEval, kScore, kRandomModel };
 
 struct CliOptions {
   Command command = Command::kNone;
   std::vector<std::string> inputs;
   TranscriberConfig transcriber;
+  ScoringOptions scoring;
+  std::string report_path;   // eval: JSON report
+  std::string details_path;  // eval: per-utterance JSONL
+  std::string trn_dir;       // eval: sclite trn files
+  double tolerance = -1.0;   // eval: non-zero exit when WER > tolerance (>= 0)
+  std::string score_ref;     // score: reference file
+  std::string score_hyp;     // score: hypothesis file
+  bool score_json = false;
   std::string random_config_dir;  // random-model: source of config.json / vocab.json
   std::string random_output_dir;
   uint64_t random_seed = 0;

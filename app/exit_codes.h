@@ -8,6 +8,7 @@ enum class ExitCode : int {
   kConfig = 3,          // invalid settings or config files
   kModelLoad = 4,       // the model folder cannot be used
   kPartialFailure = 5,  // the run finished but some inputs failed
+  kToleranceExceeded = 6,  // eval: WER above --tolerance
   kInternal = 70,
 };
 

@@ -2,12 +2,19 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 
 #include "cli_options.h"
 #include "common/error.h"
 #include "common/logging.h"
-#include "datasets/directory_dataset_reader.h"
+#include "datasets/make_dataset.h"
+#include "evaluation_report.h"
 #include "exit_codes.h"
+#include "metrics/transcript_file.h"
+#include "output/collecting_writer.h"
+#include "version.h"
 #include "model/random_model_folder.h"
 #include "output/make_transcript_writer.h"
 #include "transcriber.h"
@@ -28,7 +35,7 @@ void log_summary(const w2v2::RunSummary& s) {
 int run_transcribe(const w2v2::app::CliOptions& options) {
   options.transcriber.validate();
   spdlog::info("{}", options.transcriber.to_string());
-  const auto inputs = w2v2::list_audio_files(options.inputs);
+  const auto inputs = w2v2::make_dataset(options.inputs);
   if (inputs.empty()) {
     spdlog::error("no audio files found in the given paths");
     return code(ExitCode::kUsage);
@@ -40,6 +47,52 @@ int run_transcribe(const w2v2::app::CliOptions& options) {
   return summary.failures.empty() ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
 }
 
+int run_eval(const w2v2::app::CliOptions& options) {
+  options.transcriber.validate();
+  spdlog::info("{}", options.transcriber.to_string());
+  const auto inputs = w2v2::make_dataset(options.inputs);
+  size_t with_reference = 0;
+  for (const auto& u : inputs) with_reference += u.reference.has_value();
+  if (with_reference == 0) {
+    spdlog::error("no utterance has a reference text (use a LibriSpeech folder, a manifest with \"text\" or a Kaldi folder)");
+    return code(ExitCode::kUsage);
+  }
+  w2v2::Transcriber transcriber(options.transcriber);
+  std::unique_ptr<w2v2::TranscriptWriter> transcripts;
+  if (!options.transcriber.output.path.empty()) {
+    transcripts = w2v2::make_transcript_writer(options.transcriber.output.format, options.transcriber.output.path);
+  }
+  w2v2::CollectingWriter collector(transcripts.get());
+  const w2v2::RunSummary summary = transcriber.transcribe(inputs, collector);
+  log_summary(summary);
+  const w2v2::ScoringReport scores = w2v2::score_results(inputs, collector.results(), options.scoring);
+  std::cout << scores.summary_table() << std::flush;
+  if (!options.report_path.empty()) {
+    const auto report = w2v2::make_evaluation_report(scores, summary, options.transcriber,
+                                                     std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
+    std::ofstream(options.report_path + ".tmp") << report.dump(2) << "\n";
+    std::filesystem::rename(options.report_path + ".tmp", options.report_path);
+  }
+  if (!options.details_path.empty()) scores.write_details_jsonl(options.details_path);
+  if (!options.trn_dir.empty()) scores.write_trn(options.trn_dir);
+  if (options.tolerance >= 0 && scores.words.rate() > options.tolerance) {
+    spdlog::error("WER {:.4f} exceeds the tolerance {:.4f}", scores.words.rate(), options.tolerance);
+    return code(ExitCode::kToleranceExceeded);
+  }
+  return summary.failures.empty() ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
+}
+
+int run_score(const w2v2::app::CliOptions& options) {
+  const auto refs = w2v2::read_transcript_file(options.score_ref);
+  const auto hyps = w2v2::read_transcript_file(options.score_hyp);
+  const w2v2::ScoringReport report = w2v2::score_transcripts(refs, hyps, options.scoring);
+  for (const auto& id : report.missing_hypotheses) spdlog::warn("no hypothesis for '{}' (scored as empty)", id);
+  for (const auto& id : report.missing_references) spdlog::warn("no reference for '{}' (not scored)", id);
+  std::cout << (options.score_json ? report.to_json().dump(2) + "\n" : report.summary_table()) << std::flush;
+  const bool complete = report.missing_hypotheses.empty() && report.missing_references.empty();
+  return complete ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,6 +102,8 @@ int main(int argc, char** argv) {
     w2v2::init_logging(options.transcriber.logging);
     switch (options.command) {
       case w2v2::app::Command::kTranscribe: return run_transcribe(options);
+      case w2v2::app::Command::kEval: return run_eval(options);
+      case w2v2::app::Command::kScore: return run_score(options);
       case w2v2::app::Command::kRandomModel:
         w2v2::write_random_model_folder(options.random_config_dir, options.random_output_dir, options.random_seed);
         spdlog::info("wrote {}", options.random_output_dir);

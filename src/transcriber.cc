@@ -23,14 +23,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 std::string Transcriber::logits_path(const Utterance& utterance) const {
-  // <logits_dir>/<folder of the id>/<stem>.npy: ids relative to an input folder keep their
-  // sub-folders (no collisions); ids that leave the tree (absolute, "..") keep only the stem.
   namespace fs = std::filesystem;
-  const fs::path id(utterance.id);
-  fs::path relative = id.parent_path() / id.stem();
-  const bool escapes = id.is_absolute() || id.lexically_normal().string().rfind("..", 0) == 0;
-  if (escapes) relative = id.stem();
-  const fs::path path = (fs::path(config_.output.logits_dir) / relative).concat(".npy");
+  const fs::path path = (fs::path(config_.output.logits_dir) / utterance.output_stem).concat(".npy");
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   W2V2_CHECK_AS(OutputError, !ec, path.parent_path().string(), ": cannot create (", ec.message(), ")");

@@ -17,7 +17,11 @@ std::vector<Utterance> list_audio_files(const std::vector<std::string>& paths) {
     W2V2_CHECK_AS(DatasetError, !ec && fs::exists(status), input, ": no such file or directory");
     if (!fs::is_directory(input, ec)) {
       // A file named explicitly is always attempted, whatever its extension: failures are reported.
-      utterances.push_back(Utterance{0, input, input, std::nullopt});
+      Utterance u;
+      u.id = input;
+      u.path = input;
+      u.output_stem = fs::path(input).stem().string();
+      utterances.push_back(std::move(u));
       continue;
     }
     std::vector<Utterance> found;
@@ -27,8 +31,12 @@ std::vector<Utterance> list_audio_files(const std::vector<std::string>& paths) {
       std::error_code type_ec;
       if (entry.is_directory(type_ec)) continue;
       if (!has_audio_extension(entry.path().string())) continue;
-      const std::string id = entry.path().lexically_relative(input).generic_string();
-      found.push_back(Utterance{0, id, entry.path().string(), std::nullopt});
+      const fs::path relative = entry.path().lexically_relative(input);
+      Utterance u;
+      u.id = relative.generic_string();
+      u.path = entry.path().string();
+      u.output_stem = (relative.parent_path() / relative.stem()).generic_string();
+      found.push_back(std::move(u));
     }
     W2V2_CHECK_AS(DatasetError, !ec, input, ": cannot list directory (", ec.message(), ")");
     std::sort(found.begin(), found.end(), [](const Utterance& a, const Utterance& b) { return a.id < b.id; });

@@ -11,7 +11,10 @@ struct Utterance {
   size_t index = 0;  // position in the input order
   std::string id;
   std::string path;
+  std::string output_stem;  // per-utterance output files: path relative to its input folder, without
+                            // extension ("sub/a" for <dir>/sub/a.wav); the bare stem for a file given directly
   std::optional<std::string> reference;
+  std::string speaker;  // for per-speaker scores; "" when unknown
 };
 
 }  // namespace w2v2

@@ -91,6 +91,20 @@ TEST(Cli, ACorruptFileYieldsAnErrorRecordWhileTheOthersSucceed) {
   EXPECT_NE(r.err.find("broken.wav"), std::string::npos);  // the summary names it too
 }
 
+TEST(Cli, LogitsOfNestedAndExplicitFilesKeepDistinctNames) {
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "in" / "x");
+  fs::create_directories(dir.path() / "in" / "y");
+  fs::copy_file(test::fixture("audio/sig_b.wav"), dir.path() / "in" / "x" / "s.wav");
+  fs::copy_file(test::fixture("audio/sig_c.wav"), dir.path() / "in" / "y" / "s.wav");
+  const auto r = run_w2v2({"transcribe", dir.file("in"), test::fixture("audio/sig_a.wav"), "--model",
+                           test::fixture("models/tiny-group-st"), "--logits-dir", dir.file("l")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_npy(dir.file("l/x/s.npy")).shape, read_npy(test::fixture("reference/group/sig_b.npy")).shape);
+  EXPECT_EQ(read_npy(dir.file("l/y/s.npy")).shape, read_npy(test::fixture("reference/group/sig_c.npy")).shape);
+  EXPECT_EQ(read_npy(dir.file("l/sig_a.npy")).shape, read_npy(test::fixture("reference/group/sig_a.npy")).shape);
+}
+
 TEST(Cli, RealLibriSpeechAndOddFormatsRunEndToEnd) {
   const std::string shared = test::shared_data_dir();
   if (shared.empty()) GTEST_SKIP() << "../shared/data is absent";

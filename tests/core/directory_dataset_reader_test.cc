@@ -25,6 +25,8 @@ TEST(DirectoryDatasetReader, WalksRecursivelySortedWithRelativeIds) {
   EXPECT_EQ(ids, (std::vector<std::string>{"a.flac", "b/c/x.mp3", "b/y.WAV", "with space é.ogg", "z.wav"}));
   for (size_t i = 0; i < utterances.size(); ++i) EXPECT_EQ(utterances[i].index, i);
   EXPECT_EQ(utterances[1].path, (dir.path() / "b/c/x.mp3").string());
+  EXPECT_EQ(utterances[1].output_stem, "b/c/x");
+  EXPECT_EQ(utterances[4].output_stem, "z");
 }
 
 TEST(DirectoryDatasetReader, FilesAreTakenAsGivenAndMissingPathsFail) {
@@ -33,6 +35,7 @@ TEST(DirectoryDatasetReader, FilesAreTakenAsGivenAndMissingPathsFail) {
   const auto u = list_audio_files({dir.file("odd.bin")});
   ASSERT_EQ(u.size(), 1u);
   EXPECT_EQ(u[0].id, dir.file("odd.bin"));
+  EXPECT_EQ(u[0].output_stem, "odd");
   EXPECT_THROW(list_audio_files({dir.file("absent")}), DatasetError);
 }
 

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace w2v2 {
+
+enum class EditOp { kMatch, kSubstitution, kDeletion, kInsertion };
+
+// Costs of the alignment. Unit costs are Kaldi's compute-wer and jiwer; NIST sclite weights a
+// substitution 4 and an insertion or deletion 3 (and a match 0).
+struct EditCosts {
+  int substitution = 1;
+  int deletion = 1;
+  int insertion = 1;
+
+  static EditCosts unit() { return {}; }
+  static EditCosts sclite() { return {4, 3, 3}; }
+};
+
+// A minimum-cost alignment of reference to hypothesis tokens.
+struct Alignment {
+  std::vector<EditOp> ops;  // in order; kDeletion consumes a reference token, kInsertion a hypothesis token
+  size_t matches = 0;
+  size_t substitutions = 0;
+  size_t deletions = 0;
+  size_t insertions = 0;
+  int64_t cost = 0;
+
+  size_t errors() const { return substitutions + deletions + insertions; }
+};
+
+// Levenshtein alignment with the given costs (O(|ref| x |hyp|) time and memory). Among equal-cost
+// alignments the backtrace prefers, from the end: match/substitution, then deletion, then insertion.
+Alignment align(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis,
+                const EditCosts& costs = EditCosts::unit());
+
+std::vector<std::string> split_words(const std::string& text);
+// UTF-8 code points (a malformed byte counts as one character); spaces are characters too, as in jiwer's CER.
+std::vector<std::string> split_characters(const std::string& text);
+
+}  // namespace w2v2

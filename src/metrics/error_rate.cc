@@ -1,0 +1,57 @@
+#include "metrics/error_rate.h"
+
+#include <algorithm>
+
+namespace w2v2 {
+
+void ErrorCounts::add(const ErrorCounts& other) {
+  substitutions += other.substitutions;
+  deletions += other.deletions;
+  insertions += other.insertions;
+  reference_length += other.reference_length;
+}
+
+void ErrorCounts::add(const Alignment& alignment, size_t length) {
+  substitutions += alignment.substitutions;
+  deletions += alignment.deletions;
+  insertions += alignment.insertions;
+  reference_length += length;
+}
+
+UtteranceScore ErrorRateAccumulator::add(const std::string& id, const std::string& speaker,
+                                         const std::string& reference, const std::string& hypothesis) {
+  UtteranceScore score;
+  score.id = id;
+  score.speaker = speaker;
+  score.reference = reference;
+  score.hypothesis = hypothesis;
+  const auto ref_words = split_words(reference);
+  const auto hyp_words = split_words(hypothesis);
+  score.word_alignment = align(ref_words, hyp_words, costs_);
+  score.words.add(score.word_alignment, ref_words.size());
+  const auto ref_chars = split_characters(reference);
+  score.characters.add(align(ref_chars, split_characters(hypothesis), costs_), ref_chars.size());
+
+  words_.add(score.words);
+  characters_.add(score.characters);
+  speaker_words_[speaker].add(score.words);
+  ++utterances_;
+  size_t r = 0;
+  size_t h = 0;
+  for (EditOp op : score.word_alignment.ops) {
+    if (op == EditOp::kSubstitution) ++confusions_[{ref_words[r], hyp_words[h]}];
+    if (op != EditOp::kInsertion) ++r;
+    if (op != EditOp::kDeletion) ++h;
+  }
+  return score;
+}
+
+std::vector<std::pair<std::pair<std::string, std::string>, size_t>> ErrorRateAccumulator::top_confusions(
+    size_t n) const {
+  std::vector<std::pair<std::pair<std::string, std::string>, size_t>> all(confusions_.begin(), confusions_.end());
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (all.size() > n) all.resize(n);
+  return all;
+}
+
+}  // namespace w2v2

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "metrics/error_rate.h"
+#include "text/transcript_normalizer.h"
+
+namespace w2v2 {
+
+struct ScoringOptions {
+  TextNormalization normalization = TextNormalization::kLibriSpeech;
+  EditCosts costs = EditCosts::unit();
+};
+
+struct ScoredPair {
+  std::string id;
+  std::string speaker;
+  std::string reference;   // raw
+  std::string hypothesis;  // raw
+};
+
+// Corpus scores of a set of reference/hypothesis pairs, with the ids that could not be paired.
+struct ScoringReport {
+  ErrorCounts words;
+  ErrorCounts characters;
+  size_t utterances = 0;
+  std::map<std::string, ErrorCounts> speakers;
+  std::vector<std::pair<std::pair<std::string, std::string>, size_t>> confusions;
+  std::vector<std::string> missing_hypotheses;  // scored as empty hypotheses (all deletions)
+  std::vector<std::string> missing_references;  // hypotheses without a reference: not scored
+  std::vector<UtteranceScore> details;
+  ScoringOptions options;
+
+  nlohmann::ordered_json to_json() const;  // totals, per speaker, confusions, missing ids (no details)
+  std::string summary_table() const;       // readable lines for stdout
+  // One JSON object per utterance: id, speaker, ref, hyp, counts and the aligned operations.
+  void write_details_jsonl(const std::string& path) const;
+  // sclite trn files "<TEXT> (<speaker>-<utterance>)": hyp.trn and ref.trn in `dir`.
+  void write_trn(const std::string& dir) const;
+};
+
+ScoringReport score_pairs(const std::vector<ScoredPair>& pairs, const ScoringOptions& options);
+
+// Pairs two id -> text maps; ids missing on either side are recorded in the report, never dropped.
+ScoringReport score_transcripts(const std::map<std::string, std::string>& references,
+                                const std::map<std::string, std::string>& hypotheses, const ScoringOptions& options);
+
+// "1089-134686-0000" -> "1089"; ids without a dash are their own speaker group "".
+std::string speaker_of(const std::string& id);
+
+}  // namespace w2v2
