@@ -121,3 +121,72 @@ TEST(Cli, RealLibriSpeechAndOddFormatsRunEndToEnd) {
 
 }  // namespace
 }  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+// A LibriSpeech-layout copy of the fixture audio whose references are the reference implementation's
+// own transcripts: WER must be exactly 0, and a wrong reference word must show as one substitution.
+void make_fixture_corpus(const fs::path& root, const std::string& family, bool corrupt_one_word) {
+  fs::create_directories(root / "7" / "8");
+  const auto refs = lines_of(test::read_text(test::fixture("reference/" + family + "/transcripts.txt")));
+  std::string trans;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    const std::string id = "7-8-000" + std::to_string(i);
+    const std::string file = refs[i].substr(0, refs[i].find('\t'));
+    std::string text = refs[i].substr(refs[i].find('\t') + 1);
+    if (corrupt_one_word && i == 0) text = "WRONGWORD" + text.substr(text.find(' '));
+    fs::copy_file(test::fixture("audio/" + file), root / "7" / "8" / (id + ".wav"));
+    trans += id + " " + text + "\n";
+  }
+  test::write_text((root / "7" / "8" / "7-8.trans.txt").string(), trans);
+}
+
+TEST(CliEval, ScoresACorpusAndWritesEveryReport) {
+  test::TempDir dir;
+  make_fixture_corpus(dir.path() / "corpus", "group", false);
+  const auto r = run_w2v2({"eval", dir.file("corpus"), "--model", test::fixture("models/tiny-group-st"), "--report",
+                           dir.file("report.json"), "--details", dir.file("details.jsonl"), "--trn-dir", dir.file("trn")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(test::read_text(dir.file("report.json")));
+  EXPECT_EQ(report["wer"].get<double>(), 0.0);
+  EXPECT_EQ(report["utterances"].get<int>(), 3);
+  EXPECT_GT(report["words"]["reference_length"].get<int>(), 3);
+  EXPECT_GT(report["real_time_factor"].get<double>(), 0.0);
+  EXPECT_TRUE(report.contains("version"));
+  EXPECT_EQ(lines_of(test::read_text(dir.file("details.jsonl"))).size(), 3u);
+  EXPECT_NE(test::read_text(dir.file("trn/hyp.trn")).find("(7-8-0000)"), std::string::npos);
+  EXPECT_EQ(test::read_text(dir.file("trn/hyp.trn")), test::read_text(dir.file("trn/ref.trn")));
+}
+
+TEST(CliEval, ToleranceGatesTheExitCode) {
+  test::TempDir dir;
+  make_fixture_corpus(dir.path() / "corpus", "layer", true);
+  const std::vector<std::string> base{"eval", dir.file("corpus"), "--model", test::fixture("models/tiny-layer-st"),
+                                      "--details", dir.file("d.jsonl")};
+  auto strict = base;
+  strict.insert(strict.end(), {"--tolerance", "0"});
+  const auto failing = run_w2v2(strict);
+  EXPECT_EQ(failing.exit_code, 6) << failing.err;
+  const auto first = nlohmann::json::parse(lines_of(test::read_text(dir.file("d.jsonl")))[0]);
+  EXPECT_EQ(first["words"]["substitutions"].get<int>(), 1);
+  auto loose = base;
+  loose.insert(loose.end(), {"--tolerance", "0.5"});
+  EXPECT_EQ(run_w2v2(loose).exit_code, 0);
+}
+
+TEST(CliScore, ReportsMissingIdsAndScores) {
+  test::TempDir dir;
+  test::write_text(dir.file("ref"), "a-1 THE CAT SAT\na-2 ON THE MAT\n");
+  test::write_text(dir.file("hyp"), "a-1 the cat sat\n");
+  const auto r = run_w2v2({"score", "--ref", dir.file("ref"), "--hyp", dir.file("hyp"), "--json"});
+  EXPECT_EQ(r.exit_code, 5);  // an id is missing: reported, not dropped
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["words"]["deletions"].get<int>(), 3);
+  EXPECT_DOUBLE_EQ(j["wer"].get<double>(), 0.5);
+  EXPECT_EQ(j["missing_hypotheses"][0], "a-2");
+  EXPECT_NE(r.err.find("a-2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace w2v2

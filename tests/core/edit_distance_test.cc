@@ -1,0 +1,101 @@
+#include "metrics/edit_distance.h"
+
+#include <gtest/gtest.h>
+
+#include "metrics/error_rate.h"
+#include "text/transcript_normalizer.h"
+
+namespace w2v2 {
+namespace {
+
+std::vector<std::string> w(const std::string& s) { return split_words(s); }
+
+TEST(EditDistance, HandComputedCases) {
+  const Alignment kitten = align(split_characters("kitten"), split_characters("sitting"));
+  EXPECT_EQ(kitten.errors(), 3u);
+  EXPECT_EQ(kitten.substitutions, 2u);
+  EXPECT_EQ(kitten.insertions, 1u);
+  EXPECT_EQ(kitten.deletions, 0u);
+
+  const Alignment identical = align(w("a b c"), w("a b c"));
+  EXPECT_EQ(identical.errors(), 0u);
+  EXPECT_EQ(identical.matches, 3u);
+
+  const Alignment empty_ref = align({}, w("a b"));
+  EXPECT_EQ(empty_ref.insertions, 2u);
+  EXPECT_EQ(empty_ref.errors(), 2u);
+
+  const Alignment empty_hyp = align(w("a b c"), {});
+  EXPECT_EQ(empty_hyp.deletions, 3u);
+
+  const Alignment all_sub = align(w("a b c"), w("x y z"));
+  EXPECT_EQ(all_sub.substitutions, 3u);
+  EXPECT_EQ(all_sub.errors(), 3u);
+
+  const Alignment inserted = align(w("a b"), w("x a y b z"));
+  EXPECT_EQ(inserted.insertions, 3u);
+  EXPECT_EQ(inserted.matches, 2u);
+  EXPECT_EQ(inserted.ops, (std::vector<EditOp>{EditOp::kInsertion, EditOp::kMatch, EditOp::kInsertion, EditOp::kMatch,
+                                               EditOp::kInsertion}));
+
+  const Alignment mixed = align(w("a b c d e f"), w("a x d e f g"));
+  EXPECT_EQ(mixed.substitutions, 1u);
+  EXPECT_EQ(mixed.deletions, 1u);
+  EXPECT_EQ(mixed.insertions, 1u);
+
+  // An equal-cost tie (3 substitutions or S + D + I): the total is fixed, the backtrace prefers substitutions.
+  const Alignment tie = align(w("the cat sat on the mat"), w("the cat sit on mat today"));
+  EXPECT_EQ(tie.errors(), 3u);
+  EXPECT_EQ(tie.substitutions, 3u);
+}
+
+TEST(EditDistance, ScliteCostsPreferDeletionPlusInsertionOnlyWhenCheaper) {
+  // Unit costs: one substitution (1) beats deletion + insertion (2); sclite: 4 < 6, the same.
+  EXPECT_EQ(align(w("a"), w("b"), EditCosts::sclite()).substitutions, 1u);
+  EXPECT_EQ(align(w("a"), w("b"), EditCosts::sclite()).cost, 4);
+  // "a b" -> "b c": unit costs give 2 substitutions or D+I (cost 2, tie); sclite: D+I = 6 < 2S = 8.
+  const Alignment s = align(w("a b"), w("b c"), EditCosts::sclite());
+  EXPECT_EQ(s.cost, 6);
+  EXPECT_EQ(s.deletions, 1u);
+  EXPECT_EQ(s.insertions, 1u);
+}
+
+TEST(EditDistance, Utf8Characters) {
+  EXPECT_EQ(split_characters("añb東"), (std::vector<std::string>{"a", "ñ", "b", "東"}));
+  EXPECT_EQ(split_characters("a\xff"), (std::vector<std::string>{"a", "\xff"}));
+  EXPECT_EQ(align(split_characters("café"), split_characters("cafe")).substitutions, 1u);
+}
+
+TEST(ErrorRate, CorpusWerIsTotalErrorsOverTotalWordsNotTheMeanOfRates) {
+  ErrorRateAccumulator acc;
+  acc.add("u1", "s1", "a b c d e f g h i j", "a b c d e f g h i j");  // 0 / 10
+  acc.add("u2", "s2", "k", "x");                                      // 1 / 1
+  EXPECT_EQ(acc.words().errors(), 1u);
+  EXPECT_EQ(acc.words().reference_length, 11u);
+  EXPECT_DOUBLE_EQ(acc.words().rate(), 1.0 / 11.0);  // the mean of per-utterance rates would be 0.5
+  EXPECT_DOUBLE_EQ(acc.speaker_words().at("s2").rate(), 1.0);
+  EXPECT_EQ(acc.utterances(), 2u);
+}
+
+TEST(ErrorRate, ConfusionsAreCountedAndSorted) {
+  ErrorRateAccumulator acc;
+  acc.add("1", "", "the cat", "a cat");
+  acc.add("2", "", "the dog", "a dog");
+  acc.add("3", "", "big dog", "pig dog");
+  const auto top = acc.top_confusions(5);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].first, (std::pair<std::string, std::string>{"the", "a"}));
+  EXPECT_EQ(top[0].second, 2u);
+}
+
+TEST(TranscriptNormalizer, Modes) {
+  EXPECT_EQ(normalize_transcript("  Don't  stop, believing! ", TextNormalization::kLibriSpeech), "DON'T STOP BELIEVING");
+  EXPECT_EQ(normalize_transcript("Well-known: \"yes\"", TextNormalization::kLibriSpeech), "WELL KNOWN YES");
+  EXPECT_EQ(normalize_transcript("Don't stop", TextNormalization::kBasic), "DONT STOP");
+  EXPECT_EQ(normalize_transcript(" Keep  THIS, as is ", TextNormalization::kNone), "Keep THIS, as is");
+  EXPECT_EQ(normalize_transcript("", TextNormalization::kLibriSpeech), "");
+  EXPECT_EQ(normalize_transcript("naïve café", TextNormalization::kLibriSpeech), "NAïVE CAFé");
+}
+
+}  // namespace
+}  // namespace w2v2
