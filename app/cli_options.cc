@@ -23,6 +23,8 @@ CliOptions parse_cli(int argc, char** argv) {
   std::string format = "txt";
   std::string log_level = "info";
 
+  std::string pipeline = "on";
+  double max_batch_seconds = static_cast<double>(cfg.pipeline.batching.max_batch_samples) / 16000.0;
   std::string normalization = "librispeech";
   std::string costs = "unit";
   auto add_transcription_options = [&](CLI::App* cmd) {
@@ -45,6 +47,28 @@ CliOptions parse_cli(int argc, char** argv) {
     cmd->add_option("-f,--format", format, "Transcript format")
         ->capture_default_str()
         ->check(CLI::IsMember({"txt", "jsonl"}))
+        ->group("Output");
+    cmd->add_option("--pipeline", pipeline, "on: overlapped stages; off: the naive serial loop")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}))
+        ->group("Runtime");
+    cmd->add_option("--batch-size", cfg.pipeline.batching.max_batch_size, "Most utterances per batch")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 4096))
+        ->group("Runtime");
+    cmd->add_option("--max-batch-seconds", max_batch_seconds, "Most padded audio per batch (batch size x longest)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 36000.0))
+        ->group("Runtime");
+    cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256))
+        ->group("Runtime");
+    cmd->add_option("--decode-threads", cfg.pipeline.decode_threads, "CTC decoding threads")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256))
+        ->group("Runtime");
+    cmd->add_option("--trace", cfg.output.trace_path, "Write a Chrome trace-event JSON of the run (Perfetto)")
         ->group("Output");
     cmd->add_option("--logits-dir", cfg.output.logits_dir,
                     "Write each utterance's logits as <stem>.npy, float32 (frames, vocab)")
@@ -109,6 +133,8 @@ CliOptions parse_cli(int argc, char** argv) {
   if (eval->parsed()) options.command = Command::kEval;
   if (score->parsed()) options.command = Command::kScore;
   options.scoring.normalization = parse_text_normalization(normalization);
+  cfg.pipeline.enabled = pipeline == "on";
+  cfg.pipeline.batching.max_batch_samples = static_cast<int64_t>(max_batch_seconds * 16000.0);
   options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
   if (random->parsed()) options.command = Command::kRandomModel;
   cfg.output.format = parse_output_format(format);

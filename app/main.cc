@@ -26,9 +26,14 @@ using w2v2::app::ExitCode;
 int code(ExitCode c) { return static_cast<int>(c); }
 
 void log_summary(const w2v2::RunSummary& s) {
-  spdlog::info("files: {} ok, {} failed; audio {:.1f} s; wall {:.2f} s; model {:.2f} s; real-time factor {:.2f}x",
-               s.succeeded, s.failures.size(), s.audio_seconds, s.wall_seconds, s.model_seconds,
-               s.real_time_factor());
+  spdlog::info("files: {} ok, {} failed; audio {:.1f} s; wall {:.2f} s; real-time factor {:.2f}x", s.succeeded,
+               s.failures.size(), s.audio_seconds, s.wall_seconds, s.real_time_factor());
+  const auto& p = s.pipeline;
+  const double wall = s.wall_seconds > 0 ? s.wall_seconds : 1.0;
+  spdlog::info("busy seconds: read {:.2f}, batch {:.3f}, device {:.2f} ({:.1f}% of wall), decode {:.3f}, write {:.3f}; "
+               "device waited on host {:.3f} s; {} batches, padding waste {:.1f}%",
+               p.read_seconds, p.batch_seconds, p.device_seconds, 100.0 * p.device_seconds / wall, p.decode_seconds,
+               p.write_seconds, p.device_wait_seconds, p.batches, 100.0 * p.padding_waste);
   for (const auto& f : s.failures) spdlog::error("failed: {} [{}] {}", f.path, f.error_stage, f.error);
 }
 

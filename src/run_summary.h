@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "output/utterance_result.h"
+#include "pipeline/pipeline_stats.h"
 
 namespace w2v2 {
 
@@ -16,6 +17,7 @@ struct RunSummary {
   double wall_seconds = 0.0;
   double model_seconds = 0.0;  // time inside forward passes
   double load_seconds = 0.0;
+  PipelineStats pipeline;  // stage busy times (pipelined runs)
 
   double real_time_factor() const { return wall_seconds > 0 ? audio_seconds / wall_seconds : 0.0; }
 };

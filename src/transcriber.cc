@@ -3,33 +3,25 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <filesystem>
 
 #include "common/error.h"
-#include "decoding/ctc_greedy_decoder.h"
+#include "decoding/transcript_builder.h"
 #include "features/waveform_normalizer.h"
 #include "model/model_directory.h"
-#include "output/npy_file.h"
+#include "pipeline/transcription_pipeline.h"
 #include "runtime/inference_engine.h"
 #include "text/make_detokenizer.h"
 
 namespace w2v2 {
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 }  // namespace
-
-std::string Transcriber::logits_path(const Utterance& utterance) const {
-  namespace fs = std::filesystem;
-  const fs::path path = (fs::path(config_.output.logits_dir) / utterance.output_stem).concat(".npy");
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  W2V2_CHECK_AS(OutputError, !ec, path.parent_path().string(), ": cannot create (", ec.message(), ")");
-  return path.string();
-}
 
 Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) {
   config_.validate();
@@ -37,57 +29,56 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
   detokenizer_ = make_detokenizer(*model_);
   engine_ = std::make_unique<InferenceEngine>(*model_, config_.runtime);
-  if (!config_.output.logits_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(config_.output.logits_dir, ec);
-    W2V2_CHECK_AS(OutputError, !ec, config_.output.logits_dir, ": cannot create (", ec.message(), ")");
-  }
+  builder_ = std::make_unique<TranscriptBuilder>(model_->config.pad_token_id, *detokenizer_, config_.output.logits_dir);
 }
 
 Transcriber::~Transcriber() = default;
 
-UtteranceResult Transcriber::transcribe_one(const Utterance& utterance, double& model_seconds) {
-  UtteranceResult result;
-  result.index = utterance.index;
-  result.id = utterance.id;
-  result.path = utterance.path;
-  std::string stage = "read";
-  try {
-    Waveform waveform = read_audio_file(utterance.path, config_.audio);
-    result.duration_seconds = waveform.duration_seconds();
-    if (model_->preprocessor.do_normalize) normalize_waveform(waveform.samples);
-
-    stage = "model";
-    const auto start = std::chrono::steady_clock::now();
-    const UtteranceLogits logits = engine_->run({&waveform.samples}).front();
-    model_seconds += seconds_since(start);
-
-    stage = "decode";
-    const CtcGreedyDecoder decoder(model_->config.pad_token_id);
-    const CtcHypothesis hypothesis =
-        decoder.decode(logits.data.data(), static_cast<int>(logits.frames), static_cast<int>(logits.vocab));
-    result.text = detokenizer_->detokenize(hypothesis.tokens);
-
-    if (!config_.output.logits_dir.empty()) {
-      stage = "output";
-      write_npy(logits_path(utterance), logits.data.data(), {logits.frames, logits.vocab});
-    }
-  } catch (const std::exception& e) {
-    result.status = UtteranceStatus::kFailed;
-    result.error_stage = stage;
-    result.error = e.what();
-    result.text.clear();
-    spdlog::warn("{}: failed at {}: {}", utterance.path, stage, e.what());
-  }
-  return result;
-}
-
 RunSummary Transcriber::transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {
   RunSummary summary;
+  if (!config_.pipeline.enabled) {
+    summary = transcribe_serial(inputs, writer);
+  } else {
+    TraceRecorder trace(!config_.output.trace_path.empty());
+    TranscriptionPipeline pipeline(config_.pipeline, ReadOptions{config_.audio, model_->preprocessor.do_normalize},
+                                   *engine_, *builder_, &trace);
+    summary = pipeline.run(inputs, writer);
+    if (trace.enabled()) trace.write(config_.output.trace_path);
+  }
   summary.load_seconds = engine_->load_seconds();
-  const auto start = std::chrono::steady_clock::now();
+  return summary;
+}
+
+// The naive loop, for comparison: one utterance at a time, load -> forward -> decode, serially.
+RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {
+  RunSummary summary;
+  const auto start = Clock::now();
   for (const Utterance& utterance : inputs) {
-    UtteranceResult result = transcribe_one(utterance, summary.model_seconds);
+    UtteranceResult result;
+    result.index = utterance.index;
+    result.id = utterance.id;
+    result.path = utterance.path;
+    std::string stage = "read";
+    try {
+      const auto t0 = Clock::now();
+      Waveform waveform = read_audio_file(utterance.path, config_.audio);
+      result.duration_seconds = waveform.duration_seconds();
+      if (model_->preprocessor.do_normalize) normalize_waveform(waveform.samples);
+      summary.pipeline.read_seconds += seconds_since(t0);
+      stage = "model";
+      const auto t1 = Clock::now();
+      const UtteranceLogits logits = engine_->run({&waveform.samples}).front();
+      summary.model_seconds += seconds_since(t1);
+      ++summary.pipeline.batches;
+      const auto t2 = Clock::now();
+      builder_->build(utterance, logits, result);
+      summary.pipeline.decode_seconds += seconds_since(t2);
+    } catch (const std::exception& e) {
+      result.status = UtteranceStatus::kFailed;
+      result.error_stage = stage;
+      result.error = e.what();
+      spdlog::warn("{}: failed at {}: {}", utterance.path, stage, e.what());
+    }
     ++summary.files;
     summary.audio_seconds += result.duration_seconds;
     writer.write(result);
@@ -99,6 +90,7 @@ RunSummary Transcriber::transcribe(const std::vector<Utterance>& inputs, Transcr
   }
   writer.finish();
   summary.wall_seconds = seconds_since(start);
+  summary.pipeline.device_seconds = summary.model_seconds;
   return summary;
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "datasets/utterance.h"
@@ -13,10 +12,12 @@ namespace w2v2 {
 
 class InferenceEngine;
 class Detokenizer;
+class TranscriptBuilder;
 struct ModelDirectory;
 
-// Facade: loads the model folder once, then transcribes lists of inputs. A failing input becomes a
-// failure record (stage + reason) and the run continues.
+// Facade: loads the model folder once, then transcribes lists of inputs, pipelined (default) or with the
+// naive serial loop (config.pipeline.enabled = false). A failing input becomes a failure record
+// (stage + reason) and the run continues.
 class Transcriber {
  public:
   explicit Transcriber(TranscriberConfig config);
@@ -25,13 +26,13 @@ class Transcriber {
   RunSummary transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer);
 
  private:
-  UtteranceResult transcribe_one(const Utterance& utterance, double& model_seconds);
-  std::string logits_path(const Utterance& utterance) const;
+  RunSummary transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer);
 
   TranscriberConfig config_;
   std::unique_ptr<ModelDirectory> model_;
   std::unique_ptr<InferenceEngine> engine_;
   std::unique_ptr<Detokenizer> detokenizer_;
+  std::unique_ptr<TranscriptBuilder> builder_;
 };
 
 }  // namespace w2v2

@@ -5,29 +5,23 @@
 #include <vector>
 
 #include "model/model_directory.h"
+#include "runtime/batch_engine.h"
 #include "runtime/runtime_config.h"
 
 namespace w2v2 {
 
-// Logits of one utterance, valid frames only: (frames, vocab) float32 row-major.
-struct UtteranceLogits {
-  int64_t frames = 0;
-  int64_t vocab = 0;
-  std::vector<float> data;
-};
-
 // Owns the model weights and runs forward passes. The header is torch-free so that callers
 // (transcriber, pipeline, tests) compile without LibTorch.
-class InferenceEngine {
+class InferenceEngine : public BatchEngine {
  public:
   InferenceEngine(const ModelDirectory& model, const RuntimeConfig& runtime);
-  ~InferenceEngine();
+  ~InferenceEngine() override;
   InferenceEngine(const InferenceEngine&) = delete;
   InferenceEngine& operator=(const InferenceEngine&) = delete;
 
   // Normalized 16 kHz waveforms -> per-utterance logits, in the same order. The batch is zero-padded
   // to its longest member; utterances shorter than the receptive field give zero frames.
-  std::vector<UtteranceLogits> run(const std::vector<const std::vector<float>*>& waveforms) const;
+  std::vector<UtteranceLogits> run(const std::vector<const std::vector<float>*>& waveforms) const override;
 
   double load_seconds() const;
   int threads() const;

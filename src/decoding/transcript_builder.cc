@@ -1,0 +1,36 @@
+#include "decoding/transcript_builder.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "common/error.h"
+#include "output/npy_file.h"
+
+namespace w2v2 {
+
+void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits& logits, UtteranceResult& result) const {
+  std::string stage = "decode";
+  try {
+    const CtcHypothesis hypothesis =
+        decoder_.decode(logits.data.data(), static_cast<int>(logits.frames), static_cast<int>(logits.vocab));
+    result.text = detokenizer_.detokenize(hypothesis.tokens);
+    if (!logits_dir_.empty()) {
+      stage = "output";
+      namespace fs = std::filesystem;
+      const fs::path path = (fs::path(logits_dir_) / utterance.output_stem).concat(".npy");
+      std::error_code ec;
+      fs::create_directories(path.parent_path(), ec);
+      W2V2_CHECK_AS(OutputError, !ec, path.parent_path().string(), ": cannot create (", ec.message(), ")");
+      write_npy(path.string(), logits.data.data(), {logits.frames, logits.vocab});
+    }
+  } catch (const std::exception& e) {
+    result.status = UtteranceStatus::kFailed;
+    result.error_stage = stage;
+    result.error = e.what();
+    result.text.clear();
+    spdlog::warn("{}: failed at {}: {}", utterance.path, stage, e.what());
+  }
+}
+
+}  // namespace w2v2

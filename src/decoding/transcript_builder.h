@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+
+#include "datasets/utterance.h"
+#include "decoding/ctc_greedy_decoder.h"
+#include "output/utterance_result.h"
+#include "runtime/batch_engine.h"
+#include "text/detokenizer.h"
+
+namespace w2v2 {
+
+// Turns one utterance's logits into its result: greedy CTC decoding, detokenizing and, when a logits
+// folder is set, the .npy file <logits_dir>/<output_stem>.npy. Thread-safe (const).
+class TranscriptBuilder {
+ public:
+  TranscriptBuilder(int blank_id, const Detokenizer& detokenizer, std::string logits_dir)
+      : decoder_(blank_id), detokenizer_(detokenizer), logits_dir_(std::move(logits_dir)) {}
+
+  // Fills result.text (or the failure fields, stage "decode" / "output").
+  void build(const Utterance& utterance, const UtteranceLogits& logits, UtteranceResult& result) const;
+
+ private:
+  CtcGreedyDecoder decoder_;
+  const Detokenizer& detokenizer_;
+  std::string logits_dir_;
+};
+
+}  // namespace w2v2

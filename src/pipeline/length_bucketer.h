@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace w2v2 {
+
+struct BatchingConfig {
+  int64_t max_batch_samples = 16000 * 60;  // padded samples per batch (B x longest): 60 s of audio
+  int max_batch_size = 8;
+  size_t sort_window = 64;            // utterances sorted by length together before batching
+  double max_padding_fraction = 0.1;  // an item joins a batch only if it is at least (1 - this) x its longest
+
+  void validate() const;
+};
+
+// Groups utterance lengths into batches: within each window of `sort_window` consecutive items, sort by
+// length (longest first) and cut batches so that size x longest <= max_batch_samples and size <=
+// max_batch_size (an item longer than the cap forms a batch of its own), and a new batch starts where the
+// length falls below (1 - max_padding_fraction) x the batch's longest: the bucket edges follow the length
+// distribution, so padding stays small. Returns indices into `lengths`; every index appears exactly once.
+std::vector<std::vector<size_t>> make_batches(const std::vector<int64_t>& lengths, const BatchingConfig& config);
+
+// Padded samples (B x longest) minus real samples, over the padded total, for the given batches.
+double padding_waste(const std::vector<int64_t>& lengths, const std::vector<std::vector<size_t>>& batches);
+
+}  // namespace w2v2

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "pipeline/length_bucketer.h"
+
+namespace w2v2 {
+
+struct PipelineConfig {
+  bool enabled = true;       // false: the naive serial loop (read, forward, decode one at a time)
+  int reader_threads = 1;    // load + resample + normalize
+  int decode_threads = 4;    // CTC decoding, detokenizing, logits files
+  size_t queue_capacity = 8; // per stage queue (items or batches)
+  BatchingConfig batching;
+
+  void validate() const;
+  std::string to_string() const;
+};
+
+}  // namespace w2v2

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstddef>
+
+namespace w2v2 {
+
+// The host-overhead meter: busy seconds per stage (summed over a stage's threads), how long the device
+// thread waited for input, and the padding the batches carried.
+struct PipelineStats {
+  double read_seconds = 0.0;
+  double batch_seconds = 0.0;
+  double device_seconds = 0.0;       // inside forward passes
+  double device_wait_seconds = 0.0;  // device thread idle, waiting for a batch (after the first one)
+  double decode_seconds = 0.0;
+  double write_seconds = 0.0;
+  size_t batches = 0;
+  double padding_waste = 0.0;        // padded samples / all samples fed to the model
+};
+
+}  // namespace w2v2

@@ -1,0 +1,60 @@
+#include "pipeline/trace_recorder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "common/error.h"
+
+namespace w2v2 {
+
+int TraceRecorder::thread_index() {
+  const size_t id = std::hash<std::thread::id>{}(std::this_thread::get_id());
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    if (threads_[i].first == id) return static_cast<int>(i);
+  }
+  threads_.emplace_back(id, "thread " + std::to_string(threads_.size()));
+  return static_cast<int>(threads_.size() - 1);
+}
+
+void TraceRecorder::name_thread(const std::string& name) {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  threads_[static_cast<size_t>(thread_index())].second = name;
+}
+
+void TraceRecorder::span(const std::string& name, Clock::time_point begin, Clock::time_point end,
+                         const std::string& detail) {
+  if (!enabled_) return;
+  const double b = std::chrono::duration<double, std::micro>(begin - origin_).count();
+  const double d = std::chrono::duration<double, std::micro>(end - begin).count();
+  std::lock_guard<std::mutex> lock(mutex_);
+  events_.push_back(Event{name, detail, thread_index(), b, d});
+}
+
+void TraceRecorder::write(const std::string& path) const {
+  nlohmann::json events = nlohmann::json::array();
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", i}, {"args", {{"name", threads_[i].second}}}});
+  }
+  for (const auto& e : events_) {
+    nlohmann::json event = {{"name", e.name}, {"ph", "X"}, {"pid", 1}, {"tid", e.thread}, {"ts", e.begin_us},
+                            {"dur", e.duration_us}};
+    if (!e.detail.empty()) event["args"] = {{"detail", e.detail}};
+    events.push_back(event);
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": cannot open for writing");
+    out << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump(-1, ' ', false,
+                                                                                  nlohmann::json::error_handler_t::replace);
+  }
+  W2V2_CHECK_AS(OutputError, std::rename(tmp.c_str(), path.c_str()) == 0, path, ": rename failed");
+}
+
+}  // namespace w2v2

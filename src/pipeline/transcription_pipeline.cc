@@ -1,0 +1,320 @@
+#include "pipeline/transcription_pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/error.h"
+#include "features/waveform_normalizer.h"
+#include "pipeline/bounded_queue.h"
+
+namespace w2v2 {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+struct Loaded {  // reader -> batcher
+  size_t index = 0;
+  std::vector<float> samples;
+  UtteranceResult result;  // failed here already when status != kOk
+};
+
+struct Batch {  // batcher -> device
+  std::vector<std::unique_ptr<Loaded>> items;
+};
+
+struct Computed {  // device -> decode pool
+  std::unique_ptr<Loaded> item;
+  UtteranceLogits logits;
+};
+
+// Adds busy time from several threads.
+class Accumulator {
+ public:
+  void add(double s) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    total_ += s;
+  }
+  double total() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return total_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  double total_ = 0.0;
+};
+
+// Runs `body` and, on an unexpected exception, records it and closes every queue so all stages stop.
+class FailureLatch {
+ public:
+  template <typename F>
+  void guard(F&& body, const std::function<void()>& close_all) {
+    try {
+      body();
+    } catch (...) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+      close_all();
+    }
+  }
+  void rethrow() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+void PipelineConfig::validate() const {
+  W2V2_CHECK_AS(ConfigError, reader_threads >= 1 && reader_threads <= 256, "reader threads must be in 1..256");
+  W2V2_CHECK_AS(ConfigError, decode_threads >= 1 && decode_threads <= 256, "decode threads must be in 1..256");
+  W2V2_CHECK_AS(ConfigError, queue_capacity >= 1, "queue capacity must be positive");
+  batching.validate();
+}
+
+std::string PipelineConfig::to_string() const {
+  return "PipelineConfig(enabled=" + std::string(enabled ? "true" : "false") + ", readers=" +
+         std::to_string(reader_threads) + ", decode_threads=" + std::to_string(decode_threads) +
+         ", max_batch_size=" + std::to_string(batching.max_batch_size) +
+         ", max_batch_samples=" + std::to_string(batching.max_batch_samples) + ")";
+}
+
+TranscriptionPipeline::TranscriptionPipeline(PipelineConfig config, ReadOptions read, const BatchEngine& engine,
+                                             const TranscriptBuilder& builder, TraceRecorder* trace)
+    : config_(std::move(config)), read_(std::move(read)), engine_(engine), builder_(builder), trace_(trace) {
+  config_.validate();
+}
+
+RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {
+  TraceRecorder no_trace(false);
+  TraceRecorder& trace = trace_ ? *trace_ : no_trace;
+  const auto start = Clock::now();
+  const size_t capacity = config_.queue_capacity;
+  BoundedQueue<std::unique_ptr<Loaded>> loaded(capacity * static_cast<size_t>(config_.batching.max_batch_size));
+  BoundedQueue<Batch> batches(capacity);
+  BoundedQueue<Computed> computed(capacity * static_cast<size_t>(config_.batching.max_batch_size));
+  BoundedQueue<UtteranceResult> results(capacity * static_cast<size_t>(config_.batching.max_batch_size));
+  auto close_all = [&] {
+    loaded.close();
+    batches.close();
+    computed.close();
+    results.close();
+  };
+  FailureLatch latch;
+  Accumulator read_busy, decode_busy;
+  double batch_busy = 0.0, device_busy = 0.0, device_wait = 0.0;
+  size_t batch_count = 0;
+  int64_t padded_samples = 0, real_samples = 0;
+
+  // Readers: claim inputs by an atomic cursor; the last one to finish closes `loaded`.
+  std::atomic<size_t> cursor{0};
+  std::atomic<int> readers_left{config_.reader_threads};
+  std::vector<std::thread> threads;
+  for (int r = 0; r < config_.reader_threads; ++r) {
+    threads.emplace_back([&, r] {
+      trace.name_thread("reader " + std::to_string(r));
+      latch.guard(
+          [&] {
+            for (size_t i; (i = cursor.fetch_add(1)) < inputs.size();) {
+              const Utterance& u = inputs[i];
+              const auto t0 = Clock::now();
+              auto item = std::make_unique<Loaded>();
+              item->index = i;
+              item->result.index = i;
+              item->result.id = u.id;
+              item->result.path = u.path;
+              try {
+                Waveform w = read_audio_file(u.path, read_.audio);
+                item->result.duration_seconds = w.duration_seconds();
+                if (read_.normalize) normalize_waveform(w.samples);
+                item->samples = std::move(w.samples);
+              } catch (const std::exception& e) {
+                item->result.status = UtteranceStatus::kFailed;
+                item->result.error_stage = "read";
+                item->result.error = e.what();
+                spdlog::warn("{}: failed at read: {}", u.path, e.what());
+              }
+              const auto t1 = Clock::now();
+              read_busy.add(seconds(t0, t1));
+              trace.span("read", t0, t1, u.id);
+              if (!loaded.push(std::move(item))) return;
+            }
+          },
+          close_all);
+      if (--readers_left == 0) loaded.close();
+    });
+  }
+
+  // Batcher: windows of `sort_window` loaded items, sorted by length, cut by the caps. Failed reads
+  // bypass the model and go straight to the writer.
+  threads.emplace_back([&] {
+    trace.name_thread("batcher");
+    latch.guard(
+        [&] {
+          std::vector<std::unique_ptr<Loaded>> window;
+          auto flush = [&] {
+            const auto t0 = Clock::now();
+            std::vector<int64_t> lengths;
+            for (const auto& item : window) lengths.push_back(static_cast<int64_t>(item->samples.size()));
+            const auto groups = make_batches(lengths, config_.batching);
+            batch_busy += seconds(t0, Clock::now());
+            for (const auto& group : groups) {
+              Batch batch;
+              int64_t longest = 0;
+              for (size_t k : group) {
+                longest = std::max(longest, lengths[k]);
+                real_samples += lengths[k];
+                batch.items.push_back(std::move(window[k]));
+              }
+              padded_samples += longest * static_cast<int64_t>(group.size());
+              if (!batches.push(std::move(batch))) return;
+            }
+            window.clear();
+          };
+          while (auto item = loaded.pop()) {
+            if ((*item)->result.status != UtteranceStatus::kOk) {
+              UtteranceResult failed = std::move((*item)->result);
+              if (!results.push(std::move(failed))) return;
+              continue;
+            }
+            window.push_back(std::move(*item));
+            if (window.size() >= config_.batching.sort_window) flush();
+          }
+          if (!window.empty()) flush();
+        },
+        close_all);
+    batches.close();
+  });
+
+  // Device: one thread owns the engine. Waiting time counts from the end of the first forward pass.
+  threads.emplace_back([&] {
+    trace.name_thread("device");
+    latch.guard(
+        [&] {
+          bool started = false;
+          auto idle_since = Clock::now();
+          while (auto batch = batches.pop()) {
+            const auto t0 = Clock::now();
+            if (started) device_wait += seconds(idle_since, t0);
+            std::vector<const std::vector<float>*> waveforms;
+            for (const auto& item : batch->items) waveforms.push_back(&item->samples);
+            std::vector<UtteranceLogits> logits;
+            std::string failure;
+            try {
+              logits = engine_.run(waveforms);
+              W2V2_CHECK(logits.size() == waveforms.size(), "engine returned ", logits.size(), " results for ",
+                         waveforms.size(), " inputs");
+            } catch (const std::exception& e) {
+              failure = e.what();
+            }
+            const auto t1 = Clock::now();
+            device_busy += seconds(t0, t1);
+            ++batch_count;
+            trace.span("forward", t0, t1, "batch of " + std::to_string(waveforms.size()));
+            started = true;
+            idle_since = t1;
+            for (size_t k = 0; k < batch->items.size(); ++k) {
+              Computed c{std::move(batch->items[k]), {}};
+              if (!failure.empty()) {
+                c.item->result.status = UtteranceStatus::kFailed;
+                c.item->result.error_stage = "model";
+                c.item->result.error = failure;
+                spdlog::warn("{}: failed at model: {}", inputs[c.item->index].path, failure);
+              } else {
+                c.logits = std::move(logits[k]);
+              }
+              if (!computed.push(std::move(c))) return;
+            }
+          }
+        },
+        close_all);
+    computed.close();
+  });
+
+  // Decode pool.
+  std::atomic<int> decoders_left{config_.decode_threads};
+  for (int d = 0; d < config_.decode_threads; ++d) {
+    threads.emplace_back([&, d] {
+      trace.name_thread("decode " + std::to_string(d));
+      latch.guard(
+          [&] {
+            while (auto c = computed.pop()) {
+              const auto t0 = Clock::now();
+              UtteranceResult result = std::move(c->item->result);
+              if (result.status == UtteranceStatus::kOk) builder_.build(inputs[c->item->index], c->logits, result);
+              c->item.reset();  // free the waveform early
+              const auto t1 = Clock::now();
+              decode_busy.add(seconds(t0, t1));
+              trace.span("decode", t0, t1, result.id);
+              if (!results.push(std::move(result))) return;
+            }
+          },
+          close_all);
+      if (--decoders_left == 0) results.close();
+    });
+  }
+
+  // Ordered writer on this thread: a reorder buffer keyed by input index.
+  trace.name_thread("writer");
+  RunSummary summary;
+  double write_busy = 0.0;
+  latch.guard(
+      [&] {
+        std::map<size_t, UtteranceResult> pending;
+        size_t next = 0;
+        while (auto r = results.pop()) {
+          pending.emplace(r->index, std::move(*r));
+          for (auto it = pending.find(next); it != pending.end(); it = pending.find(next)) {
+            const auto t0 = Clock::now();
+            UtteranceResult& result = it->second;
+            ++summary.files;
+            summary.audio_seconds += result.duration_seconds;
+            writer.write(result);
+            if (result.status == UtteranceStatus::kOk) {
+              ++summary.succeeded;
+            } else {
+              summary.failures.push_back(std::move(result));
+            }
+            pending.erase(it);
+            ++next;
+            write_busy += seconds(t0, Clock::now());
+          }
+        }
+      },
+      close_all);
+  for (auto& t : threads) t.join();
+  latch.rethrow();
+  W2V2_CHECK(summary.files == inputs.size(), "pipeline lost results: ", summary.files, " of ", inputs.size());
+  writer.finish();
+
+  summary.wall_seconds = seconds(start, Clock::now());
+  summary.model_seconds = device_busy;
+  summary.pipeline.read_seconds = read_busy.total();
+  summary.pipeline.batch_seconds = batch_busy;
+  summary.pipeline.device_seconds = device_busy;
+  summary.pipeline.device_wait_seconds = device_wait;
+  summary.pipeline.decode_seconds = decode_busy.total();
+  summary.pipeline.write_seconds = write_busy;
+  summary.pipeline.batches = batch_count;
+  summary.pipeline.padding_waste =
+      padded_samples > 0 ? static_cast<double>(padded_samples - real_samples) / padded_samples : 0.0;
+  return summary;
+}
+
+}  // namespace w2v2

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <vector>
+
+#include "audio/audio_file_reader.h"
+#include "datasets/utterance.h"
+#include "decoding/transcript_builder.h"
+#include "output/transcript_writer.h"
+#include "pipeline/pipeline_config.h"
+#include "pipeline/trace_recorder.h"
+#include "run_summary.h"
+#include "runtime/batch_engine.h"
+
+namespace w2v2 {
+
+struct ReadOptions {
+  AudioReadOptions audio;
+  bool normalize = true;  // preprocessor_config.json do_normalize
+};
+
+// Host work hidden behind the model. Stages joined by bounded queues:
+//   readers (N threads: load, resample, normalize) -> batcher (sort by length within a window, cap by
+//   samples and size) -> device thread (BatchEngine::run) -> decode pool (M threads: CTC decode,
+//   detokenize, logits files) -> ordered writer (the calling thread; input order restored).
+// A failing input becomes a failure record and never disturbs its batch-mates; a failing batch marks
+// its members failed (stage "model"). On CPU the device thread's copies are plain memory copies.
+class TranscriptionPipeline {
+ public:
+  TranscriptionPipeline(PipelineConfig config, ReadOptions read, const BatchEngine& engine,
+                        const TranscriptBuilder& builder, TraceRecorder* trace = nullptr);
+
+  // Results reach `writer` in input order; writer.finish() is called at the end.
+  RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer);
+
+ private:
+  PipelineConfig config_;
+  ReadOptions read_;
+  const BatchEngine& engine_;
+  const TranscriptBuilder& builder_;
+  TraceRecorder* trace_;
+};
+
+}  // namespace w2v2

@@ -1,0 +1,242 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <numeric>
+#include <random>
+#include <set>
+#include <sndfile.h>
+#include <thread>
+
+#include "pipeline/bounded_queue.h"
+#include "pipeline/length_bucketer.h"
+#include "pipeline/transcription_pipeline.h"
+#include "support/test_support.h"
+#include "text/char_detokenizer.h"
+
+namespace w2v2 {
+namespace {
+
+TEST(BoundedQueue, CloseWakesBlockedConsumersAndProducers) {
+  BoundedQueue<int> q(1);
+  std::thread consumer([&] { EXPECT_FALSE(q.pop().has_value()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  q.close();
+  consumer.join();
+
+  BoundedQueue<int> full(1);
+  ASSERT_TRUE(full.push(1));
+  std::thread producer([&] { EXPECT_FALSE(full.push(2)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  full.close();
+  producer.join();
+  EXPECT_EQ(full.pop(), 1);  // what was accepted is still delivered after close
+  EXPECT_FALSE(full.pop().has_value());
+}
+
+TEST(BoundedQueue, NoItemLostOrDuplicatedUnderContention) {
+  BoundedQueue<int> q(3);
+  constexpr int kProducers = 4, kPerProducer = 5000;
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&, p] {
+      for (int i = 0; i < kPerProducer; ++i) ASSERT_TRUE(q.push(p * kPerProducer + i));
+    });
+  }
+  std::mutex mutex;
+  std::vector<int> seen;
+  std::vector<std::thread> consumers;
+  for (int c = 0; c < 3; ++c) {
+    consumers.emplace_back([&] {
+      while (auto v = q.pop()) {
+        std::lock_guard<std::mutex> lock(mutex);
+        seen.push_back(*v);
+      }
+    });
+  }
+  for (auto& t : producers) t.join();
+  q.close();
+  for (auto& t : consumers) t.join();
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kProducers * kPerProducer));
+  std::sort(seen.begin(), seen.end());
+  for (int i = 0; i < kProducers * kPerProducer; ++i) ASSERT_EQ(seen[i], i);
+}
+
+TEST(LengthBucketer, ExactBatchesUnderTheCaps) {
+  BatchingConfig config;
+  config.max_batch_samples = 100;
+  config.max_batch_size = 3;
+  config.sort_window = 8;
+  config.max_padding_fraction = 1.0;  // caps only
+  const std::vector<int64_t> lengths{10, 50, 20, 40, 30, 120, 5, 25};
+  const auto batches = make_batches(lengths, config);
+  // Sorted longest first: 120 | 50 40 (2x50 = 100) | 30 25 20 (3x30 = 90) | 10 5
+  const std::vector<std::vector<size_t>> expected{{5}, {1, 3}, {4, 7, 2}, {0, 6}};
+  EXPECT_EQ(batches, expected);
+  EXPECT_NEAR(padding_waste(lengths, batches), (0 + 10 + 15 + 5) / 330.0, 1e-12);  // padded 120 + 100 + 90 + 20
+}
+
+TEST(LengthBucketer, PaddingFractionCutsBucketsAtLengthGaps) {
+  BatchingConfig config;
+  config.max_batch_samples = 1000;
+  config.max_batch_size = 10;
+  config.max_padding_fraction = 0.25;
+  const std::vector<int64_t> lengths{100, 95, 80, 74, 60, 50, 49};
+  // 100 95 80 (>= 75) | 74 60 (>= 55.5) | 50 49
+  const std::vector<std::vector<size_t>> expected{{0, 1, 2}, {3, 4}, {5, 6}};
+  EXPECT_EQ(make_batches(lengths, config), expected);
+}
+
+TEST(LengthBucketer, EveryIndexExactlyOnceWithWindows) {
+  std::mt19937 rng(1);
+  std::vector<int64_t> lengths(1000);
+  for (auto& l : lengths) l = 1000 + static_cast<int64_t>(rng() % 300000);
+  BatchingConfig config;
+  const auto batches = make_batches(lengths, config);
+  std::vector<size_t> all;
+  for (const auto& b : batches) {
+    EXPECT_LE(static_cast<int>(b.size()), config.max_batch_size);
+    int64_t longest = 0;
+    for (size_t i : b) longest = std::max(longest, lengths[i]);
+    if (b.size() > 1) EXPECT_LE(longest * static_cast<int64_t>(b.size()), config.max_batch_samples);
+    all.insert(all.end(), b.begin(), b.end());
+  }
+  std::sort(all.begin(), all.end());
+  std::vector<size_t> expected(lengths.size());
+  std::iota(expected.begin(), expected.end(), 0);
+  EXPECT_EQ(all, expected);
+}
+
+// A scripted engine: each utterance's logits spell its length class, so a result that went to the
+// wrong utterance is visible; batches take a random time so completion order is shuffled.
+class FakeEngine : public BatchEngine {
+ public:
+  std::vector<UtteranceLogits> run(const std::vector<const std::vector<float>*>& waveforms) const override {
+    std::this_thread::sleep_for(std::chrono::microseconds(100 * (calls_++ % 7)));
+    if (fail_when_longer_than_ > 0) {
+      for (const auto* w : waveforms) {
+        if (static_cast<int64_t>(w->size()) > fail_when_longer_than_) throw std::runtime_error("scripted failure");
+      }
+    }
+    std::vector<UtteranceLogits> out;
+    for (const auto* w : waveforms) {
+      // 3 frames, vocab 32: token = 5 + (samples / 1000) % 20 (E, T, A, ...), blank in between.
+      UtteranceLogits l{3, 32, std::vector<float>(96, 0.0f)};
+      const int token = 5 + static_cast<int>((w->size() / 1000) % 20);
+      l.data[0 * 32 + token] = 1.0f;
+      l.data[1 * 32 + 0] = 1.0f;
+      l.data[2 * 32 + token] = 1.0f;
+      out.push_back(std::move(l));
+    }
+    return out;
+  }
+  int64_t fail_when_longer_than_ = 0;
+
+ private:
+  mutable std::atomic<int> calls_{0};
+};
+
+class Collector : public TranscriptWriter {
+ public:
+  void write(const UtteranceResult& r) override { results.push_back(r); }
+  void finish() override { finished = true; }
+  std::vector<UtteranceResult> results;
+  bool finished = false;
+};
+
+std::vector<Utterance> make_inputs(const test::TempDir& dir, int count, bool with_bad_file) {
+  std::vector<Utterance> inputs;
+  std::mt19937 rng(5);
+  for (int i = 0; i < count; ++i) {
+    const int samples = 1000 * (1 + static_cast<int>(rng() % 19)) + 500;
+    const std::string path = dir.file("u" + std::to_string(i) + ".wav");
+    if (with_bad_file && i == count / 2) {
+      test::write_text(path, "not audio");
+    } else {
+      test::write_audio(path, test::sine(200 + i, 16000, samples), 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+    }
+    Utterance u;
+    u.index = static_cast<size_t>(i);
+    u.id = "u" + std::to_string(i);
+    u.path = path;
+    u.output_stem = u.id;
+    inputs.push_back(u);
+  }
+  return inputs;
+}
+
+TEST(TranscriptionPipeline, OutputOrderIsInputOrderAndEachUtteranceGetsItsOwnLogits) {
+  test::TempDir dir;
+  const auto inputs = make_inputs(dir, 60, /*with_bad_file=*/true);
+  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const TranscriptBuilder builder(0, detokenizer, "");
+  FakeEngine engine;
+  PipelineConfig config;
+  config.reader_threads = 3;
+  config.decode_threads = 4;
+  config.batching.max_batch_size = 5;
+  config.batching.sort_window = 16;
+  TranscriptionPipeline pipeline(config, ReadOptions{}, engine, builder);
+  Collector collector;
+  const RunSummary summary = pipeline.run(inputs, collector);
+  ASSERT_TRUE(collector.finished);
+  ASSERT_EQ(collector.results.size(), inputs.size());
+  EXPECT_EQ(summary.files, inputs.size());
+  EXPECT_EQ(summary.succeeded, inputs.size() - 1);
+  ASSERT_EQ(summary.failures.size(), 1u);
+  EXPECT_EQ(summary.failures[0].id, "u30");
+  EXPECT_EQ(summary.failures[0].error_stage, "read");
+  const Vocabulary vocab = Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json"));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const auto& r = collector.results[i];
+    EXPECT_EQ(r.index, i);
+    EXPECT_EQ(r.id, inputs[i].id);
+    if (i == 30) continue;
+    const auto samples = static_cast<size_t>(std::llround(r.duration_seconds * 16000));
+    const std::string letter = vocab.token(5 + static_cast<int>((samples / 1000) % 20));
+    EXPECT_EQ(r.text, letter + letter) << i;  // token, blank, token -> two letters
+  }
+  EXPECT_GT(summary.pipeline.batches, 11u);  // at most 5 per batch
+  EXPECT_GT(summary.pipeline.padding_waste, 0.0);
+}
+
+TEST(TranscriptionPipeline, AFailingBatchMarksOnlyItsMembers) {
+  test::TempDir dir;
+  const auto inputs = make_inputs(dir, 20, false);
+  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const TranscriptBuilder builder(0, detokenizer, "");
+  FakeEngine engine;
+  engine.fail_when_longer_than_ = 18000;  // the batch holding the longest utterances fails
+  PipelineConfig config;
+  config.batching.max_batch_size = 1;  // one utterance per batch: only the long ones fail
+  TranscriptionPipeline pipeline(config, ReadOptions{}, engine, builder);
+  Collector collector;
+  const RunSummary summary = pipeline.run(inputs, collector);
+  ASSERT_EQ(collector.results.size(), inputs.size());
+  size_t failed = 0;
+  for (const auto& r : collector.results) {
+    const bool is_long = r.duration_seconds * 16000 > 18000;
+    EXPECT_EQ(r.status == UtteranceStatus::kFailed, is_long) << r.id;
+    if (r.status == UtteranceStatus::kFailed) {
+      EXPECT_EQ(r.error_stage, "model");
+      ++failed;
+    }
+  }
+  EXPECT_GT(failed, 0u);
+  EXPECT_EQ(summary.failures.size(), failed);
+}
+
+TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {
+  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const TranscriptBuilder builder(0, detokenizer, "");
+  FakeEngine engine;
+  TranscriptionPipeline pipeline(PipelineConfig{}, ReadOptions{}, engine, builder);
+  Collector collector;
+  EXPECT_EQ(pipeline.run({}, collector).files, 0u);
+  EXPECT_TRUE(collector.finished);
+}
+
+}  // namespace
+}  // namespace w2v2
