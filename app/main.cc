@@ -62,7 +62,9 @@ int run_eval(const w2v2::app::CliOptions& options) {
     spdlog::error("no utterance has a reference text (use a LibriSpeech folder, a manifest with \"text\" or a Kaldi folder)");
     return code(ExitCode::kUsage);
   }
-  w2v2::Transcriber transcriber(options.transcriber);
+  w2v2::TranscriberConfig config = options.transcriber;
+  config.scoring = options.scoring;  // WER/CER per utterance in the decode pool
+  w2v2::Transcriber transcriber(config);
   std::unique_ptr<w2v2::TranscriptWriter> transcripts;
   if (!options.transcriber.output.path.empty()) {
     transcripts = w2v2::make_transcript_writer(options.transcriber.output.format, options.transcriber.output.path);

@@ -6,15 +6,23 @@ namespace w2v2 {
 
 ScoringReport score_results(const std::vector<Utterance>& utterances, const std::vector<UtteranceResult>& results,
                             const ScoringOptions& options) {
-  std::vector<ScoredPair> pairs;
+  std::vector<UtteranceScore> scores;
   for (const auto& result : results) {
     W2V2_CHECK(result.index < utterances.size(), "result index ", result.index, " out of range");
     const Utterance& u = utterances[result.index];
     if (!u.reference) continue;
-    pairs.push_back({u.id, u.speaker.empty() ? speaker_of(u.id) : u.speaker, *u.reference,
-                     result.status == UtteranceStatus::kOk ? result.text : std::string()});
+    if (result.score) {  // scored in the decode pool
+      scores.push_back(*result.score);
+      continue;
+    }
+    // A failed utterance counts as an empty hypothesis: all its reference words are deletions.
+    scores.push_back(ErrorRateAccumulator::score(u.id, u.speaker.empty() ? speaker_of(u.id) : u.speaker,
+                                                 normalize_transcript(*u.reference, options.normalization),
+                                                 normalize_transcript(result.status == UtteranceStatus::kOk ? result.text : "",
+                                                                      options.normalization),
+                                                 options.costs));
   }
-  return score_pairs(pairs, options);
+  return summarize_scores(std::move(scores), options);
 }
 
 nlohmann::ordered_json make_evaluation_report(const ScoringReport& scores, const RunSummary& run,

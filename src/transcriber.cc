@@ -29,7 +29,8 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
   detokenizer_ = make_detokenizer(*model_);
   engine_ = std::make_unique<InferenceEngine>(*model_, config_.runtime);
-  builder_ = std::make_unique<TranscriptBuilder>(model_->config.pad_token_id, *detokenizer_, config_.output.logits_dir);
+  builder_ = std::make_unique<TranscriptBuilder>(model_->config.pad_token_id, *detokenizer_, config_.output.logits_dir,
+                                                 config_.scoring);
 }
 
 Transcriber::~Transcriber() = default;

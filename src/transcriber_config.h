@@ -1,9 +1,11 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "audio/audio_file_reader.h"
 #include "common/logging.h"
+#include "metrics/scoring_report.h"
 #include "output/transcript_writer.h"
 #include "pipeline/pipeline_config.h"
 #include "runtime/runtime_config.h"
@@ -25,6 +27,7 @@ struct TranscriberConfig {
   PipelineConfig pipeline;
   OutputConfig output;
   LoggingConfig logging;
+  std::optional<ScoringOptions> scoring;  // set by `eval`: utterances with references are scored in the decode pool
 
   void validate() const;  // throws one ConfigError listing every problem
   std::string to_string() const;

@@ -24,6 +24,13 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
       W2V2_CHECK_AS(OutputError, !ec, path.parent_path().string(), ": cannot create (", ec.message(), ")");
       write_npy(path.string(), logits.data.data(), {logits.frames, logits.vocab});
     }
+    if (scoring_ && utterance.reference) {
+      stage = "score";
+      result.score = ErrorRateAccumulator::score(
+          utterance.id, utterance.speaker.empty() ? speaker_of(utterance.id) : utterance.speaker,
+          normalize_transcript(*utterance.reference, scoring_->normalization),
+          normalize_transcript(result.text, scoring_->normalization), scoring_->costs);
+    }
   } catch (const std::exception& e) {
     result.status = UtteranceStatus::kFailed;
     result.error_stage = stage;

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "datasets/utterance.h"
 #include "decoding/ctc_greedy_decoder.h"
+#include "metrics/scoring_report.h"
 #include "output/utterance_result.h"
 #include "runtime/batch_engine.h"
 #include "text/detokenizer.h"
@@ -14,16 +16,19 @@ namespace w2v2 {
 // folder is set, the .npy file <logits_dir>/<output_stem>.npy. Thread-safe (const).
 class TranscriptBuilder {
  public:
-  TranscriptBuilder(int blank_id, const Detokenizer& detokenizer, std::string logits_dir)
-      : decoder_(blank_id), detokenizer_(detokenizer), logits_dir_(std::move(logits_dir)) {}
+  TranscriptBuilder(int blank_id, const Detokenizer& detokenizer, std::string logits_dir,
+                    std::optional<ScoringOptions> scoring = std::nullopt)
+      : decoder_(blank_id), detokenizer_(detokenizer), logits_dir_(std::move(logits_dir)), scoring_(scoring) {}
 
-  // Fills result.text (or the failure fields, stage "decode" / "output").
+  // Fills result.text (or the failure fields, stage "decode" / "output") and, when scoring is on and the
+  // utterance has a reference, result.score (WER/CER in the decode pool, off the device's path).
   void build(const Utterance& utterance, const UtteranceLogits& logits, UtteranceResult& result) const;
 
  private:
   CtcGreedyDecoder decoder_;
   const Detokenizer& detokenizer_;
   std::string logits_dir_;
+  std::optional<ScoringOptions> scoring_;
 };
 
 }  // namespace w2v2

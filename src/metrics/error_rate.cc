@@ -18,24 +18,36 @@ void ErrorCounts::add(const Alignment& alignment, size_t length) {
   reference_length += length;
 }
 
-UtteranceScore ErrorRateAccumulator::add(const std::string& id, const std::string& speaker,
-                                         const std::string& reference, const std::string& hypothesis) {
+UtteranceScore ErrorRateAccumulator::score(const std::string& id, const std::string& speaker,
+                                           const std::string& reference, const std::string& hypothesis,
+                                           const EditCosts& costs) {
   UtteranceScore score;
   score.id = id;
   score.speaker = speaker;
   score.reference = reference;
   score.hypothesis = hypothesis;
   const auto ref_words = split_words(reference);
-  const auto hyp_words = split_words(hypothesis);
-  score.word_alignment = align(ref_words, hyp_words, costs_);
+  score.word_alignment = align(ref_words, split_words(hypothesis), costs);
   score.words.add(score.word_alignment, ref_words.size());
   const auto ref_chars = split_characters(reference);
-  score.characters.add(align(ref_chars, split_characters(hypothesis), costs_), ref_chars.size());
+  score.characters.add(align(ref_chars, split_characters(hypothesis), costs), ref_chars.size());
+  return score;
+}
 
+UtteranceScore ErrorRateAccumulator::add(const std::string& id, const std::string& speaker,
+                                         const std::string& reference, const std::string& hypothesis) {
+  UtteranceScore s = score(id, speaker, reference, hypothesis, costs_);
+  add(s);
+  return s;
+}
+
+void ErrorRateAccumulator::add(const UtteranceScore& score) {
   words_.add(score.words);
   characters_.add(score.characters);
-  speaker_words_[speaker].add(score.words);
+  speaker_words_[score.speaker].add(score.words);
   ++utterances_;
+  const auto ref_words = split_words(score.reference);
+  const auto hyp_words = split_words(score.hypothesis);
   size_t r = 0;
   size_t h = 0;
   for (EditOp op : score.word_alignment.ops) {
@@ -43,7 +55,6 @@ UtteranceScore ErrorRateAccumulator::add(const std::string& id, const std::strin
     if (op != EditOp::kInsertion) ++r;
     if (op != EditOp::kDeletion) ++h;
   }
-  return score;
 }
 
 std::vector<std::pair<std::pair<std::string, std::string>, size_t>> ErrorRateAccumulator::top_confusions(

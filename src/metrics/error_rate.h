@@ -42,6 +42,11 @@ class ErrorRateAccumulator {
   // Scores one normalized pair and adds it to the totals.
   UtteranceScore add(const std::string& id, const std::string& speaker, const std::string& reference,
                      const std::string& hypothesis);
+  // Adds a pair scored elsewhere (e.g. in the decode pool) to the totals.
+  void add(const UtteranceScore& score);
+  // Scores one normalized pair without touching any totals (thread-safe).
+  static UtteranceScore score(const std::string& id, const std::string& speaker, const std::string& reference,
+                              const std::string& hypothesis, const EditCosts& costs);
 
   const ErrorCounts& words() const { return words_; }
   const ErrorCounts& characters() const { return characters_; }

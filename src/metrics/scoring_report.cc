@@ -44,13 +44,21 @@ std::string speaker_of(const std::string& id) {
 }
 
 ScoringReport score_pairs(const std::vector<ScoredPair>& pairs, const ScoringOptions& options) {
+  std::vector<UtteranceScore> scores;
+  for (const auto& p : pairs) {
+    scores.push_back(ErrorRateAccumulator::score(p.id, p.speaker, normalize_transcript(p.reference, options.normalization),
+                                                 normalize_transcript(p.hypothesis, options.normalization),
+                                                 options.costs));
+  }
+  return summarize_scores(std::move(scores), options);
+}
+
+ScoringReport summarize_scores(std::vector<UtteranceScore> scores, const ScoringOptions& options) {
   ScoringReport report;
   report.options = options;
   ErrorRateAccumulator accumulator(options.costs);
-  for (const auto& p : pairs) {
-    report.details.push_back(accumulator.add(p.id, p.speaker, normalize_transcript(p.reference, options.normalization),
-                                             normalize_transcript(p.hypothesis, options.normalization)));
-  }
+  for (const auto& s : scores) accumulator.add(s);
+  report.details = std::move(scores);
   report.words = accumulator.words();
   report.characters = accumulator.characters();
   report.utterances = accumulator.utterances();

@@ -44,6 +44,8 @@ struct ScoringReport {
 };
 
 ScoringReport score_pairs(const std::vector<ScoredPair>& pairs, const ScoringOptions& options);
+// Corpus totals of utterances scored elsewhere (the decode pool), in the given order.
+ScoringReport summarize_scores(std::vector<UtteranceScore> scores, const ScoringOptions& options);
 
 // Pairs two id -> text maps; ids missing on either side are recorded in the report, never dropped.
 ScoringReport score_transcripts(const std::map<std::string, std::string>& references,

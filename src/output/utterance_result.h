@@ -1,6 +1,9 @@
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "metrics/error_rate.h"
 
 namespace w2v2 {
 
@@ -16,6 +19,7 @@ struct UtteranceResult {
   double duration_seconds = 0.0;  // audio duration after resampling
   std::string error_stage;        // "read", "model", "decode", "output" when failed
   std::string error;
+  std::optional<UtteranceScore> score;  // when the utterance has a reference and scoring is on
 };
 
 }  // namespace w2v2

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "output/npy_file.h"
@@ -186,6 +187,46 @@ TEST(CliScore, ReportsMissingIdsAndScores) {
   EXPECT_DOUBLE_EQ(j["wer"].get<double>(), 0.5);
   EXPECT_EQ(j["missing_hypotheses"][0], "a-2");
   EXPECT_NE(r.err.find("a-2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(CliPipeline, OnEqualsOffByteForByteAndTraceIsWritten) {
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "in");
+  for (int copy = 0; copy < 3; ++copy) {
+    for (const std::string s : {"sig_a", "sig_b", "sig_c"}) {
+      fs::copy_file(test::fixture("audio/" + s + ".wav"), dir.path() / "in" / (s + "_" + std::to_string(copy) + ".wav"));
+    }
+  }
+  test::write_text(dir.file("in/zz_bad.wav"), "garbage");
+  std::string outputs[2];
+  for (int on = 0; on < 2; ++on) {
+    std::vector<std::string> args{"transcribe", dir.file("in"), "--model", test::fixture("models/tiny-group-st"),
+                                  "--format", "jsonl", "--pipeline", on ? "on" : "off", "--batch-size", "4",
+                                  "--logits-dir", dir.file(on ? "l_on" : "l_off")};
+    if (on) args.insert(args.end(), {"--trace", dir.file("trace.json"), "--readers", "2"});
+    const auto r = run_w2v2(args);
+    EXPECT_EQ(r.exit_code, 5) << r.err;  // the bad file
+    outputs[on] = r.out;
+    EXPECT_NE(r.err.find("device waited on host"), std::string::npos);
+  }
+  EXPECT_EQ(outputs[0], outputs[1]);
+  EXPECT_EQ(lines_of(outputs[1]).size(), 10u);
+  for (const std::string s : {"sig_a_0", "sig_b_1", "sig_c_2"}) {
+    const auto a = read_npy(dir.file("l_on/" + s + ".npy"));
+    const auto b = read_npy(dir.file("l_off/" + s + ".npy"));
+    ASSERT_EQ(a.shape, b.shape);
+    for (size_t i = 0; i < a.data.size(); ++i) ASSERT_NEAR(a.data[i], b.data[i], 1e-4) << s;  // batched vs alone
+  }
+  const auto trace = nlohmann::json::parse(test::read_text(dir.file("trace.json")));
+  std::set<std::string> names;
+  for (const auto& e : trace["traceEvents"]) names.insert(e["name"].get<std::string>());
+  for (const char* n : {"read", "forward", "decode", "thread_name"}) EXPECT_TRUE(names.count(n)) << n;
 }
 
 }  // namespace

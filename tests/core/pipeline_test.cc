@@ -240,3 +240,27 @@ TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {
 
 }  // namespace
 }  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(TranscriptionPipeline, ScoresInTheDecodePoolWhenAskedTo) {
+  test::TempDir dir;
+  auto inputs = make_inputs(dir, 6, false);
+  for (auto& u : inputs) u.reference = "ee";  // scored against a fixed reference
+  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const TranscriptBuilder builder(0, detokenizer, "", ScoringOptions{});
+  FakeEngine engine;
+  TranscriptionPipeline pipeline(PipelineConfig{}, ReadOptions{}, engine, builder);
+  Collector collector;
+  pipeline.run(inputs, collector);
+  for (const auto& r : collector.results) {
+    ASSERT_TRUE(r.score.has_value()) << r.id;
+    EXPECT_EQ(r.score->reference, "EE");  // normalized (librispeech: upper case)
+    EXPECT_EQ(r.score->hypothesis, r.text);
+    EXPECT_EQ(r.score->words.errors(), r.text == "EE" ? 0u : 1u);
+  }
+}
+
+}  // namespace
+}  // namespace w2v2
