@@ -68,6 +68,14 @@ CliOptions parse_cli(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1, 256))
         ->group("Runtime");
+    cmd->add_option("--max-padding", cfg.pipeline.batching.max_padding_fraction,
+                    "Start a new batch where an utterance is shorter than (1 - this) x the batch's longest")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0))
+        ->group("Runtime");
+    cmd->add_option("--check-padding", cfg.pipeline.check_padding,
+                    "Re-run this many zero-padded utterances alone; report the largest logit difference")
+        ->group("Runtime");
     cmd->add_option("--trace", cfg.output.trace_path, "Write a Chrome trace-event JSON of the run (Perfetto)")
         ->group("Output");
     cmd->add_option("--logits-dir", cfg.output.logits_dir,

@@ -34,6 +34,13 @@ void log_summary(const w2v2::RunSummary& s) {
                "device waited on host {:.3f} s; {} batches, padding waste {:.1f}%",
                p.read_seconds, p.batch_seconds, p.device_seconds, 100.0 * p.device_seconds / wall, p.decode_seconds,
                p.write_seconds, p.device_wait_seconds, p.batches, 100.0 * p.padding_waste);
+  if (s.padding_check.checked > 0) {
+    spdlog::info("padding check: {} padded utterances re-run alone; largest logit difference {:.3g}; {} transcript "
+                 "differences",
+                 s.padding_check.checked, s.padding_check.max_logit_difference,
+                 s.padding_check.transcript_differences.size());
+    for (const auto& id : s.padding_check.transcript_differences) spdlog::warn("padding changed the transcript of {}", id);
+  }
   for (const auto& f : s.failures) spdlog::error("failed: {} [{}] {}", f.path, f.error_stage, f.error);
 }
 

@@ -18,6 +18,7 @@ struct RunSummary {
   double model_seconds = 0.0;  // time inside forward passes
   double load_seconds = 0.0;
   PipelineStats pipeline;  // stage busy times (pipelined runs)
+  PaddingCheck padding_check;
 
   double real_time_factor() const { return wall_seconds > 0 ? audio_seconds / wall_seconds : 0.0; }
 };

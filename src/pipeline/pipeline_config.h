@@ -11,6 +11,7 @@ struct PipelineConfig {
   int reader_threads = 1;    // load + resample + normalize
   int decode_threads = 4;    // CTC decoding, detokenizing, logits files
   size_t queue_capacity = 8; // per stage queue (items or batches)
+  size_t check_padding = 0;  // re-run this many batched utterances alone and compare (0 = off)
   BatchingConfig batching;
 
   void validate() const;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace w2v2 {
 
@@ -15,6 +17,13 @@ struct PipelineStats {
   double write_seconds = 0.0;
   size_t batches = 0;
   double padding_waste = 0.0;        // padded samples / all samples fed to the model
+};
+
+// --check-padding: utterances that ran in padded batches, re-run alone and compared.
+struct PaddingCheck {
+  size_t checked = 0;
+  double max_logit_difference = 0.0;
+  std::vector<std::string> transcript_differences;  // ids whose transcript changed
 };
 
 }  // namespace w2v2

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -36,6 +38,7 @@ struct Batch {  // batcher -> device
 struct Computed {  // device -> decode pool
   std::unique_ptr<Loaded> item;
   UtteranceLogits logits;
+  bool padded = false;  // shorter than its batch's longest member
 };
 
 // Adds busy time from several threads.
@@ -213,7 +216,11 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
             const auto t0 = Clock::now();
             if (started) device_wait += seconds(idle_since, t0);
             std::vector<const std::vector<float>*> waveforms;
-            for (const auto& item : batch->items) waveforms.push_back(&item->samples);
+            size_t longest = 0;
+            for (const auto& item : batch->items) {
+              waveforms.push_back(&item->samples);
+              longest = std::max(longest, item->samples.size());
+            }
             std::vector<UtteranceLogits> logits;
             std::string failure;
             try {
@@ -230,7 +237,8 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
             started = true;
             idle_since = t1;
             for (size_t k = 0; k < batch->items.size(); ++k) {
-              Computed c{std::move(batch->items[k]), {}};
+              Computed c{std::move(batch->items[k]), {}, false};
+              c.padded = c.item->samples.size() < longest;
               if (!failure.empty()) {
                 c.item->result.status = UtteranceStatus::kFailed;
                 c.item->result.error_stage = "model";
@@ -247,7 +255,9 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
     computed.close();
   });
 
-  // Decode pool.
+  // Decode pool. For --check-padding it keeps the logits of the first utterances that ran zero-padded.
+  std::mutex kept_mutex;
+  std::map<size_t, std::pair<UtteranceLogits, std::string>> kept;  // index -> (batched logits, transcript)
   std::atomic<int> decoders_left{config_.decode_threads};
   for (int d = 0; d < config_.decode_threads; ++d) {
     threads.emplace_back([&, d] {
@@ -258,6 +268,10 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               const auto t0 = Clock::now();
               UtteranceResult result = std::move(c->item->result);
               if (result.status == UtteranceStatus::kOk) builder_.build(inputs[c->item->index], c->logits, result);
+              if (config_.check_padding > 0 && c->padded && result.status == UtteranceStatus::kOk) {
+                std::lock_guard<std::mutex> lock(kept_mutex);
+                if (kept.size() < config_.check_padding) kept.emplace(result.index, std::make_pair(c->logits, result.text));
+              }
               c->item.reset();  // free the waveform early
               const auto t1 = Clock::now();
               decode_busy.add(seconds(t0, t1));
@@ -314,7 +328,32 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   summary.pipeline.batches = batch_count;
   summary.pipeline.padding_waste =
       padded_samples > 0 ? static_cast<double>(padded_samples - real_samples) / padded_samples : 0.0;
+  summary.padding_check = check_padding(inputs, kept);
   return summary;
+}
+
+PaddingCheck TranscriptionPipeline::check_padding(
+    const std::vector<Utterance>& inputs, const std::map<size_t, std::pair<UtteranceLogits, std::string>>& kept) const {
+  PaddingCheck check;
+  for (const auto& [index, batched] : kept) {
+    const Utterance& u = inputs[index];
+    Waveform w = read_audio_file(u.path, read_.audio);
+    if (read_.normalize) normalize_waveform(w.samples);
+    const UtteranceLogits alone = engine_.run({&w.samples}).front();
+    UtteranceResult result;
+    builder_.build(u, alone, result);
+    ++check.checked;
+    if (alone.data.size() != batched.first.data.size()) {
+      check.max_logit_difference = std::numeric_limits<double>::infinity();
+    } else {
+      for (size_t i = 0; i < alone.data.size(); ++i) {
+        check.max_logit_difference =
+            std::max(check.max_logit_difference, static_cast<double>(std::abs(alone.data[i] - batched.first.data[i])));
+      }
+    }
+    if (result.text != batched.second) check.transcript_differences.push_back(u.id);
+  }
+  return check;
 }
 
 }  // namespace w2v2

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "audio/audio_file_reader.h"
@@ -33,6 +35,9 @@ class TranscriptionPipeline {
   RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer);
 
  private:
+  PaddingCheck check_padding(const std::vector<Utterance>& inputs,
+                             const std::map<size_t, std::pair<UtteranceLogits, std::string>>& kept) const;
+
   PipelineConfig config_;
   ReadOptions read_;
   const BatchEngine& engine_;

@@ -209,7 +209,7 @@ TEST(CliPipeline, OnEqualsOffByteForByteAndTraceIsWritten) {
     std::vector<std::string> args{"transcribe", dir.file("in"), "--model", test::fixture("models/tiny-group-st"),
                                   "--format", "jsonl", "--pipeline", on ? "on" : "off", "--batch-size", "4",
                                   "--logits-dir", dir.file(on ? "l_on" : "l_off")};
-    if (on) args.insert(args.end(), {"--trace", dir.file("trace.json"), "--readers", "2"});
+    if (on) args.insert(args.end(), {"--trace", dir.file("trace.json"), "--readers", "2", "--check-padding", "5"});
     const auto r = run_w2v2(args);
     EXPECT_EQ(r.exit_code, 5) << r.err;  // the bad file
     outputs[on] = r.out;
@@ -217,6 +217,11 @@ TEST(CliPipeline, OnEqualsOffByteForByteAndTraceIsWritten) {
   }
   EXPECT_EQ(outputs[0], outputs[1]);
   EXPECT_EQ(lines_of(outputs[1]).size(), 10u);
+  const std::string err = run_w2v2({"transcribe", dir.file("in"), "--model", test::fixture("models/tiny-group-st"),
+                                    "--batch-size", "4", "--max-padding", "1", "--check-padding", "5"}).err;
+  // Sorted batches of 4: [a a a c] [c c b b] [b]: three members are shorter than their batch.
+  EXPECT_NE(err.find("padding check: 3 padded utterances re-run alone"), std::string::npos) << err;
+  EXPECT_NE(err.find("; 0 transcript differences"), std::string::npos) << err;
   for (const std::string s : {"sig_a_0", "sig_b_1", "sig_c_2"}) {
     const auto a = read_npy(dir.file("l_on/" + s + ".npy"));
     const auto b = read_npy(dir.file("l_off/" + s + ".npy"));
