@@ -125,6 +125,7 @@ CliOptions parse_cli(int argc, char** argv) {
   random->add_option("-o,--output", options.random_output_dir, "Folder to write")->required();
   random->add_option("--seed", options.random_seed, "Random seed")->capture_default_str();
 
+  app.add_flag("-q,--quiet", options.quiet, "No progress bar; log warnings and errors only");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -146,7 +147,7 @@ CliOptions parse_cli(int argc, char** argv) {
   options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
   if (random->parsed()) options.command = Command::kRandomModel;
   cfg.output.format = parse_output_format(format);
-  cfg.logging.level = parse_log_level(log_level);
+  cfg.logging.level = options.quiet && log_level == "info" ? LogLevel::kWarn : parse_log_level(log_level);
   return options;
 }
 

@@ -23,6 +23,7 @@ struct CliOptions {
   std::string score_ref;     // score: reference file
   std::string score_hyp;     // score: hypothesis file
   bool score_json = false;
+  bool quiet = false;  // no progress bar, warnings and errors only
   std::string random_config_dir;  // random-model: source of config.json / vocab.json
   std::string random_output_dir;
   uint64_t random_seed = 0;

@@ -1,6 +1,8 @@
 // w2v2 command line: parse flags, build the config, call the library, map errors to exit codes.
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,7 @@
 #include "exit_codes.h"
 #include "metrics/transcript_file.h"
 #include "output/collecting_writer.h"
+#include "progress_bar.h"
 #include "version.h"
 #include "model/random_model_folder.h"
 #include "output/make_transcript_writer.h"
@@ -44,6 +47,11 @@ void log_summary(const w2v2::RunSummary& s) {
   for (const auto& f : s.failures) spdlog::error("failed: {} [{}] {}", f.path, f.error_stage, f.error);
 }
 
+std::unique_ptr<w2v2::app::ProgressBar> make_progress_bar(const w2v2::app::CliOptions& options) {
+  if (options.quiet || !::isatty(STDERR_FILENO)) return nullptr;
+  return std::make_unique<w2v2::app::ProgressBar>();
+}
+
 int run_transcribe(const w2v2::app::CliOptions& options) {
   options.transcriber.validate();
   spdlog::info("{}", options.transcriber.to_string());
@@ -54,7 +62,8 @@ int run_transcribe(const w2v2::app::CliOptions& options) {
   }
   w2v2::Transcriber transcriber(options.transcriber);
   auto writer = w2v2::make_transcript_writer(options.transcriber.output.format, options.transcriber.output.path);
-  const w2v2::RunSummary summary = transcriber.transcribe(inputs, *writer);
+  auto bar = make_progress_bar(options);
+  const w2v2::RunSummary summary = transcriber.transcribe(inputs, *writer, bar.get());
   log_summary(summary);
   return summary.failures.empty() ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
 }
@@ -77,7 +86,8 @@ int run_eval(const w2v2::app::CliOptions& options) {
     transcripts = w2v2::make_transcript_writer(options.transcriber.output.format, options.transcriber.output.path);
   }
   w2v2::CollectingWriter collector(transcripts.get());
-  const w2v2::RunSummary summary = transcriber.transcribe(inputs, collector);
+  auto bar = make_progress_bar(options);
+  const w2v2::RunSummary summary = transcriber.transcribe(inputs, collector, bar.get());
   log_summary(summary);
   const w2v2::ScoringReport scores = w2v2::score_results(inputs, collector.results(), options.scoring);
   std::cout << scores.summary_table() << std::flush;

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "common/error.h"
 #include "decoding/transcript_builder.h"
@@ -29,13 +31,22 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
   detokenizer_ = make_detokenizer(*model_);
   engine_ = std::make_unique<InferenceEngine>(*model_, config_.runtime);
+  // Thread budget: the intra-op threads run the model; readers and the decode pool mostly wait, but a
+  // budget beyond the cores slows the model down.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned busy = static_cast<unsigned>(engine_->threads() + (config_.pipeline.enabled ? config_.pipeline.reader_threads : 0));
+  if (busy > cores + 1) {
+    spdlog::warn("{} intra-op threads + {} reader threads on {} cores: oversubscribed; lower --threads or --readers",
+                 engine_->threads(), config_.pipeline.reader_threads, cores);
+  }
   builder_ = std::make_unique<TranscriptBuilder>(model_->config.pad_token_id, *detokenizer_, config_.output.logits_dir,
                                                  config_.scoring);
 }
 
 Transcriber::~Transcriber() = default;
 
-RunSummary Transcriber::transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {
+RunSummary Transcriber::transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
+                                   ProgressObserver* progress) {
   RunSummary summary;
   if (!config_.pipeline.enabled) {
     summary = transcribe_serial(inputs, writer);
@@ -43,7 +54,7 @@ RunSummary Transcriber::transcribe(const std::vector<Utterance>& inputs, Transcr
     TraceRecorder trace(!config_.output.trace_path.empty());
     TranscriptionPipeline pipeline(config_.pipeline, ReadOptions{config_.audio, model_->preprocessor.do_normalize},
                                    *engine_, *builder_, &trace);
-    summary = pipeline.run(inputs, writer);
+    summary = pipeline.run(inputs, writer, progress);
     if (trace.enabled()) trace.write(config_.output.trace_path);
   }
   summary.load_seconds = engine_->load_seconds();

@@ -5,6 +5,7 @@
 
 #include "datasets/utterance.h"
 #include "output/transcript_writer.h"
+#include "pipeline/progress_observer.h"
 #include "run_summary.h"
 #include "transcriber_config.h"
 
@@ -23,7 +24,8 @@ class Transcriber {
   explicit Transcriber(TranscriberConfig config);
   ~Transcriber();
 
-  RunSummary transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer);
+  RunSummary transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
+                        ProgressObserver* progress = nullptr);
 
  private:
   RunSummary transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer);

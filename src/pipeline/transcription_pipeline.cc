@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -104,7 +105,8 @@ TranscriptionPipeline::TranscriptionPipeline(PipelineConfig config, ReadOptions 
   config_.validate();
 }
 
-RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {
+RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
+                                      ProgressObserver* progress) {
   TraceRecorder no_trace(false);
   TraceRecorder& trace = trace_ ? *trace_ : no_trace;
   const auto start = Clock::now();
@@ -287,6 +289,17 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   // Ordered writer on this thread: a reorder buffer keyed by input index.
   trace.name_thread("writer");
   RunSummary summary;
+  Progress state;
+  state.total = inputs.size();
+  std::vector<uint64_t> sizes(inputs.size(), 0);
+  if (progress) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(inputs[i].path, ec);
+      sizes[i] = ec ? 0 : size;
+      state.bytes_total += sizes[i];
+    }
+  }
   double write_busy = 0.0;
   latch.guard(
       [&] {
@@ -306,6 +319,13 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               summary.failures.push_back(std::move(result));
             }
             pending.erase(it);
+            if (progress) {
+              state.done = next + 1;
+              state.audio_seconds = summary.audio_seconds;
+              state.bytes_done += sizes[next];
+              state.elapsed_seconds = seconds(start, Clock::now());
+              progress->on_progress(state);
+            }
             ++next;
             write_busy += seconds(t0, Clock::now());
           }
@@ -316,6 +336,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   latch.rethrow();
   W2V2_CHECK(summary.files == inputs.size(), "pipeline lost results: ", summary.files, " of ", inputs.size());
   writer.finish();
+  if (progress) progress->on_finish();
 
   summary.wall_seconds = seconds(start, Clock::now());
   summary.model_seconds = device_busy;

@@ -9,6 +9,7 @@
 #include "decoding/transcript_builder.h"
 #include "output/transcript_writer.h"
 #include "pipeline/pipeline_config.h"
+#include "pipeline/progress_observer.h"
 #include "pipeline/trace_recorder.h"
 #include "run_summary.h"
 #include "runtime/batch_engine.h"
@@ -31,8 +32,9 @@ class TranscriptionPipeline {
   TranscriptionPipeline(PipelineConfig config, ReadOptions read, const BatchEngine& engine,
                         const TranscriptBuilder& builder, TraceRecorder* trace = nullptr);
 
-  // Results reach `writer` in input order; writer.finish() is called at the end.
-  RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer);
+  // Results reach `writer` in input order; writer.finish() is called at the end. `progress` (optional)
+  // hears about every result.
+  RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress = nullptr);
 
  private:
   PaddingCheck check_padding(const std::vector<Utterance>& inputs,
