@@ -175,6 +175,9 @@ def main():
     ap.add_argument("--eval", default="data/librispeech-mini", help="held-out LibriSpeech-layout corpus")
     ap.add_argument("--work", default="work/train", help="checkpoint and cache folder")
     ap.add_argument("--export", default=None, help="write the Hugging Face folder here and stop")
+    ap.add_argument("--init-from", default=None,
+                    help="without a checkpoint in --work: start from an exported folder (weights and step; the "
+                         "optimizer state starts fresh), e.g. models/default on a new machine")
     ap.add_argument("--minutes", type=float, default=30.0, help="wall-clock budget of this invocation")
     ap.add_argument("--max-steps", type=int, default=None)
     ap.add_argument("--total-steps", type=int, default=6000, help="length of the learning-rate schedule")
@@ -199,6 +202,15 @@ def main():
         optimizer.load_state_dict(ckpt["optimizer"])
         step, meta = ckpt["step"], ckpt["meta"]
         print(f"resumed at step {step} ({meta['train_seconds'] / 60:.1f} min trained)", file=sys.stderr)
+    elif args.init_from:
+        weights = w2v2_hf.read_safetensors(os.path.join(args.init_from, "model.safetensors"))
+        model.load_state_dict({w2v2_hf.torchaudio_name(k): v for k, v in weights.items()
+                               if w2v2_hf.torchaudio_name(k) is not None})
+        with open(os.path.join(args.init_from, "training.json")) as f:
+            previous = json.load(f)
+        step = previous["step"]
+        meta = {"log": previous.get("log", []), "train_seconds": previous.get("train_seconds", 0.0)}
+        print(f"initialized from {args.init_from} at step {step}", file=sys.stderr)
     params = sum(p.numel() for p in model.parameters())
 
     eval_items = read_librispeech(args.eval) if args.eval and os.path.isdir(args.eval) else []

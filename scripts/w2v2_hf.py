@@ -28,6 +28,29 @@ def hf_name(name):
     raise ValueError(f"no Hugging Face name for {name}")
 
 
+def torchaudio_name(name):
+    for old, new in PREFIXES:
+        if name.startswith(new):
+            return old + name[len(new):]
+    return None
+
+
+def read_safetensors(path):
+    """name -> float32 tensor, for the F32 files write_safetensors makes."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        assert entry["dtype"] == "F32", f"{name}: {entry['dtype']}"
+        begin, end = entry["data_offsets"]
+        out[name] = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32).reshape(entry["shape"])
+    return out
+
+
 def hf_state_dict(model):
     return {hf_name(k): v.detach().clone().contiguous() for k, v in model.state_dict().items()}
 
