@@ -24,6 +24,7 @@ CliOptions parse_cli(int argc, char** argv) {
   std::string log_level = "info";
 
   std::string pipeline = "on";
+  std::string graph = cfg.runtime.graph ? "on" : "off";
   double max_batch_seconds = static_cast<double>(cfg.pipeline.batching.max_batch_samples) / 16000.0;
   std::string normalization = "librispeech";
   std::string costs = "unit";
@@ -49,6 +50,10 @@ CliOptions parse_cli(int argc, char** argv) {
         ->check(CLI::IsMember({"txt", "jsonl"}))
         ->group("Output");
     cmd->add_option("--pipeline", pipeline, "on: overlapped stages; off: the naive serial loop")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}))
+        ->group("Runtime");
+    cmd->add_option("--graph", graph, "on: replay a traced, frozen TorchScript graph per shape bucket; off: eager")
         ->capture_default_str()
         ->check(CLI::IsMember({"on", "off"}))
         ->group("Runtime");
@@ -143,6 +148,7 @@ CliOptions parse_cli(int argc, char** argv) {
   if (score->parsed()) options.command = Command::kScore;
   options.scoring.normalization = parse_text_normalization(normalization);
   cfg.pipeline.enabled = pipeline == "on";
+  cfg.runtime.graph = graph == "on";
   cfg.pipeline.batching.max_batch_samples = static_cast<int64_t>(max_batch_seconds * 16000.0);
   options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
   if (random->parsed()) options.command = Command::kRandomModel;

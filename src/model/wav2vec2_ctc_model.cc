@@ -48,7 +48,8 @@ torch::Tensor Wav2Vec2CtcModel::frame_lengths(const torch::Tensor& lengths) cons
   return out;
 }
 
-torch::Tensor Wav2Vec2CtcModel::extract_features(const torch::Tensor& waveforms, const torch::Tensor& lengths) const {
+torch::Tensor Wav2Vec2CtcModel::extract_features(const torch::Tensor& waveforms, const torch::Tensor& lengths,
+                                                 bool static_graph) const {
   torch::Tensor x = waveforms.unsqueeze(1);  // (B, 1, S)
   torch::Tensor layer_lengths = lengths;
   for (size_t i = 0; i < weights_->conv_layers.size(); ++i) {
@@ -59,7 +60,7 @@ torch::Tensor Wav2Vec2CtcModel::extract_features(const torch::Tensor& waveforms,
       if (config_.feat_extract_norm == FeatExtractNorm::kLayer) {
         x = torch::layer_norm(x.transpose(1, 2), {x.size(1)}, layer.norm_weight, layer.norm_bias, 1e-5)
                 .transpose(1, 2);
-      } else if ((layer_lengths == x.size(2)).all().item<bool>()) {
+      } else if (!static_graph && (layer_lengths == x.size(2)).all().item<bool>()) {
         x = torch::group_norm(x, x.size(1), layer.norm_weight, layer.norm_bias, 1e-5);
       } else {
         x = masked_group_norm(x, layer_lengths, layer.norm_weight, layer.norm_bias, 1e-5);
@@ -127,7 +128,8 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
   return x;
 }
 
-torch::Tensor Wav2Vec2CtcModel::forward(const torch::Tensor& waveforms, const torch::Tensor& lengths) const {
+torch::Tensor Wav2Vec2CtcModel::forward(const torch::Tensor& waveforms, const torch::Tensor& lengths,
+                                        bool static_graph) const {
   W2V2_CHECK(waveforms.dim() == 2 && waveforms.scalar_type() == torch::kFloat32,
              "waveforms must be (B, S) float32; got ", waveforms.sizes());
   W2V2_CHECK(lengths.dim() == 1 && lengths.size(0) == waveforms.size(0) && lengths.scalar_type() == torch::kInt64,
@@ -136,9 +138,9 @@ torch::Tensor Wav2Vec2CtcModel::forward(const torch::Tensor& waveforms, const to
   const int64_t T = config_.output_frames(S);
   W2V2_CHECK(T > 0, "input of ", S, " samples is shorter than the receptive field (", config_.receptive_field(),
              " samples)");
-  const torch::Tensor features = extract_features(waveforms, lengths);  // (B, T, C)
+  const torch::Tensor features = extract_features(waveforms, lengths, static_graph);  // (B, T, C)
   const torch::Tensor frames = frame_lengths(lengths);
-  const bool padded = !(frames == T).all().item<bool>();
+  const bool padded = static_graph || !(frames == T).all().item<bool>();
   const torch::Tensor hidden = encode(features, frames, padded);
   return torch::linear(hidden, weights_->lm_head_weight, weights_->lm_head_bias);  // (B, T, V)
 }

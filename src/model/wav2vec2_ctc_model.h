@@ -19,7 +19,9 @@ class Wav2Vec2CtcModel {
 
   // `waveforms` (B, S) float32, normalized, zero-padded; `lengths` (B,) int64 valid samples
   // -> logits (B, T, V) float32 with T = output_frames(S). Rows t >= frame_lengths(lengths)[b] are padding.
-  torch::Tensor forward(const torch::Tensor& waveforms, const torch::Tensor& lengths) const;
+  // `static_graph`: no data-dependent branches (masked group norm and the key mask are always applied),
+  // so the computation can be traced once per shape and replayed for any lengths of that shape.
+  torch::Tensor forward(const torch::Tensor& waveforms, const torch::Tensor& lengths, bool static_graph = false) const;
 
   // (B,) int64 samples -> (B,) int64 valid output frames.
   torch::Tensor frame_lengths(const torch::Tensor& lengths) const;
@@ -28,7 +30,7 @@ class Wav2Vec2CtcModel {
 
  private:
   // (B, S), (B,) -> features (B, T, C_last)
-  torch::Tensor extract_features(const torch::Tensor& waveforms, const torch::Tensor& lengths) const;
+  torch::Tensor extract_features(const torch::Tensor& waveforms, const torch::Tensor& lengths, bool static_graph) const;
   // features (B, T, C_last), frame lengths (B,) -> hidden states (B, T, H)
   torch::Tensor encode(const torch::Tensor& features, const torch::Tensor& frame_lengths, bool padded) const;
 

@@ -1,11 +1,16 @@
 #include "runtime/inference_engine.h"
 
 #include <spdlog/spdlog.h>
+#include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/frontend/tracer.h>
+#include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
@@ -16,13 +21,41 @@ namespace w2v2 {
 
 struct InferenceEngine::Impl {
   std::unique_ptr<Wav2Vec2CtcModel> model;
+  RuntimeConfig runtime;
   double load_seconds = 0.0;
   int threads = 1;
+  std::mutex graphs_mutex;
+  std::map<std::pair<int64_t, int64_t>, std::unique_ptr<torch::jit::GraphFunction>> graphs;  // (B, S) -> graph
+
+  // The captured graph for waveforms (B, S), traced on first use; nullptr when the cache is full.
+  torch::jit::GraphFunction* graph_for(int64_t B, int64_t S) {
+    std::lock_guard<std::mutex> lock(graphs_mutex);
+    const auto key = std::make_pair(B, S);
+    if (auto it = graphs.find(key); it != graphs.end()) return it->second.get();
+    if (static_cast<int>(graphs.size()) >= runtime.max_graphs) return nullptr;
+    torch::NoGradGuard no_grad;
+    const auto start = std::chrono::steady_clock::now();
+    const Wav2Vec2CtcModel& m = *model;
+    auto traced = torch::jit::tracer::trace(
+        {torch::zeros({B, S}), torch::full({B}, S, torch::kInt64)},
+        [&m](torch::jit::Stack inputs) -> torch::jit::Stack {
+          return {m.forward(inputs[0].toTensor(), inputs[1].toTensor(), /*static_graph=*/true)};
+        },
+        [](const torch::autograd::Variable&) { return std::string(); }, /*strict=*/false);
+    std::shared_ptr<torch::jit::Graph> graph = traced.first->graph;
+    torch::jit::OptimizeFrozenGraph(graph, /*optimize_numerics=*/true);
+    auto function = std::make_unique<torch::jit::GraphFunction>(
+        "wav2vec2_b" + std::to_string(B) + "_s" + std::to_string(S), graph, nullptr);
+    spdlog::debug("captured a graph for batch {} x {} samples in {:.2f} s", B, S,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return graphs.emplace(key, std::move(function)).first->second.get();
+  }
 };
 
 InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfig& runtime)
     : impl_(std::make_unique<Impl>()) {
   runtime.validate();
+  impl_->runtime = runtime;
   impl_->threads = configure_torch_threads(runtime.threads);
   const auto start = std::chrono::steady_clock::now();
   auto weights = std::make_shared<const Wav2Vec2Weights>(
@@ -55,8 +88,18 @@ std::vector<UtteranceLogits> InferenceEngine::run(const std::vector<const std::v
   }
   if (runnable.empty()) return results;
 
-  torch::InferenceMode inference_mode;
   const auto B = static_cast<int64_t>(runnable.size());
+  torch::jit::GraphFunction* graph = nullptr;
+  if (impl_->runtime.graph) {
+    // Pad up to the bucket edge: padding does not change the valid frames (the model is padding-invariant).
+    const int64_t bucket = impl_->runtime.graph_bucket_samples;
+    const int64_t padded = (max_samples + bucket - 1) / bucket * bucket;
+    graph = impl_->graph_for(B, padded);
+    if (graph) max_samples = padded;
+  }
+  torch::InferenceMode inference_mode;
+  // On CPU the "host-to-device copy" is this copy into the batch tensor; a CUDA build would stage it in
+  // pinned memory and copy non-blocking on the engine's stream.
   torch::Tensor batch = torch::zeros({B, max_samples}, torch::kFloat32);  // (B, S) zero-padded
   torch::Tensor lengths = torch::empty({B}, torch::kInt64);
   float* dst = batch.data_ptr<float>();
@@ -65,7 +108,14 @@ std::vector<UtteranceLogits> InferenceEngine::run(const std::vector<const std::v
     std::memcpy(dst + b * max_samples, w.data(), w.size() * sizeof(float));
     lengths[b] = static_cast<int64_t>(w.size());
   }
-  const torch::Tensor logits = model.forward(batch, lengths).contiguous();  // (B, T, V)
+  torch::Tensor logits;  // (B, T, V)
+  if (graph) {
+    torch::jit::Stack stack{batch, lengths};
+    graph->run(stack);
+    logits = stack.front().toTensor().contiguous();
+  } else {
+    logits = model.forward(batch, lengths).contiguous();
+  }
   const torch::Tensor frames = model.frame_lengths(lengths);
   const int64_t T = logits.size(1);
   const int64_t V = logits.size(2);

@@ -6,10 +6,13 @@ namespace w2v2 {
 
 void RuntimeConfig::validate() const {
   W2V2_CHECK_AS(ConfigError, threads >= 0 && threads <= 1024, "threads must be in 0..1024 (0 = one per core)");
+  W2V2_CHECK_AS(ConfigError, graph_bucket_samples > 0, "graph bucket samples must be positive");
+  W2V2_CHECK_AS(ConfigError, max_graphs >= 0, "max graphs must not be negative");
 }
 
 std::string RuntimeConfig::to_string() const {
-  return "RuntimeConfig(threads=" + (threads == 0 ? std::string("auto") : std::to_string(threads)) + ")";
+  return "RuntimeConfig(threads=" + (threads == 0 ? std::string("auto") : std::to_string(threads)) +
+         ", graph=" + (graph ? "on" : "off") + ")";
 }
 
 }  // namespace w2v2

@@ -1,11 +1,19 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace w2v2 {
 
 struct RuntimeConfig {
   int threads = 0;  // intra-op threads for the model; 0 = one per core (Debian's torch defaults to 1)
+  // Graph capture: the forward is traced into a TorchScript graph per (batch size, padded length) bucket,
+  // optimized as a frozen graph and replayed (CUDA graphs on a CUDA build, not implemented yet).
+  // Lengths are padded up to a multiple of graph_bucket_samples so a bounded set of shapes is captured;
+  // shapes beyond max_graphs run eagerly.
+  bool graph = false;
+  int64_t graph_bucket_samples = 16000;
+  int max_graphs = 64;
 
   void validate() const;
   std::string to_string() const;
