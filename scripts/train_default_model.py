@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import signal
 import sys
 import time
 
@@ -236,10 +237,13 @@ def main():
     rng = random.Random(args.seed * 7919 + step)
     model.train()
     start = time.time()
+    stop_requested = []
+    signal.signal(signal.SIGTERM, lambda *_: stop_requested.append(True))  # checkpoint, then exit
     batch_samples = int(args.batch_seconds * 16000)
     while True:
         for indices in make_batches(lengths, batch_samples, rng):
-            if time.time() - start > args.minutes * 60 or (args.max_steps and step >= args.max_steps):
+            if (stop_requested or time.time() - start > args.minutes * 60
+                    or (args.max_steps and step >= args.max_steps)):
                 meta["train_seconds"] += time.time() - start
                 save_checkpoint(ckpt_path, model, optimizer, step, meta)
                 print(f"stopped at step {step}; checkpoint {ckpt_path}", file=sys.stderr)
