@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "output/utterance_result.h"
@@ -21,6 +22,17 @@ struct RunSummary {
   PaddingCheck padding_check;
 
   double real_time_factor() const { return wall_seconds > 0 ? audio_seconds / wall_seconds : 0.0; }
+
+  // Counts one written result (a failure is kept with its reason).
+  void count(UtteranceResult&& result) {
+    ++files;
+    audio_seconds += result.duration_seconds;
+    if (result.status == UtteranceStatus::kOk) {
+      ++succeeded;
+    } else {
+      failures.push_back(std::move(result));
+    }
+  }
 };
 
 }  // namespace w2v2

@@ -91,14 +91,8 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
       result.error = e.what();
       spdlog::warn("{}: failed at {}: {}", utterance.path, stage, e.what());
     }
-    ++summary.files;
-    summary.audio_seconds += result.duration_seconds;
     writer.write(result);
-    if (result.status == UtteranceStatus::kOk) {
-      ++summary.succeeded;
-    } else {
-      summary.failures.push_back(std::move(result));
-    }
+    summary.count(std::move(result));
   }
   writer.finish();
   summary.wall_seconds = seconds_since(start);

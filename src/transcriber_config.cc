@@ -19,11 +19,7 @@ void TranscriberConfig::validate() const {
       problems.push_back(e.what());
     }
   }
-  if (!problems.empty()) {
-    std::string message = "invalid settings:";
-    for (const auto& p : problems) message += "\n  - " + p;
-    throw ConfigError(message);
-  }
+  throw_if_problems("invalid settings:", problems);
 }
 
 std::string TranscriberConfig::to_string() const {

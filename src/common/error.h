@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace w2v2 {
 
@@ -37,6 +38,17 @@ class OutputError : public Error {  // results that cannot be written
  public:
   using Error::Error;
 };
+
+// Throws one ConfigError listing every problem under `title`; does nothing when there are none.
+inline void throw_if_problems(const std::string& title, const std::vector<std::string>& problems) {
+  if (problems.empty()) return;
+  std::string message = title;
+  for (const auto& p : problems) message += "\n  - " + p;
+  throw ConfigError(message);
+}
+
+// The whole content of a small text file (configs, vocabularies); throws ConfigError when it cannot be read.
+std::string read_text_file(const std::string& path);
 
 namespace detail {
 template <typename... Args>

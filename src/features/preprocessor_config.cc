@@ -19,11 +19,7 @@ void PreprocessorConfig::validate() const {
     problems.push_back("feature_size must be 1 for raw-waveform Wav2Vec2 (got " +
                        std::to_string(feature_size) + ")");
   }
-  if (!problems.empty()) {
-    std::string message = "invalid preprocessor config:";
-    for (const auto& p : problems) message += "\n  - " + p;
-    throw ConfigError(message);
-  }
+  throw_if_problems("invalid preprocessor config:", problems);
 }
 
 std::string PreprocessorConfig::to_string() const {
@@ -54,11 +50,7 @@ PreprocessorConfig PreprocessorConfig::from_json_text(const std::string& text, c
 }
 
 PreprocessorConfig PreprocessorConfig::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  W2V2_CHECK_AS(ConfigError, in.good(), path, ": cannot open");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return from_json_text(buffer.str(), path);
+  return from_json_text(read_text_file(path), path);
 }
 
 }  // namespace w2v2

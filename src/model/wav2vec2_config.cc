@@ -51,11 +51,7 @@ void Wav2Vec2Config::validate() const {
        "hidden_size must be divisible by num_conv_pos_embedding_groups");
   need(vocab_size > 0 && vocab_size <= 1 << 20, "vocab_size must be in 1..1048576");
   need(pad_token_id >= 0 && pad_token_id < vocab_size, "pad_token_id (CTC blank) must be a valid id below vocab_size");
-  if (!problems.empty()) {
-    std::string message = "invalid Wav2Vec2 config:";
-    for (const auto& p : problems) message += "\n  - " + p;
-    throw ConfigError(message);
-  }
+  throw_if_problems("invalid Wav2Vec2 config:", problems);
 }
 
 std::string Wav2Vec2Config::to_string() const {
@@ -151,20 +147,12 @@ Wav2Vec2Config Wav2Vec2Config::from_json_text(const std::string& text, const std
   } catch (const ConfigError& e) {
     problems.push_back(e.what());
   }
-  if (!problems.empty()) {
-    std::string message = source + ": unsupported or invalid config:";
-    for (const auto& p : problems) message += "\n  - " + p;
-    throw ConfigError(message);
-  }
+  throw_if_problems(source + ": unsupported or invalid config:", problems);
   return config;
 }
 
 Wav2Vec2Config Wav2Vec2Config::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  W2V2_CHECK_AS(ConfigError, in.good(), path, ": cannot open");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return from_json_text(buffer.str(), path);
+  return from_json_text(read_text_file(path), path);
 }
 
 std::string Wav2Vec2Config::to_json_text() const {

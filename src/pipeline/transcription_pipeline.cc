@@ -310,18 +310,12 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
           for (auto it = pending.find(next); it != pending.end(); it = pending.find(next)) {
             const auto t0 = Clock::now();
             UtteranceResult& result = it->second;
-            ++summary.files;
-            summary.audio_seconds += result.duration_seconds;
             writer.write(result);
-            if (result.status == UtteranceStatus::kOk) {
-              ++summary.succeeded;
-            } else {
-              summary.failures.push_back(std::move(result));
-            }
+            summary.count(std::move(result));
             pending.erase(it);
             if (progress) {
               state.done = next + 1;
-              state.audio_seconds = summary.audio_seconds;
+              state.audio_seconds = summary.audio_seconds;  // already counted
               state.bytes_done += sizes[next];
               state.elapsed_seconds = seconds(start, Clock::now());
               progress->on_progress(state);

@@ -44,11 +44,7 @@ Vocabulary Vocabulary::from_json_text(const std::string& text, const std::string
 }
 
 Vocabulary Vocabulary::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  W2V2_CHECK_AS(ConfigError, in.good(), path, ": cannot open");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return from_json_text(buffer.str(), path);
+  return from_json_text(read_text_file(path), path);
 }
 
 const std::string& Vocabulary::token(int id) const {
