@@ -140,7 +140,9 @@ TEST(AudioFileReader, RealOddFormatsFromSharedData) {
                         Case{"LJ002-0020-22k05.wav", 0.0}, Case{"1272-141231-0002.mp3", 13.46}}) {
     const Waveform w = read_audio_file(dir + c.file);
     EXPECT_EQ(w.sample_rate_hz, 16000) << c.file;
-    if (c.seconds > 0) EXPECT_NEAR(w.duration_seconds(), c.seconds, 0.15) << c.file;
+    if (c.seconds > 0) {
+      EXPECT_NEAR(w.duration_seconds(), c.seconds, 0.15) << c.file;
+    }
     double energy = 0;
     for (float s : w.samples) energy += s * s;
     EXPECT_GT(energy / w.samples.size(), 1e-5) << c.file << " decoded to silence";
