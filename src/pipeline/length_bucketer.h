@@ -12,6 +12,7 @@ struct BatchingConfig {
   // 6.8x at up to 8): batching pays on GPUs, where --batch-size should be raised.
   int max_batch_size = 1;
   size_t sort_window = 64;            // utterances sorted by length together before batching
+  int64_t max_window_samples = 16000 * 600;  // the pipeline also flushes a window holding this much audio
   double max_padding_fraction = 0.1;  // an item joins a batch only if it is at least (1 - this) x its longest
 
   void validate() const;

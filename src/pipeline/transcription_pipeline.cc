@@ -173,6 +173,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
     latch.guard(
         [&] {
           std::vector<std::unique_ptr<Loaded>> window;
+          int64_t window_samples = 0;  // bounded too, so long files do not pile up in memory
           auto flush = [&] {
             const auto t0 = Clock::now();
             std::vector<int64_t> lengths;
@@ -191,6 +192,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               if (!batches.push(std::move(batch))) return;
             }
             window.clear();
+            window_samples = 0;
           };
           while (auto item = loaded.pop()) {
             if ((*item)->result.status != UtteranceStatus::kOk) {
@@ -198,8 +200,11 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               if (!results.push(std::move(failed))) return;
               continue;
             }
+            window_samples += static_cast<int64_t>((*item)->samples.size());
             window.push_back(std::move(*item));
-            if (window.size() >= config_.batching.sort_window) flush();
+            if (window.size() >= config_.batching.sort_window || window_samples >= config_.batching.max_window_samples) {
+              flush();
+            }
           }
           if (!window.empty()) flush();
         },

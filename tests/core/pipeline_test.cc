@@ -264,3 +264,26 @@ TEST(TranscriptionPipeline, ScoresInTheDecodePoolWhenAskedTo) {
 
 }  // namespace
 }  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(TranscriptionPipeline, AWindowHoldingTooMuchAudioIsFlushedEarly) {
+  test::TempDir dir;
+  const auto inputs = make_inputs(dir, 12, false);
+  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const TranscriptBuilder builder(0, detokenizer, "");
+  FakeEngine engine;
+  PipelineConfig config;
+  config.batching.max_batch_size = 4;
+  config.batching.max_padding_fraction = 1.0;
+  config.batching.max_window_samples = 1;  // every item flushes its own window: batches of one
+  TranscriptionPipeline pipeline(config, ReadOptions{}, engine, builder);
+  Collector collector;
+  const RunSummary summary = pipeline.run(inputs, collector);
+  EXPECT_EQ(summary.pipeline.batches, 12u);
+  EXPECT_EQ(summary.succeeded, 12u);
+}
+
+}  // namespace
+}  // namespace w2v2

@@ -23,6 +23,8 @@ std::string shared_data_dir() {
 
 std::string fixture(const std::string& relative) { return (fs::path(fixtures_dir()) / relative).string(); }
 
+std::string source_path(const std::string& relative) { return (fs::path(W2V2_SOURCE_DIR) / relative).string(); }
+
 TempDir::TempDir() {
   std::random_device rd;
   path_ = fs::temp_directory_path() / ("w2v2-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));

@@ -9,6 +9,7 @@ namespace w2v2::test {
 std::string fixtures_dir();                 // tests/fixtures
 std::string shared_data_dir();              // ../shared/data ("" when absent)
 std::string fixture(const std::string& relative);
+std::string source_path(const std::string& relative);  // a path inside the repository
 
 // A fresh temporary directory, removed with the object.
 class TempDir {
