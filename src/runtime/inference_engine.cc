@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/frontend/tracer.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/torch.h>
 
@@ -44,8 +45,11 @@ struct InferenceEngine::Impl {
         [](const torch::autograd::Variable&) { return std::string(); }, /*strict=*/false);
     std::shared_ptr<torch::jit::Graph> graph = traced.first->graph;
     torch::jit::OptimizeFrozenGraph(graph, /*optimize_numerics=*/true);
+    // The simple executor runs the optimized graph as it is: the profiling executor would re-profile and
+    // re-optimize every new graph over its first runs, which dominated the cost of each capture.
     auto function = std::make_unique<torch::jit::GraphFunction>(
-        "wav2vec2_b" + std::to_string(B) + "_s" + std::to_string(S), graph, nullptr);
+        "wav2vec2_b" + std::to_string(B) + "_s" + std::to_string(S), graph, nullptr,
+        torch::jit::ExecutorExecutionMode::SIMPLE);
     spdlog::debug("captured a graph for batch {} x {} samples in {:.2f} s", B, S,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return graphs.emplace(key, std::move(function)).first->second.get();
