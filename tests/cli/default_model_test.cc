@@ -13,8 +13,10 @@
 namespace w2v2 {
 namespace {
 
-// Measured when the model was exported (models/default/README.md) plus a margin for numeric noise.
-constexpr double kMaxWer = 1.0;  // TODO-THRESHOLD
+// Measured when the model was exported (models/default/README.md: WER 51.5 %, CER 14.4 % on
+// data/librispeech-mini) plus a margin; lower these when a better model is committed.
+constexpr double kMaxWer = 0.57;
+constexpr double kMaxDemoCer = 0.25;
 
 bool has_default_model() { return std::filesystem::exists(test::source_path("models/default/model.safetensors")); }
 
@@ -41,7 +43,7 @@ TEST(DefaultModel, TranscribesTheDemoSamplesIntoRealWords) {
   ASSERT_EQ(hyps.size(), 6u);
   const ScoringReport report = score_transcripts(refs, hyps, ScoringOptions{});
   EXPECT_TRUE(report.missing_hypotheses.empty());
-  EXPECT_LE(report.characters.rate(), kMaxWer) << "CER of the demo samples";
+  EXPECT_LE(report.characters.rate(), kMaxDemoCer) << "CER of the demo samples";
 }
 
 }  // namespace
