@@ -138,6 +138,11 @@ class FakeEngine : public BatchEngine {
   mutable std::atomic<int> calls_{0};
 };
 
+// The wav2vec2-base-960h character vocabulary of the fixture models.
+CharDetokenizer fixture_detokenizer() {
+  return CharDetokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+}
+
 class Collector : public TranscriptWriter {
  public:
   void write(const UtteranceResult& r) override { results.push_back(r); }
@@ -170,7 +175,7 @@ std::vector<Utterance> make_inputs(const test::TempDir& dir, int count, bool wit
 TEST(TranscriptionPipeline, OutputOrderIsInputOrderAndEachUtteranceGetsItsOwnLogits) {
   test::TempDir dir;
   const auto inputs = make_inputs(dir, 60, /*with_bad_file=*/true);
-  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const CharDetokenizer detokenizer = fixture_detokenizer();
   const TranscriptBuilder builder(0, detokenizer, "");
   FakeEngine engine;
   PipelineConfig config;
@@ -205,7 +210,7 @@ TEST(TranscriptionPipeline, OutputOrderIsInputOrderAndEachUtteranceGetsItsOwnLog
 TEST(TranscriptionPipeline, AFailingBatchMarksOnlyItsMembers) {
   test::TempDir dir;
   const auto inputs = make_inputs(dir, 20, false);
-  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const CharDetokenizer detokenizer = fixture_detokenizer();
   const TranscriptBuilder builder(0, detokenizer, "");
   FakeEngine engine;
   engine.fail_when_longer_than_ = 18000;  // the batch holding the longest utterances fails
@@ -229,7 +234,7 @@ TEST(TranscriptionPipeline, AFailingBatchMarksOnlyItsMembers) {
 }
 
 TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {
-  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const CharDetokenizer detokenizer = fixture_detokenizer();
   const TranscriptBuilder builder(0, detokenizer, "");
   FakeEngine engine;
   TranscriptionPipeline pipeline(PipelineConfig{}, ReadOptions{}, engine, builder);
@@ -248,7 +253,7 @@ TEST(TranscriptionPipeline, ScoresInTheDecodePoolWhenAskedTo) {
   test::TempDir dir;
   auto inputs = make_inputs(dir, 6, false);
   for (auto& u : inputs) u.reference = "ee";  // scored against a fixed reference
-  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const CharDetokenizer detokenizer = fixture_detokenizer();
   const TranscriptBuilder builder(0, detokenizer, "", ScoringOptions{});
   FakeEngine engine;
   TranscriptionPipeline pipeline(PipelineConfig{}, ReadOptions{}, engine, builder);
@@ -271,7 +276,7 @@ namespace {
 TEST(TranscriptionPipeline, AWindowHoldingTooMuchAudioIsFlushedEarly) {
   test::TempDir dir;
   const auto inputs = make_inputs(dir, 12, false);
-  const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
+  const CharDetokenizer detokenizer = fixture_detokenizer();
   const TranscriptBuilder builder(0, detokenizer, "");
   FakeEngine engine;
   PipelineConfig config;
