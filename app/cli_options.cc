@@ -130,6 +130,73 @@ CliOptions parse_cli(int argc, char** argv) {
   random->add_option("-o,--output", options.random_output_dir, "Folder to write")->required();
   random->add_option("--seed", options.random_seed, "Random seed")->capture_default_str();
 
+  BenchConfig& bench = options.bench;
+  std::vector<std::string> bench_graph{"off"}, bench_pipeline{"on"};
+  bool random_weights = false;
+  CLI::App* bench_cmd = app.add_subcommand(
+      "bench", "Measure throughput, latency and pipeline overhead on real files or synthetic audio");
+  bench_cmd->add_option("paths", bench.inputs, "Audio files, folders or corpora (default: synthetic audio)")
+      ->group("Data");
+  bench_cmd->add_option("-m,--model", cfg.model_dir, "Hugging Face Wav2Vec2ForCTC folder")
+      ->capture_default_str()
+      ->group("Model");
+  bench_cmd->add_option("--config", bench.random_config, "config.json (or its folder) of the architecture to time")
+      ->check(CLI::ExistingPath)
+      ->group("Model");
+  bench_cmd->add_flag("--random-weights", random_weights, "With --config: random weights of that architecture")
+      ->group("Model");
+  bench_cmd->add_option("--seed", bench.seed, "Seed of random weights and synthetic audio")->capture_default_str();
+  bench_cmd->add_option("--durations", bench.durations, "Synthetic file lengths in seconds, cycled")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->group("Data");
+  bench_cmd->add_option("--count", bench.count, "Synthetic files (with real paths: the first N, 0 = all)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000000))
+      ->group("Data");
+  bench_cmd->add_option("--audio-dir", bench.audio_dir, "Write (and keep) the synthetic audio here")->group("Data");
+  bench_cmd->add_option("--batch-sizes", bench.batch_sizes, "Batch sizes to time")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->group("Modes");
+  bench_cmd->add_option("--graph", bench_graph, "Graph capture modes to time (on, off)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str()
+      ->group("Modes");
+  bench_cmd->add_option("--pipeline", bench_pipeline, "Pipeline modes to time (on, off)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str()
+      ->group("Modes");
+  bench_cmd->add_option("-t,--threads", cfg.runtime.threads, "Intra-op threads (0 = one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024))
+      ->group("Runtime");
+  bench_cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256))
+      ->group("Runtime");
+  bench_cmd->add_option("--decode-threads", cfg.pipeline.decode_threads, "CTC decoding threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256))
+      ->group("Runtime");
+  bench_cmd->add_option("--max-batch-seconds", max_batch_seconds, "Most padded audio per batch")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 36000.0))
+      ->group("Runtime");
+  bench_cmd->add_option("--max-padding", cfg.pipeline.batching.max_padding_fraction, "See transcribe --help")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0))
+      ->group("Runtime");
+  bench_cmd->add_option("--warmup", bench.warmup, "Untimed model-only passes over every batch shape")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
+  bench_cmd->add_option("--repeat", bench.repeat, "Timed runs of each case (medians reported)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  bench_cmd->add_option("--json", bench.json_path, "Write the JSON report here")->group("Output");
+
   app.add_flag("-q,--quiet", options.quiet, "No progress bar; log warnings and errors only");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
@@ -152,6 +219,29 @@ CliOptions parse_cli(int argc, char** argv) {
   cfg.pipeline.batching.max_batch_samples = static_cast<int64_t>(max_batch_seconds * 16000.0);
   options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
   if (random->parsed()) options.command = Command::kRandomModel;
+  if (bench_cmd->parsed()) {
+    if (!bench.random_config.empty() && !random_weights) {
+      std::cerr << "bench: --config needs --random-weights (published weights are not available here)\n";
+      options.exit_now = true;
+      options.exit_code = static_cast<int>(ExitCode::kUsage);
+      return options;
+    }
+    if (random_weights && bench.random_config.empty()) {
+      std::cerr << "bench: --random-weights needs --config CONFIG.json\n";
+      options.exit_now = true;
+      options.exit_code = static_cast<int>(ExitCode::kUsage);
+      return options;
+    }
+    options.command = Command::kBench;
+    bench.graph_modes.clear();
+    for (const auto& g : bench_graph) bench.graph_modes.push_back(g == "on");
+    bench.pipeline_modes.clear();
+    for (const auto& p : bench_pipeline) bench.pipeline_modes.push_back(p == "on");
+    std::string command_line = "w2v2";
+    for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+    bench.command_line = command_line;
+    bench.version = std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")";
+  }
   cfg.output.format = parse_output_format(format);
   cfg.logging.level = options.quiet && log_level == "info" ? LogLevel::kWarn : parse_log_level(log_level);
   return options;

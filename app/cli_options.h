@@ -4,12 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_config.h"
 #include "metrics/scoring_report.h"
 #include "transcriber_config.h"
 
 namespace w2v2::app {
 
-enum class Command { kNone, kTranscribe, kEval, kScore, kRandomModel };
+enum class Command { kNone, kTranscribe, kEval, kScore, kRandomModel, kBench };
 
 struct CliOptions {
   Command command = Command::kNone;
@@ -27,6 +28,7 @@ struct CliOptions {
   std::string random_config_dir;  // random-model: source of config.json / vocab.json
   std::string random_output_dir;
   uint64_t random_seed = 0;
+  BenchConfig bench;  // bench: everything but `transcriber`, which is copied from above after parsing
   bool exit_now = false;  // --help / --version handled
   int exit_code = 0;
 };

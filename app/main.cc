@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli_options.h"
+#include "bench/benchmark.h"
 #include "common/error.h"
 #include "common/logging.h"
 #include "datasets/make_dataset.h"
@@ -117,6 +118,23 @@ int run_score(const w2v2::app::CliOptions& options) {
   return complete ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
 }
 
+int run_bench(const w2v2::app::CliOptions& options) {
+  w2v2::BenchConfig config = options.bench;
+  config.transcriber = options.transcriber;
+  config.transcriber.logging = options.transcriber.logging;
+  w2v2::Benchmark benchmark(config);
+  const w2v2::BenchReport report = benchmark.run();
+  std::cout << report.table() << std::flush;
+  if (!config.json_path.empty()) {
+    std::ofstream(config.json_path + ".tmp") << report.to_json().dump(2) << "\n";
+    std::filesystem::rename(config.json_path + ".tmp", config.json_path);
+    spdlog::info("wrote {}", config.json_path);
+  }
+  size_t failures = 0;
+  for (const auto& c : report.cases) failures += c.failures;
+  return failures == 0 ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,6 +150,7 @@ int main(int argc, char** argv) {
         w2v2::write_random_model_folder(options.random_config_dir, options.random_output_dir, options.random_seed);
         spdlog::info("wrote {}", options.random_output_dir);
         return code(ExitCode::kOk);
+      case w2v2::app::Command::kBench: return run_bench(options);
       case w2v2::app::Command::kNone: break;
     }
     return code(ExitCode::kUsage);

@@ -61,6 +61,18 @@ RunSummary Transcriber::transcribe(const std::vector<Utterance>& inputs, Transcr
   return summary;
 }
 
+const BatchEngine& Transcriber::engine() const { return *engine_; }
+
+std::vector<float> Transcriber::load_audio(const std::string& path) const {
+  Waveform waveform = read_audio_file(path, config_.audio);
+  if (model_->preprocessor.do_normalize) normalize_waveform(waveform.samples);
+  return std::move(waveform.samples);
+}
+
+double Transcriber::load_seconds() const { return engine_->load_seconds(); }
+
+std::string Transcriber::model_summary() const { return model_->config.to_string(); }
+
 // The naive loop, for comparison: one utterance at a time, load -> forward -> decode, serially.
 RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {
   RunSummary summary;
@@ -71,8 +83,8 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
     result.id = utterance.id;
     result.path = utterance.path;
     std::string stage = "read";
+    const auto t0 = Clock::now();
     try {
-      const auto t0 = Clock::now();
       Waveform waveform = read_audio_file(utterance.path, config_.audio);
       result.duration_seconds = waveform.duration_seconds();
       if (model_->preprocessor.do_normalize) normalize_waveform(waveform.samples);
@@ -85,6 +97,7 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
       const auto t2 = Clock::now();
       builder_->build(utterance, logits, result);
       summary.pipeline.decode_seconds += seconds_since(t2);
+      result.latency_seconds = seconds_since(t0);
     } catch (const std::exception& e) {
       result.status = UtteranceStatus::kFailed;
       result.error_stage = stage;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "datasets/utterance.h"
@@ -11,6 +12,7 @@
 
 namespace w2v2 {
 
+class BatchEngine;
 class InferenceEngine;
 class Detokenizer;
 class TranscriptBuilder;
@@ -26,6 +28,12 @@ class Transcriber {
 
   RunSummary transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
                         ProgressObserver* progress = nullptr);
+
+  // For benchmarks: the engine alone, and an input read as the pipeline reads it (resampled, normalized).
+  const BatchEngine& engine() const;
+  std::vector<float> load_audio(const std::string& path) const;
+  double load_seconds() const;
+  std::string model_summary() const;
 
  private:
   RunSummary transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer);

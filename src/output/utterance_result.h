@@ -17,6 +17,7 @@ struct UtteranceResult {
   UtteranceStatus status = UtteranceStatus::kOk;
   std::string text;
   double duration_seconds = 0.0;  // audio duration after resampling
+  double latency_seconds = 0.0;   // from the start of its read to the end of its decode
   std::string error_stage;        // "read", "model", "decode", "output" when failed
   std::string error;
   std::optional<UtteranceScore> score;  // when the utterance has a reference and scoring is on

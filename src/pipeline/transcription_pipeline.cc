@@ -28,6 +28,7 @@ double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::d
 
 struct Loaded {  // reader -> batcher
   size_t index = 0;
+  Clock::time_point read_start;
   std::vector<float> samples;
   UtteranceResult result;  // failed here already when status != kOk
 };
@@ -141,6 +142,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               const auto t0 = Clock::now();
               auto item = std::make_unique<Loaded>();
               item->index = i;
+              item->read_start = t0;
               item->result.index = i;
               item->result.id = u.id;
               item->result.path = u.path;
@@ -197,6 +199,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
           while (auto item = loaded.pop()) {
             if ((*item)->result.status != UtteranceStatus::kOk) {
               UtteranceResult failed = std::move((*item)->result);
+              failed.latency_seconds = seconds((*item)->read_start, Clock::now());
               if (!results.push(std::move(failed))) return;
               continue;
             }
@@ -279,8 +282,9 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 std::lock_guard<std::mutex> lock(kept_mutex);
                 if (kept.size() < config_.check_padding) kept.emplace(result.index, std::make_pair(c->logits, result.text));
               }
-              c->item.reset();  // free the waveform early
               const auto t1 = Clock::now();
+              result.latency_seconds = seconds(c->item->read_start, t1);
+              c->item.reset();  // free the waveform early
               decode_busy.add(seconds(t0, t1));
               trace.span("decode", t0, t1, result.id);
               if (!results.push(std::move(result))) return;

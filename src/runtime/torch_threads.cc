@@ -1,6 +1,7 @@
 #include "runtime/torch_threads.h"
 
 #include <ATen/Parallel.h>
+#include <torch/version.h>
 
 #include <algorithm>
 #include <thread>
@@ -12,5 +13,7 @@ int configure_torch_threads(int threads) {
   if (at::get_num_threads() != wanted) at::set_num_threads(wanted);
   return at::get_num_threads();
 }
+
+std::string torch_version() { return TORCH_VERSION; }
 
 }  // namespace w2v2

@@ -100,7 +100,9 @@ TEST(LengthBucketer, EveryIndexExactlyOnceWithWindows) {
     EXPECT_LE(static_cast<int>(b.size()), config.max_batch_size);
     int64_t longest = 0;
     for (size_t i : b) longest = std::max(longest, lengths[i]);
-    if (b.size() > 1) EXPECT_LE(longest * static_cast<int64_t>(b.size()), config.max_batch_samples);
+    if (b.size() > 1) {
+      EXPECT_LE(longest * static_cast<int64_t>(b.size()), config.max_batch_samples);
+    }
     all.insert(all.end(), b.begin(), b.end());
   }
   std::sort(all.begin(), all.end());

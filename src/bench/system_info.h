@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+namespace w2v2 {
+
+// The machine a benchmark ran on, for its JSON report.
+struct SystemInfo {
+  std::string cpu_model;  // /proc/cpuinfo "model name"
+  unsigned cores = 0;     // std::thread::hardware_concurrency()
+  std::string cpu_flags;  // the SIMD flags that matter for sgemm: avx2, fma, avx512f
+  std::string blas_library;  // the BLAS shared object mapped into this process (resolved path)
+  std::string kernel;        // uname -sr
+
+  static SystemInfo probe();
+};
+
+// Peak resident set size of this process in bytes (VmHWM), and a reset of that high-water mark
+// (/proc/self/clear_refs "5"; returns false where the kernel refuses it).
+size_t peak_rss_bytes();
+bool reset_peak_rss();
+
+}  // namespace w2v2

@@ -1,0 +1,59 @@
+// `w2v2 bench` end to end on the fixture model: every requested case is timed and reported.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace w2v2 {
+namespace {
+
+using test::run_w2v2;
+
+TEST(BenchCli, TimesEveryCaseOnSyntheticAudio) {
+  test::TempDir dir;
+  const auto r = run_w2v2({"bench", "--model", test::fixture("models/tiny-layer-st"), "--count", "3", "--durations",
+                           "1,2", "--repeat", "2", "--warmup", "1", "--pipeline", "on,off", "--batch-sizes", "1,2",
+                           "--threads", "1", "--json", dir.file("bench.json"), "--audio-dir", dir.file("audio")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(test::read_text(dir.file("bench.json")));
+  ASSERT_EQ(j["cases"].size(), 3u);  // on x 1, on x 2, off x 1 (the serial loop does not batch)
+  EXPECT_EQ(j["machine"]["intra_op_threads"], 1);
+  EXPECT_FALSE(j["machine"]["torch_version"].get<std::string>().empty());
+  EXPECT_FALSE(j["machine"]["blas_library"].get<std::string>().empty());
+  EXPECT_NE(j["command_line"].get<std::string>().find("--batch-sizes 1,2"), std::string::npos);
+  for (const auto& c : j["cases"]) {
+    EXPECT_EQ(c["utterances"], 3);
+    EXPECT_EQ(c["failures"], 0);
+    EXPECT_DOUBLE_EQ(c["audio_seconds"].get<double>(), 4.0);  // 1 + 2 + 1 s
+    EXPECT_EQ(c["wall_seconds_repeats"].size(), 2u);
+    EXPECT_GT(c["real_time_factor"].get<double>(), 0.0);
+    EXPECT_GT(c["model_only_real_time_factor"].get<double>(), 0.0);
+    EXPECT_GT(c["pipeline_overhead"].get<double>(), 0.0);
+    EXPECT_GE(c["latency_seconds"]["p99"].get<double>(), c["latency_seconds"]["p50"].get<double>());
+    EXPECT_GT(c["peak_rss_bytes"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(j["cases"][1]["batch_size"], 2);
+  EXPECT_EQ(j["cases"][1]["batches"], 2);  // lengths 2, 1, 1 s: [2 s] alone (padding cap), [1 s, 1 s]
+  EXPECT_NE(r.out.find("overhead"), std::string::npos) << r.out;
+}
+
+TEST(BenchCli, RandomWeightsForAConfigAndRealFiles) {
+  test::TempDir dir;
+  const auto r = run_w2v2({"bench", test::fixture("audio"), "--config",
+                           test::fixture("models/tiny-group-st/config.json"), "--random-weights", "--repeat", "1",
+                           "--warmup", "0", "--json", dir.file("b.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(test::read_text(dir.file("b.json")));
+  EXPECT_NE(j["model"].get<std::string>().find("random weights"), std::string::npos);
+  EXPECT_EQ(j["cases"][0]["utterances"], 3);  // the three fixture files
+}
+
+TEST(BenchCli, ConfigWithoutRandomWeightsIsAUsageError) {
+  const auto r = run_w2v2({"bench", "--config", test::fixture("models/tiny-group-st/config.json")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--random-weights"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace w2v2
