@@ -1,0 +1,178 @@
+#!/usr/bin/python3
+"""The Python baseline for `w2v2 bench`: what a user would write with Debian's python3-torch and
+python3-torchaudio to transcribe a list of files.
+
+Same architecture (torchaudio.models.wav2vec2_model built from the folder's config.json), the same
+weights (read from the same checkpoint folder), the same files (read with soundfile, resampled with
+torchaudio if needed), the same normalization, the same thread count, eager mode, one file at a time,
+greedy CTC decoding. Warm-up passes are excluded; each timed pass runs every file; medians reported.
+
+    /usr/bin/python3 scripts/bench_baseline.py --model DIR [--threads 2] [--warmup 1] [--repeat 3]
+        [--json FILE] PATH...
+PATH: audio files or folders (searched recursively for .wav/.flac/.mp3/.ogg).
+"""
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+import soundfile
+import torch
+import torchaudio
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import w2v2_hf  # noqa: E402  (torchaudio <-> Hugging Face names, safetensors reader)
+
+AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg")
+
+
+def list_audio(paths):
+    files = []
+    for p in paths:
+        if os.path.isdir(p):
+            for root, _, names in os.walk(p):
+                files += [os.path.join(root, n) for n in names if n.lower().endswith(AUDIO_EXTENSIONS)]
+        else:
+            files.append(p)
+    return sorted(files)
+
+
+def build_model(model_dir):
+    """torchaudio's wav2vec2 with the folder's config and weights."""
+    with open(os.path.join(model_dir, "config.json")) as f:
+        c = json.load(f)
+    conv = list(zip(c["conv_dim"], c["conv_kernel"], c["conv_stride"]))
+    model = torchaudio.models.wav2vec2_model(
+        extractor_mode="layer_norm" if c.get("feat_extract_norm", "group") == "layer" else "group_norm",
+        extractor_conv_layer_config=conv, extractor_conv_bias=c.get("conv_bias", False),
+        encoder_embed_dim=c["hidden_size"], encoder_projection_dropout=0.0,
+        encoder_pos_conv_kernel=c["num_conv_pos_embeddings"], encoder_pos_conv_groups=c["num_conv_pos_embedding_groups"],
+        encoder_num_layers=c["num_hidden_layers"], encoder_num_heads=c["num_attention_heads"],
+        encoder_attention_dropout=0.0, encoder_ff_interm_features=c["intermediate_size"],
+        encoder_ff_interm_dropout=0.0, encoder_dropout=0.0,
+        encoder_layer_norm_first=c.get("do_stable_layer_norm", False), encoder_layer_drop=0.0,
+        aux_num_out=c["vocab_size"])
+    st = os.path.join(model_dir, "model.safetensors")
+    if os.path.exists(st):
+        hf = w2v2_hf.read_safetensors(st)
+    else:
+        hf = torch.load(os.path.join(model_dir, "pytorch_model.bin"), map_location="cpu")
+    state = {w2v2_hf.torchaudio_name(k): v for k, v in hf.items() if w2v2_hf.torchaudio_name(k) is not None}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if "masked_spec_embed" not in k]
+    if missing or unexpected:
+        raise SystemExit(f"weights do not match the architecture: missing {missing}, unexpected {unexpected}")
+    return model.eval()
+
+
+def read_audio(path, do_normalize):
+    data, rate = soundfile.read(path, dtype="float32", always_2d=True)  # (frames, channels)
+    wave = torch.from_numpy(data.mean(axis=1))
+    if rate != 16000:
+        wave = torchaudio.functional.resample(wave, rate, 16000)
+    if do_normalize:
+        wave = (wave - wave.mean()) / torch.sqrt(wave.var(unbiased=False) + 1e-7)
+    return wave
+
+
+def run_pass(model, files, do_normalize, latencies=None, transcripts=None):
+    """One file at a time: read, forward, greedy decode. -> (wall seconds, audio seconds, forward seconds)."""
+    audio, forward = 0.0, 0.0
+    start = time.perf_counter()
+    for path in files:
+        t0 = time.perf_counter()
+        wave = read_audio(path, do_normalize)
+        audio += wave.numel() / 16000
+        with torch.inference_mode():
+            t1 = time.perf_counter()
+            logits, _ = model(wave.unsqueeze(0))
+            forward += time.perf_counter() - t1
+        text = w2v2_hf.greedy_decode(logits[0])
+        if transcripts is not None:
+            transcripts[path] = text
+        if latencies is not None:
+            latencies.append(time.perf_counter() - t0)
+    return time.perf_counter() - start, audio, forward
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    rank = max(1, int(np.ceil(p / 100 * len(ordered))))
+    return ordered[rank - 1]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("paths", nargs="+")
+    ap.add_argument("--model", required=True, help="Hugging Face Wav2Vec2ForCTC folder")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--warmup", type=int, default=1, help="untimed passes over all files")
+    ap.add_argument("--repeat", type=int, default=3, help="timed passes; medians reported")
+    ap.add_argument("--count", type=int, default=0, help="use the first N files (0 = all)")
+    ap.add_argument("--json", default=None)
+    ap.add_argument("--transcripts", default=None, help="write '<file stem> <text>' lines of the last pass here")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    files = list_audio(args.paths)
+    if args.count > 0:
+        files = files[: args.count]
+    if not files:
+        raise SystemExit("no audio files found")
+    with open(os.path.join(args.model, "preprocessor_config.json")) as f:
+        do_normalize = json.load(f).get("do_normalize", True)
+
+    t0 = time.perf_counter()
+    model = build_model(args.model)
+    load_seconds = time.perf_counter() - t0
+    for _ in range(args.warmup):
+        run_pass(model, files, do_normalize)
+    walls, forwards, latencies, transcripts = [], [], [], {}
+    audio = 0.0
+    for r in range(args.repeat):
+        wall, audio, forward = run_pass(model, files, do_normalize, latencies, transcripts)
+        walls.append(wall)
+        forwards.append(forward)
+        print(f"repeat {r + 1}: {wall:.2f} s for {audio:.1f} s of audio ({audio / wall:.2f}x real time)",
+              file=sys.stderr)
+    wall = statistics.median(walls)
+    report = {
+        "tool": "scripts/bench_baseline.py (torchaudio eager, one file at a time)",
+        "model": args.model,
+        "files": len(files),
+        "audio_seconds": audio,
+        "wall_seconds": wall,
+        "wall_seconds_repeats": walls,
+        "best_wall_seconds": min(walls),
+        "real_time_factor": audio / wall,
+        "best_real_time_factor": audio / min(walls),
+        "forward_seconds": statistics.median(forwards),
+        "utterances_per_second": len(files) / wall,
+        "latency_seconds": {"p50": percentile(latencies, 50), "p90": percentile(latencies, 90),
+                            "p99": percentile(latencies, 99)},
+        "model_load_seconds": load_seconds,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "machine": {"cpu_model": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+                    "torch_version": torch.__version__, "torchaudio_version": torchaudio.__version__,
+                    "intra_op_threads": torch.get_num_threads(), "python": platform.python_version()},
+        "flags": vars(args),
+    }
+    print(f"baseline: {report['real_time_factor']:.2f}x real time (median of {args.repeat}), "
+          f"{len(files)} files, {audio:.1f} s of audio, {args.threads} threads")
+    if args.transcripts:
+        with open(args.transcripts, "w") as f:
+            for path in files:
+                f.write(f"{os.path.splitext(os.path.basename(path))[0]} {transcripts[path]}\n")
+    if args.json:
+        with open(args.json + ".tmp", "w") as f:
+            json.dump(report, f, indent=2)
+        os.replace(args.json + ".tmp", args.json)
+
+
+if __name__ == "__main__":
+    main()
