@@ -25,6 +25,15 @@ CliOptions parse_cli(int argc, char** argv) {
 
   std::string pipeline = "on";
   std::string graph = cfg.runtime.graph ? "on" : "off";
+  std::string keep_host_memory = cfg.runtime.keep_host_memory ? "on" : "off";
+  auto add_memory_option = [&](CLI::App* cmd) {
+    cmd->add_option("--keep-host-memory", keep_host_memory,
+                    "on: reuse freed activation memory across batches (glibc malloc tuned once per process); "
+                    "off: the allocator's defaults")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"on", "off"}))
+        ->group("Runtime");
+  };
   double max_batch_seconds = static_cast<double>(cfg.pipeline.batching.max_batch_samples) / 16000.0;
   std::string normalization = "librispeech";
   std::string costs = "unit";
@@ -57,6 +66,7 @@ CliOptions parse_cli(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::IsMember({"on", "off"}))
         ->group("Runtime");
+    add_memory_option(cmd);
     cmd->add_option("--batch-size", cfg.pipeline.batching.max_batch_size, "Most utterances per batch")
         ->capture_default_str()
         ->check(CLI::Range(1, 4096))
@@ -173,6 +183,7 @@ CliOptions parse_cli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 1024))
       ->group("Runtime");
+  add_memory_option(bench_cmd);
   bench_cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256))
@@ -216,6 +227,7 @@ CliOptions parse_cli(int argc, char** argv) {
   options.scoring.normalization = parse_text_normalization(normalization);
   cfg.pipeline.enabled = pipeline == "on";
   cfg.runtime.graph = graph == "on";
+  cfg.runtime.keep_host_memory = keep_host_memory == "on";
   cfg.pipeline.batching.max_batch_samples = static_cast<int64_t>(max_batch_seconds * 16000.0);
   options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
   if (random->parsed()) options.command = Command::kRandomModel;

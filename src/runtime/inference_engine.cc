@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
 #include "model/wav2vec2_ctc_model.h"
+#include "runtime/host_memory.h"
 #include "runtime/torch_threads.h"
 
 namespace w2v2 {
@@ -61,6 +62,9 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
   runtime.validate();
   impl_->runtime = runtime;
   impl_->threads = configure_torch_threads(runtime.threads);
+  if (runtime.keep_host_memory && !keep_freed_host_memory()) {
+    spdlog::debug("could not tune the host allocator (not glibc?): activations are re-allocated every batch");
+  }
   const auto start = std::chrono::steady_clock::now();
   auto weights = std::make_shared<const Wav2Vec2Weights>(
       Wav2Vec2Weights::from_state_dict(model.config, read_checkpoint(model), model.weights_path));

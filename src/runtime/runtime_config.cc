@@ -12,7 +12,8 @@ void RuntimeConfig::validate() const {
 
 std::string RuntimeConfig::to_string() const {
   return "RuntimeConfig(threads=" + (threads == 0 ? std::string("auto") : std::to_string(threads)) +
-         ", graph=" + (graph ? "on" : "off") + ")";
+         ", graph=" + (graph ? "on" : "off") +
+         ", keep_host_memory=" + (keep_host_memory ? "on" : "off") + ")";
 }
 
 }  // namespace w2v2
