@@ -4,8 +4,10 @@
 # weights and the same thread count; then the ratio of their real-time factors, the measured sgemm peak
 # and the analytic roofline (scripts/bench_summary.py).
 #
-#   scripts/bench_compare.sh [--config DIR] [--threads T] [--repeat R] [--out FILE.json] [PATH...]
+#   scripts/bench_compare.sh [--config DIR] [--threads T] [--repeat R] [--rounds N] [--out FILE.json] [PATH...]
 #
+# The two alternate for N rounds (default 2) so that a slow spell of a shared machine hits both; the
+# summary pools the repeats of all rounds and also prints each round's ratio.
 # Defaults: the wav2vec2-base-960h architecture (../shared/data/hf-configs) with random weights, the
 # real LibriSpeech utterances in ../shared/data/LibriSpeech (16 synthetic files of 2-20 s without it),
 # 2 threads, 5 repeats, bench/results/compare-<threads>t.json. Needs build/w2v2 (scripts/setup.sh).
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 CONFIG=../shared/data/hf-configs/wav2vec2-base-960h
 THREADS=2
 REPEAT=5
+ROUNDS=2
 OUT=""
 PATHS=()
 while [[ $# -gt 0 ]]; do
@@ -22,8 +25,9 @@ while [[ $# -gt 0 ]]; do
     --config) CONFIG=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) PATHS+=("$1"); shift ;;
   esac
 done
@@ -54,16 +58,21 @@ if [[ ${#PATHS[@]} -eq 0 ]]; then
   fi
 fi
 
-echo "== Python eager baseline (torchaudio), $THREADS threads ==" >&2
-$PY scripts/bench_baseline.py --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
-  --json "$WORK/baseline.json" --transcripts "$WORK/baseline.txt" "${PATHS[@]}"
-
-echo "== w2v2 bench, $THREADS threads ==" >&2
-"$W2V2" bench --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" --pipeline on,off \
-  --batch-sizes 1 --graph off --json "$WORK/w2v2.json" -q "${PATHS[@]}"
+W2V2_JSONS=()
+BASELINE_JSONS=()
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round: Python eager baseline (torchaudio), $THREADS threads ==" >&2
+  $PY scripts/bench_baseline.py --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
+    --json "$WORK/baseline-$round.json" --transcripts "$WORK/baseline.txt" "${PATHS[@]}"
+  echo "== round $round: w2v2 bench, $THREADS threads ==" >&2
+  "$W2V2" bench --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" --pipeline on,off \
+    --batch-sizes 1 --graph off --json "$WORK/w2v2-$round.json" -q "${PATHS[@]}"
+  BASELINE_JSONS+=("$WORK/baseline-$round.json")
+  W2V2_JSONS+=("$WORK/w2v2-$round.json")
+done
 
 # Same weights, same files: the transcripts must agree (random weights give deterministic gibberish).
 "$W2V2" transcribe --model "$MODEL" --threads "$THREADS" -q -o "$WORK/w2v2.txt" "${PATHS[@]}"
-$PY scripts/bench_summary.py --w2v2 "$WORK/w2v2.json" --baseline "$WORK/baseline.json" \
+$PY scripts/bench_summary.py --w2v2 "${W2V2_JSONS[@]}" --baseline "${BASELINE_JSONS[@]}" \
   --config "$MODEL/config.json" --threads "$THREADS" --transcripts "$WORK/w2v2.txt" "$WORK/baseline.txt" \
   --out "$OUT" "${PATHS[@]}"

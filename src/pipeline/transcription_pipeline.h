@@ -23,8 +23,9 @@ struct ReadOptions {
 
 // Host work hidden behind the model. Stages joined by bounded queues:
 //   readers (N threads: load, resample, normalize) -> batcher (sort by length within a window, cap by
-//   samples and size) -> device thread (BatchEngine::run) -> decode pool (M threads: CTC decode,
-//   detokenize, logits files) -> ordered writer (the calling thread; input order restored).
+//   samples and size) -> device stage (the calling thread: BatchEngine::run) -> decode pool (M threads:
+//   CTC decode, detokenize, logits files) -> ordered writer (one thread; input order restored; the
+//   writer and the progress observer are called from it).
 // A failing input becomes a failure record and never disturbs its batch-mates; a failing batch marks
 // its members failed (stage "model"). On CPU the device thread's copies are plain memory copies.
 class TranscriptionPipeline {

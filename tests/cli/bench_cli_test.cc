@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <sstream>
+
 #include "support/test_support.h"
 
 namespace w2v2 {
@@ -53,6 +56,47 @@ TEST(BenchCli, ConfigWithoutRandomWeightsIsAUsageError) {
   const auto r = run_w2v2({"bench", "--config", test::fixture("models/tiny-group-st/config.json")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--random-weights"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+std::map<std::string, std::string> transcript_map(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto split = line.find_first_of(" \t");
+    out[line.substr(0, split)] = split == std::string::npos ? "" : line.substr(split + 1);
+  }
+  return out;
+}
+
+// The Python baseline of bench_compare.sh must run the same model on the same weights: its transcripts
+// equal ours on the fixture model (both families), so the speed ratio compares like with like.
+TEST(BenchBaseline, SameTranscriptsAsW2v2) {
+  if (test::run_command("/usr/bin/python3", {"-c", "import torchaudio, soundfile"}).exit_code != 0) {
+    GTEST_SKIP() << "/usr/bin/python3 lacks torchaudio or soundfile (scripts/setup.sh installs them)";
+  }
+  for (const char* model : {"models/tiny-group-st", "models/tiny-layer-bin"}) {
+    test::TempDir dir;
+    const auto base = test::run_command(
+        "/usr/bin/python3", {test::source_path("scripts/bench_baseline.py"), "--model", test::fixture(model),
+                             "--threads", "1", "--warmup", "0", "--repeat", "1", "--json", dir.file("b.json"),
+                             "--transcripts", dir.file("b.txt"), test::fixture("audio")});
+    ASSERT_EQ(base.exit_code, 0) << base.err;
+    const auto ours = test::run_w2v2({"transcribe", "--model", test::fixture(model), test::fixture("audio"), "-q"});
+    ASSERT_EQ(ours.exit_code, 0) << ours.err;
+    std::map<std::string, std::string> expected;  // our ids of plain files keep the extension
+    for (const auto& [id, text] : transcript_map(ours.out)) expected[id.substr(0, id.rfind(".wav"))] = text;
+    ASSERT_EQ(expected.size(), 3u);
+    EXPECT_EQ(transcript_map(test::read_text(dir.file("b.txt"))), expected) << model;
+    const auto j = nlohmann::json::parse(test::read_text(dir.file("b.json")));
+    EXPECT_EQ(j["files"], 3);
+    EXPECT_GT(j["real_time_factor"].get<double>(), 0.0);
+  }
 }
 
 }  // namespace

@@ -68,9 +68,11 @@ std::string read_text(const std::string& path) {
   return buffer.str();
 }
 
-CommandResult run_w2v2(const std::vector<std::string>& args) {
+CommandResult run_w2v2(const std::vector<std::string>& args) { return run_command(W2V2_BINARY, args); }
+
+CommandResult run_command(const std::string& program, const std::vector<std::string>& args) {
   TempDir tmp;
-  std::string command = "'" + std::string(W2V2_BINARY) + "'";
+  std::string command = "'" + program + "'";
   for (const auto& a : args) {
     std::string quoted = "'";
     for (char c : a) quoted += (c == '\'') ? std::string("'\\''") : std::string(1, c);

@@ -39,5 +39,7 @@ struct CommandResult {
 };
 // Runs the w2v2 binary with `args` (shell-quoted here).
 CommandResult run_w2v2(const std::vector<std::string>& args);
+// Runs `program` with `args` (shell-quoted here), stdin from /dev/null.
+CommandResult run_command(const std::string& program, const std::vector<std::string>& args);
 
 }  // namespace w2v2::test
