@@ -17,7 +17,7 @@ import soundfile
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_baseline import list_audio  # noqa: E402
+from bench_baseline import AUDIO_EXTENSIONS, list_audio  # noqa: E402
 
 
 def forward_flops(config, samples):
@@ -57,8 +57,9 @@ def read_transcripts(path):
     with open(path) as f:
         for line in f:
             parts = line.rstrip("\n").split(None, 1)  # "id<TAB or space>text"
-            if parts:
-                out[parts[0]] = parts[1] if len(parts) > 1 else ""
+            if parts:  # w2v2 keeps the extension in the ids of plain files; the baseline uses stems
+                key = os.path.splitext(parts[0])[0] if parts[0].lower().endswith(AUDIO_EXTENSIONS) else parts[0]
+                out[key] = parts[1] if len(parts) > 1 else ""
     return out
 
 
