@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -54,9 +55,13 @@ CliOptions parse_cli(int argc, char** argv) {
         ->group("Data");
     cmd->add_option("-o,--output", cfg.output.path, "Transcript file (default: stdout for transcribe, none for eval)")
         ->group("Output");
-    cmd->add_option("-f,--format", format, "Transcript format")
+    cmd->add_option("-f,--format", format,
+                    "Output formats, comma-separated: txt, jsonl (with word timings), csv, srt, vtt (several, and srt/vtt, "
+                    "need --output-dir)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"txt", "jsonl"}))
+        ->group("Output");
+    cmd->add_option("--output-dir", cfg.output.output_dir,
+                    "One file per input and format, mirroring the inputs: DIR/<relative path>.<ext>")
         ->group("Output");
     cmd->add_option("--pipeline", pipeline, "on: overlapped stages; off: the naive serial loop")
         ->capture_default_str()
@@ -254,7 +259,19 @@ CliOptions parse_cli(int argc, char** argv) {
     bench.command_line = command_line;
     bench.version = std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")";
   }
-  cfg.output.format = parse_output_format(format);
+  cfg.output.formats.clear();
+  for (size_t begin = 0; begin <= format.size();) {
+    const size_t comma = std::min(format.find(',', begin), format.size());
+    try {
+      cfg.output.formats.push_back(parse_output_format(format.substr(begin, comma - begin)));
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      options.exit_now = true;
+      options.exit_code = static_cast<int>(ExitCode::kUsage);
+      return options;
+    }
+    begin = comma + 1;
+  }
   cfg.logging.level = options.quiet && log_level == "info" ? LogLevel::kWarn : parse_log_level(log_level);
   return options;
 }

@@ -62,7 +62,8 @@ int run_transcribe(const w2v2::app::CliOptions& options) {
     return code(ExitCode::kUsage);
   }
   w2v2::Transcriber transcriber(options.transcriber);
-  auto writer = w2v2::make_transcript_writer(options.transcriber.output.format, options.transcriber.output.path);
+  auto writer = w2v2::make_transcript_writer(options.transcriber.output.formats, options.transcriber.output.path,
+                                               options.transcriber.output.output_dir);
   auto bar = make_progress_bar(options);
   const w2v2::RunSummary summary = transcriber.transcribe(inputs, *writer, bar.get());
   log_summary(summary);
@@ -83,8 +84,9 @@ int run_eval(const w2v2::app::CliOptions& options) {
   config.scoring = options.scoring;  // WER/CER per utterance in the decode pool
   w2v2::Transcriber transcriber(config);
   std::unique_ptr<w2v2::TranscriptWriter> transcripts;
-  if (!options.transcriber.output.path.empty()) {
-    transcripts = w2v2::make_transcript_writer(options.transcriber.output.format, options.transcriber.output.path);
+  if (!options.transcriber.output.path.empty() || !options.transcriber.output.output_dir.empty()) {
+    transcripts = w2v2::make_transcript_writer(options.transcriber.output.formats, options.transcriber.output.path,
+                                               options.transcriber.output.output_dir);
   }
   w2v2::CollectingWriter collector(transcripts.get());
   auto bar = make_progress_bar(options);

@@ -39,8 +39,11 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
     spdlog::warn("{} intra-op threads + {} reader threads on {} cores: oversubscribed; lower --threads or --readers",
                  engine_->threads(), config_.pipeline.reader_threads, cores);
   }
+  int64_t stride = 1;
+  for (int s : model_->config.conv_stride) stride *= s;
+  const double frame_seconds = static_cast<double>(stride) / model_->preprocessor.sampling_rate;
   builder_ = std::make_unique<TranscriptBuilder>(model_->config.pad_token_id, *detokenizer_, config_.output.logits_dir,
-                                                 config_.scoring);
+                                                 config_.scoring, frame_seconds);
 }
 
 Transcriber::~Transcriber() = default;
@@ -82,6 +85,7 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
     result.index = utterance.index;
     result.id = utterance.id;
     result.path = utterance.path;
+    result.output_stem = utterance.output_stem;
     std::string stage = "read";
     const auto t0 = Clock::now();
     try {

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audio/audio_file_reader.h"
 #include "common/logging.h"
@@ -13,8 +14,9 @@
 namespace w2v2 {
 
 struct OutputConfig {
-  OutputFormat format = OutputFormat::kTxt;
-  std::string path;        // "" or "-" = stdout
+  std::vector<OutputFormat> formats{OutputFormat::kTxt};
+  std::string path;        // one combined file (txt, jsonl or csv); "" or "-" = stdout
+  std::string output_dir;  // when set: per-input files <output_dir>/<output_stem>.<ext> for every format
   std::string logits_dir;  // when set, <stem>.npy (frames, vocab) float32 per utterance
   std::string trace_path;  // when set, a Chrome trace-event JSON of the run
 };

@@ -1,6 +1,8 @@
 #include "datasets/make_dataset.h"
 
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "datasets/directory_dataset_reader.h"
 #include "datasets/librispeech_dataset_reader.h"
@@ -29,7 +31,21 @@ std::vector<Utterance> make_dataset(const std::vector<std::string>& inputs) {
       all.push_back(std::move(u));
     }
   }
+  make_output_stems_unique(all);
   return all;
+}
+
+void make_output_stems_unique(std::vector<Utterance>& utterances) {
+  std::map<std::string, size_t> count;
+  for (const auto& u : utterances) ++count[u.output_stem];
+  std::set<std::string> used;
+  for (auto& u : utterances) {
+    if (count[u.output_stem] > 1) u.output_stem += fs::path(u.path).extension().string();  // a.wav, a.flac
+    std::string stem = u.output_stem;
+    for (int k = 2; used.count(stem) > 0; ++k) stem = u.output_stem + "~" + std::to_string(k);  // a file given twice
+    u.output_stem = stem;
+    used.insert(stem);
+  }
 }
 
 }  // namespace w2v2

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "decoding/word_aligner.h"
 #include "output/npy_file.h"
 
 namespace w2v2 {
@@ -15,6 +16,7 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
     const CtcHypothesis hypothesis =
         decoder_.decode(logits.data.data(), static_cast<int>(logits.frames), static_cast<int>(logits.vocab));
     result.text = detokenizer_.detokenize(hypothesis.tokens);
+    result.words = align_words(hypothesis, detokenizer_, frame_seconds_);
     if (!logits_dir_.empty()) {
       stage = "output";
       namespace fs = std::filesystem;
@@ -36,6 +38,7 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
     result.error_stage = stage;
     result.error = e.what();
     result.text.clear();
+    result.words.clear();
     spdlog::warn("{}: failed at {}: {}", utterance.path, stage, e.what());
   }
 }

@@ -1,17 +1,22 @@
 #pragma once
 
+#include <string>
+
 #include "output/output_stream.h"
 #include "output/transcript_writer.h"
 
 namespace w2v2 {
 
-// One JSON object per line: id, path, status ("ok" | "error"), text, duration (s); failures carry
-// stage and error. Strings are escaped by nlohmann::json (UTF-8; invalid bytes replaced).
+// One JSON object per line: id, path, status ("ok" | "error"), text, duration (s), words ([{word, start,
+// end, confidence}], seconds rounded to the millisecond); failures carry stage and error. Strings are
+// escaped by nlohmann::json (UTF-8; invalid bytes replaced).
 class JsonlWriter : public TranscriptWriter {
  public:
   explicit JsonlWriter(const std::string& path) : out_(path) {}
   void write(const UtteranceResult& result) override;
   void finish() override { out_.commit(); }
+
+  static std::string record(const UtteranceResult& result);  // one line, without the newline
 
  private:
   OutputStream out_;

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "metrics/error_rate.h"
 
@@ -9,13 +10,24 @@ namespace w2v2 {
 
 enum class UtteranceStatus { kOk, kFailed };
 
+// One word of a transcript with its place in the audio (from the CTC alignment) and the model's mean
+// probability over its frames.
+struct WordTiming {
+  std::string word;
+  double start_seconds = 0.0;
+  double end_seconds = 0.0;
+  double confidence = 0.0;  // 0..1
+};
+
 // What the run produced for one input.
 struct UtteranceResult {
   size_t index = 0;
   std::string id;
   std::string path;
+  std::string output_stem;  // per-input output files: <output dir>/<output_stem>.<ext>
   UtteranceStatus status = UtteranceStatus::kOk;
   std::string text;
+  std::vector<WordTiming> words;  // the words of `text` with timings
   double duration_seconds = 0.0;  // audio duration after resampling
   double latency_seconds = 0.0;   // from the start of its read to the end of its decode
   std::string error_stage;        // "read", "model", "decode", "output" when failed

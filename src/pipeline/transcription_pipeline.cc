@@ -146,6 +146,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               item->result.index = i;
               item->result.id = u.id;
               item->result.path = u.path;
+              item->result.output_stem = u.output_stem;
               try {
                 Waveform w = read_audio_file(u.path, read_.audio);
                 item->result.duration_seconds = w.duration_seconds();

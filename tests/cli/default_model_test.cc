@@ -2,6 +2,7 @@
 // the README's first command must print real words for data/samples.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -44,6 +45,67 @@ TEST(DefaultModel, TranscribesTheDemoSamplesIntoRealWords) {
   const ScoringReport report = score_transcripts(refs, hyps, ScoringOptions{});
   EXPECT_TRUE(report.missing_hypotheses.empty());
   EXPECT_LE(report.characters.rate(), kMaxDemoCer) << "CER of the demo samples";
+}
+
+}  // namespace
+}  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+// Per-input outputs of every format for the demo samples, with word timings that agree with the text.
+TEST(DefaultModel, PerInputFilesWithWordTimings) {
+  if (!has_default_model()) GTEST_SKIP() << "models/default is not in this checkout";
+  test::TempDir dir;
+  const std::string out = dir.file("out");
+  const auto r = test::run_w2v2({"transcribe", test::source_path("data/samples"), "--model",
+                                 test::source_path("models/default"), "--output-dir", out, "--format",
+                                 "txt,jsonl,csv,srt,vtt", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty()) << "per-input files only";
+  // speech-16k.wav and speech-16k.flac share a stem: both keep their extension.
+  for (const char* stem : {"speech-16k.wav", "speech-16k.flac", "speech-16k-b", "speech-22k05", "speech-8k",
+                           "speech-44k1-stereo-24bit"}) {
+    const std::string base = out + "/" + stem;
+    for (const char* ext : {".txt", ".json", ".csv", ".srt", ".vtt"}) {
+      ASSERT_TRUE(std::filesystem::exists(base + ext)) << base + ext;
+    }
+    const auto record = nlohmann::json::parse(test::read_text(base + ".json"));
+    const std::string text = record["text"];
+    EXPECT_EQ(test::read_text(base + ".txt"), text + "\n");
+    std::string joined;
+    double previous_end = 0.0;
+    for (const auto& w : record["words"]) {
+      joined += (joined.empty() ? "" : " ") + w["word"].get<std::string>();
+      EXPECT_GE(w["start"].get<double>(), previous_end - 1e-9);
+      EXPECT_GT(w["end"].get<double>(), w["start"].get<double>());
+      EXPECT_LE(w["end"].get<double>(), record["duration"].get<double>() + 0.03);
+      EXPECT_GT(w["confidence"].get<double>(), 0.0);
+      EXPECT_LE(w["confidence"].get<double>(), 1.0);
+      previous_end = w["end"].get<double>();
+    }
+    EXPECT_EQ(joined, text) << stem;
+    EXPECT_FALSE(record["words"].empty()) << stem;
+    EXPECT_NE(test::read_text(base + ".srt").find("1\n00:00:0"), std::string::npos) << stem;
+    EXPECT_EQ(test::read_text(base + ".vtt").rfind("WEBVTT\n\n", 0), 0u) << stem;
+    EXPECT_EQ(test::read_text(base + ".csv").rfind("id,path,status,duration,text,stage,error\r\n", 0), 0u);
+  }
+}
+
+TEST(Cli, OutputFormatRules) {
+  test::TempDir dir;
+  const std::string model = test::fixture("models/tiny-layer-st");
+  const auto srt = test::run_w2v2({"transcribe", test::fixture("audio"), "--model", model, "--format", "srt"});
+  EXPECT_EQ(srt.exit_code, 3) << srt.err;
+  EXPECT_NE(srt.err.find("--output-dir"), std::string::npos) << srt.err;
+  EXPECT_EQ(test::run_w2v2({"transcribe", test::fixture("audio"), "--model", model, "--format", "txt,xml"}).exit_code,
+            2);
+  const auto csv = test::run_w2v2(
+      {"transcribe", test::fixture("audio"), "--model", model, "--format", "csv", "-o", dir.file("all.csv"), "-q"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const std::string text = test::read_text(dir.file("all.csv"));
+  EXPECT_EQ(text.rfind("id,path,status,duration,text,stage,error\r\n", 0), 0u);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 4);  // header + 3 inputs
 }
 
 }  // namespace

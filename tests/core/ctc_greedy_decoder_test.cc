@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace w2v2 {
 namespace {
 
@@ -51,6 +53,28 @@ TEST(CtcGreedyDecoder, DelimiterAndSpecialTokensAreEmittedAsUnits) {
   const CtcGreedyDecoder d(0);
   const auto l = peaks({1, 11, 0, 4, 4, 5, 2}, 32);  // <s> H | E </s>
   EXPECT_EQ(d.decode(l.data(), 7, 32).tokens, (std::vector<int>{1, 11, 4, 5, 2}));
+}
+
+}  // namespace
+}  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(CtcGreedyDecoder, RunEndsAndMeanProbabilities) {
+  const CtcGreedyDecoder d(0);
+  // vocab 2: row (a, b) -> softmax probability of the larger is 1 / (1 + exp(-|a - b|))
+  const std::vector<float> l{0, 2,    // t0: token 1, p = 1/(1+e^-2)
+                             0, 1,    // t1: token 1, p = 1/(1+e^-1)
+                             3, 0,    // t2: blank
+                             0, 4};   // t3: token 1 again (after a blank), p = 1/(1+e^-4)
+  const CtcHypothesis h = d.decode(l.data(), 4, 2);
+  ASSERT_EQ(h.tokens, (std::vector<int>{1, 1}));
+  EXPECT_EQ(h.frames, (std::vector<int>{0, 3}));
+  EXPECT_EQ(h.end_frames, (std::vector<int>{2, 4}));
+  auto p = [](double margin) { return 1.0 / (1.0 + std::exp(-margin)); };
+  EXPECT_NEAR(h.probabilities[0], (p(2) + p(1)) / 2, 1e-6);
+  EXPECT_NEAR(h.probabilities[1], p(4), 1e-6);
 }
 
 }  // namespace

@@ -126,3 +126,25 @@ TEST(TranscriptFile, KaldiAndTrnLinesAndMissingIds) {
 
 }  // namespace
 }  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(MakeDataset, OutputStemsNeverCollide) {
+  std::vector<Utterance> u(5);
+  const char* paths[] = {"/d/a.wav", "/d/a.flac", "/d/b.wav", "/d/b.wav", "/d/c.mp3"};
+  const char* stems[] = {"a", "a", "b", "b", "c"};
+  for (int i = 0; i < 5; ++i) {
+    u[i].path = paths[i];
+    u[i].output_stem = stems[i];
+  }
+  make_output_stems_unique(u);
+  EXPECT_EQ(u[0].output_stem, "a.wav");
+  EXPECT_EQ(u[1].output_stem, "a.flac");
+  EXPECT_EQ(u[2].output_stem, "b.wav");
+  EXPECT_EQ(u[3].output_stem, "b.wav~2");
+  EXPECT_EQ(u[4].output_stem, "c");
+}
+
+}  // namespace
+}  // namespace w2v2

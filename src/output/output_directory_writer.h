@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "output/transcript_writer.h"
+
+namespace w2v2 {
+
+// One file per input and format, mirroring the inputs under `dir`: <dir>/<output_stem>.<ext> with ext
+// txt (the transcript), json (the JSONL record), csv (header + row), srt or vtt (cues from the word
+// timings). Each file is written under a temporary name and renamed, so a file that exists is complete.
+// Failed inputs get no files (their failure is in the run summary and the log).
+class OutputDirectoryWriter : public TranscriptWriter {
+ public:
+  OutputDirectoryWriter(std::string dir, std::vector<OutputFormat> formats);
+  void write(const UtteranceResult& result) override;
+  void finish() override {}
+
+ private:
+  std::string dir_;
+  std::vector<OutputFormat> formats_;
+};
+
+}  // namespace w2v2
