@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -59,6 +60,13 @@ CliOptions parse_cli(int argc, char** argv) {
                     "Output formats, comma-separated: txt, jsonl (with word timings), csv, srt, vtt (several, and srt/vtt, "
                     "need --output-dir)")
         ->capture_default_str()
+        ->group("Output");
+    cmd->add_option("--journal", cfg.output.journal_path,
+                    "Journal of finished utterances (default with --output F: F.journal; with --output-dir D: "
+                    "D/.w2v2-journal.jsonl; none for stdout)")
+        ->group("Output");
+    cmd->add_flag("--resume", cfg.output.resume,
+                  "Continue an interrupted run from its journal: finished inputs are skipped")
         ->group("Output");
     cmd->add_option("--output-dir", cfg.output.output_dir,
                     "One file per input and format, mirroring the inputs: DIR/<relative path>.<ext>")
@@ -236,6 +244,19 @@ CliOptions parse_cli(int argc, char** argv) {
   cfg.pipeline.batching.max_batch_samples = static_cast<int64_t>(max_batch_seconds * 16000.0);
   options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
   if (random->parsed()) options.command = Command::kRandomModel;
+  if (cfg.output.journal_path.empty()) {
+    if (!cfg.output.output_dir.empty()) {
+      cfg.output.journal_path = (std::filesystem::path(cfg.output.output_dir) / ".w2v2-journal.jsonl").string();
+    } else if (!cfg.output.path.empty() && cfg.output.path != "-") {
+      cfg.output.journal_path = cfg.output.path + ".journal";
+    }
+  }
+  if (cfg.output.resume && cfg.output.journal_path.empty()) {
+    std::cerr << "--resume needs --output FILE, --output-dir DIR or --journal FILE\n";
+    options.exit_now = true;
+    options.exit_code = static_cast<int>(ExitCode::kUsage);
+    return options;
+  }
   if (bench_cmd->parsed()) {
     if (!bench.random_config.empty() && !random_weights) {
       std::cerr << "bench: --config needs --random-weights (published weights are not available here)\n";

@@ -4,12 +4,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <thread>
 
 #include "common/error.h"
 #include "decoding/transcript_builder.h"
 #include "features/waveform_normalizer.h"
 #include "model/model_directory.h"
+#include "output/journal_writer.h"
 #include "pipeline/transcription_pipeline.h"
 #include "runtime/inference_engine.h"
 #include "text/make_detokenizer.h"
@@ -50,6 +54,79 @@ Transcriber::~Transcriber() = default;
 
 RunSummary Transcriber::transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
                                    ProgressObserver* progress) {
+  if (!config_.output.journal_path.empty()) return transcribe_journaled(inputs, writer, progress);
+  return run(inputs, writer, progress);
+}
+
+RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
+                                             ProgressObserver* progress) {
+  const std::string& journal = config_.output.journal_path;
+  auto key = [](const std::string& id, const std::string& path) { return id + '\n' + path; };
+  std::multimap<std::string, UtteranceResult> done;  // successful records of an earlier run
+  std::error_code ec;
+  if (std::filesystem::exists(journal, ec)) {
+    W2V2_CHECK_AS(ConfigError, config_.output.resume, journal,
+                  ": the journal of an unfinished run exists; add --resume to continue it, or remove it to start over");
+    for (auto& r : JournalWriter::recover(journal)) {
+      if (r.status == UtteranceStatus::kOk) done.emplace(key(r.id, r.path), std::move(r));  // failures are retried
+    }
+  }
+  std::vector<std::optional<UtteranceResult>> results(inputs.size());
+  std::vector<Utterance> remaining;
+  std::vector<size_t> position;  // remaining[k] is inputs[position[k]]
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto it = done.find(key(inputs[i].id, inputs[i].path));
+    if (it != done.end()) {
+      results[i] = std::move(it->second);
+      done.erase(it);
+    } else {
+      remaining.push_back(inputs[i]);
+      remaining.back().index = remaining.size() - 1;
+      position.push_back(i);
+    }
+  }
+  if (remaining.size() < inputs.size()) {
+    spdlog::info("resuming {}: {} of {} inputs already done", journal, inputs.size() - remaining.size(), inputs.size());
+  }
+
+  // Journal each new result (durably) and keep it for the final, ordered write.
+  class Journaling : public TranscriptWriter {
+   public:
+    Journaling(const std::string& path, std::vector<std::optional<UtteranceResult>>& results,
+               const std::vector<size_t>& position)
+        : journal_(path), results_(results), position_(position) {}
+    void write(const UtteranceResult& result) override {
+      journal_.write(result);
+      results_[position_[result.index]] = result;
+    }
+    void finish() override { journal_.finish(); }
+
+   private:
+    JournalWriter journal_;
+    std::vector<std::optional<UtteranceResult>>& results_;
+    const std::vector<size_t>& position_;
+  } journaling(journal, results, position);
+  RunSummary summary = run(remaining, journaling, progress);
+
+  // Every input, in input order, to the real outputs; the summary counts them all.
+  summary.files = summary.succeeded = 0;
+  summary.failures.clear();
+  summary.audio_seconds = 0.0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    W2V2_CHECK(results[i].has_value(), "journaled run lost the result of ", inputs[i].path);
+    UtteranceResult& result = *results[i];
+    result.index = i;
+    result.output_stem = inputs[i].output_stem;
+    writer.write(result);
+    summary.count(std::move(result));
+  }
+  writer.finish();
+  std::filesystem::remove(journal, ec);
+  return summary;
+}
+
+RunSummary Transcriber::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
+                            ProgressObserver* progress) {
   RunSummary summary;
   if (!config_.pipeline.enabled) {
     summary = transcribe_serial(inputs, writer);

@@ -26,6 +26,9 @@ class Transcriber {
   explicit Transcriber(TranscriberConfig config);
   ~Transcriber();
 
+  // With config.output.journal_path set, every finished utterance is journaled first (fsync'ed), the
+  // inputs a resumed journal already holds are skipped, and `writer` receives all results, in input
+  // order, once the run is complete; the journal is then removed.
   RunSummary transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
                         ProgressObserver* progress = nullptr);
 
@@ -36,7 +39,10 @@ class Transcriber {
   std::string model_summary() const;
 
  private:
+  RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress);
   RunSummary transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer);
+  RunSummary transcribe_journaled(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
+                                  ProgressObserver* progress);
 
   TranscriberConfig config_;
   std::unique_ptr<ModelDirectory> model_;

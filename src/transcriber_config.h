@@ -19,6 +19,10 @@ struct OutputConfig {
   std::string output_dir;  // when set: per-input files <output_dir>/<output_stem>.<ext> for every format
   std::string logits_dir;  // when set, <stem>.npy (frames, vocab) float32 per utterance
   std::string trace_path;  // when set, a Chrome trace-event JSON of the run
+  // Journal of finished utterances (fsync'ed JSONL, see JournalWriter); "" = none. The final outputs are
+  // written from it at the end; it is removed once they are complete.
+  std::string journal_path;
+  bool resume = false;  // continue from an existing journal (otherwise an existing journal is an error)
 };
 
 // Everything `w2v2 transcribe` needs; each part validates itself.
