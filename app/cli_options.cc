@@ -8,6 +8,7 @@
 #include <map>
 
 #include "common/logging.h"
+#include "datasets/shard.h"
 #include "exit_codes.h"
 #include "output/transcript_writer.h"
 #include "version.h"
@@ -61,6 +62,10 @@ CliOptions parse_cli(int argc, char** argv) {
                     "need --output-dir)")
         ->capture_default_str()
         ->group("Output");
+    cmd->add_option("--shard", options.shard,
+                    "Only this part of the inputs: I/N (0-based), auto (Slurm array) or auto/N (Slurm or "
+                    "Kubernetes Indexed Job); {shard} in --output/--output-dir/--journal becomes I")
+        ->group("Data");
     cmd->add_option("--journal", cfg.output.journal_path,
                     "Journal of finished utterances (default with --output F: F.journal; with --output-dir D: "
                     "D/.w2v2-journal.jsonl; none for stdout)")
@@ -221,6 +226,14 @@ CliOptions parse_cli(int argc, char** argv) {
       ->check(CLI::Range(1, 100));
   bench_cmd->add_option("--json", bench.json_path, "Write the JSON report here")->group("Output");
 
+  std::string merge_format;
+  CLI::App* merge = app.add_subcommand("merge", "Join the outputs of --shard runs in input order; check none is missing");
+  merge->add_option("paths", options.inputs, "The inputs the shards were given")->required();
+  merge->add_option("--parts", options.merge_parts, "Shard outputs (txt or jsonl)")->required()->check(CLI::ExistingFile);
+  merge->add_option("-o,--output", cfg.output.path, "Merged file (default: stdout)");
+  merge->add_option("-f,--format", merge_format, "txt or jsonl (default: from the parts' extension)")
+      ->check(CLI::IsMember({"txt", "jsonl"}));
+
   app.add_flag("-q,--quiet", options.quiet, "No progress bar; log warnings and errors only");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
@@ -244,6 +257,29 @@ CliOptions parse_cli(int argc, char** argv) {
   cfg.pipeline.batching.max_batch_samples = static_cast<int64_t>(max_batch_seconds * 16000.0);
   options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
   if (random->parsed()) options.command = Command::kRandomModel;
+  if (merge->parsed()) {
+    options.command = Command::kMerge;
+    if (merge_format.empty()) {
+      merge_format = std::filesystem::path(options.merge_parts.front()).extension() == ".jsonl" ? "jsonl" : "txt";
+    }
+    format = merge_format;  // parsed below
+  }
+  if (!options.shard.empty()) {
+    try {
+      const Shard shard = Shard::parse(options.shard);
+      options.shard = shard.to_string();
+      for (std::string* path : {&cfg.output.path, &cfg.output.output_dir, &cfg.output.journal_path}) {
+        for (auto at = path->find("{shard}"); at != std::string::npos; at = path->find("{shard}")) {
+          path->replace(at, 7, std::to_string(shard.index));
+        }
+      }
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      options.exit_now = true;
+      options.exit_code = static_cast<int>(ExitCode::kUsage);
+      return options;
+    }
+  }
   if (cfg.output.journal_path.empty()) {
     if (!cfg.output.output_dir.empty()) {
       cfg.output.journal_path = (std::filesystem::path(cfg.output.output_dir) / ".w2v2-journal.jsonl").string();

@@ -10,7 +10,7 @@
 
 namespace w2v2::app {
 
-enum class Command { kNone, kTranscribe, kEval, kScore, kRandomModel, kBench };
+enum class Command { kNone, kTranscribe, kEval, kScore, kRandomModel, kBench, kMerge };
 
 struct CliOptions {
   Command command = Command::kNone;
@@ -24,6 +24,8 @@ struct CliOptions {
   std::string score_ref;     // score: reference file
   std::string score_hyp;     // score: hypothesis file
   bool score_json = false;
+  std::string shard;                      // transcribe/eval: "I/N", "auto" or "auto/N" ("" = everything)
+  std::vector<std::string> merge_parts;   // merge: shard outputs
   bool quiet = false;  // no progress bar, warnings and errors only
   std::string random_config_dir;  // random-model: source of config.json / vocab.json
   std::string random_output_dir;

@@ -13,6 +13,8 @@
 #include "common/error.h"
 #include "common/logging.h"
 #include "datasets/make_dataset.h"
+#include "datasets/shard.h"
+#include "output/transcript_merger.h"
 #include "evaluation_report.h"
 #include "exit_codes.h"
 #include "metrics/transcript_file.h"
@@ -53,14 +55,41 @@ std::unique_ptr<w2v2::app::ProgressBar> make_progress_bar(const w2v2::app::CliOp
   return std::make_unique<w2v2::app::ProgressBar>();
 }
 
+// The inputs of this process: all of them, or its shard's.
+std::vector<w2v2::Utterance> list_inputs(const w2v2::app::CliOptions& options) {
+  auto inputs = w2v2::make_dataset(options.inputs);
+  if (inputs.empty()) throw w2v2::DatasetError("no audio files found in the given paths");
+  if (options.shard.empty()) return inputs;
+  const auto shard = w2v2::Shard::parse(options.shard);
+  auto mine = shard.select(inputs);
+  spdlog::info("shard {}: {} of {} inputs", shard.to_string(), mine.size(), inputs.size());
+  return mine;
+}
+
+int run_merge(const w2v2::app::CliOptions& options) {
+  const auto inputs = w2v2::make_dataset(options.inputs);
+  const auto& out = options.transcriber.output;
+  auto writer = w2v2::make_transcript_writer(out.formats.front(), out.path);
+  const w2v2::MergeReport report = w2v2::merge_transcripts(inputs, options.merge_parts, out.formats.front(), *writer);
+  auto list = [](const std::vector<std::string>& ids) {
+    std::string s;
+    for (size_t i = 0; i < ids.size() && i < 10; ++i) s += (i ? ", " : "") + ids[i];
+    return ids.size() > 10 ? s + ", ..." : s;
+  };
+  if (!report.missing.empty()) spdlog::error("{} inputs are in no part: {}", report.missing.size(), list(report.missing));
+  if (!report.duplicates.empty()) {
+    spdlog::error("{} ids appear more than once: {}", report.duplicates.size(), list(report.duplicates));
+  }
+  if (!report.unknown.empty()) spdlog::error("{} ids are not inputs: {}", report.unknown.size(), list(report.unknown));
+  if (!report.complete()) return code(ExitCode::kPartialFailure);
+  spdlog::info("merged {} results from {} parts", report.written, options.merge_parts.size());
+  return code(ExitCode::kOk);
+}
+
 int run_transcribe(const w2v2::app::CliOptions& options) {
   options.transcriber.validate();
   spdlog::info("{}", options.transcriber.to_string());
-  const auto inputs = w2v2::make_dataset(options.inputs);
-  if (inputs.empty()) {
-    spdlog::error("no audio files found in the given paths");
-    return code(ExitCode::kUsage);
-  }
+  const auto inputs = list_inputs(options);
   w2v2::Transcriber transcriber(options.transcriber);
   auto writer = w2v2::make_transcript_writer(options.transcriber.output.formats, options.transcriber.output.path,
                                                options.transcriber.output.output_dir);
@@ -73,7 +102,7 @@ int run_transcribe(const w2v2::app::CliOptions& options) {
 int run_eval(const w2v2::app::CliOptions& options) {
   options.transcriber.validate();
   spdlog::info("{}", options.transcriber.to_string());
-  const auto inputs = w2v2::make_dataset(options.inputs);
+  const auto inputs = list_inputs(options);
   size_t with_reference = 0;
   for (const auto& u : inputs) with_reference += u.reference.has_value();
   if (with_reference == 0) {
@@ -153,6 +182,7 @@ int main(int argc, char** argv) {
         spdlog::info("wrote {}", options.random_output_dir);
         return code(ExitCode::kOk);
       case w2v2::app::Command::kBench: return run_bench(options);
+      case w2v2::app::Command::kMerge: return run_merge(options);
       case w2v2::app::Command::kNone: break;
     }
     return code(ExitCode::kUsage);

@@ -15,30 +15,6 @@
 #include "output/jsonl_writer.h"
 
 namespace w2v2 {
-namespace {
-
-// A journal line back into a result; std::nullopt when it is not a complete record.
-std::optional<UtteranceResult> parse_record(const std::string& line) {
-  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("id") || !j.contains("status")) return std::nullopt;
-  UtteranceResult r;
-  r.id = j.value("id", "");
-  r.path = j.value("path", "");
-  r.status = j.value("status", "") == "ok" ? UtteranceStatus::kOk : UtteranceStatus::kFailed;
-  r.text = j.value("text", "");
-  r.duration_seconds = j.value("duration", 0.0);
-  r.error_stage = j.value("stage", "");
-  r.error = j.value("error", "");
-  if (j.contains("words") && j["words"].is_array()) {
-    for (const auto& w : j["words"]) {
-      r.words.push_back({w.value("word", ""), w.value("start", 0.0), w.value("end", 0.0), w.value("confidence", 0.0)});
-    }
-  }
-  return r;
-}
-
-}  // namespace
-
 JournalWriter::JournalWriter(const std::string& path) : path_(path) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   W2V2_CHECK_AS(OutputError, fd_ >= 0, path, ": cannot open the journal (", std::strerror(errno), ")");
@@ -81,7 +57,7 @@ std::vector<UtteranceResult> JournalWriter::recover(const std::string& path) {
   while (begin < data.size()) {
     const size_t newline = data.find('\n', begin);
     if (newline == std::string::npos) break;  // torn last line
-    auto record = parse_record(data.substr(begin, newline - begin));
+    auto record = JsonlWriter::parse(data.substr(begin, newline - begin));
     if (!record) break;  // a damaged line: keep what came before it
     out.push_back(std::move(*record));
     begin = newline + 1;

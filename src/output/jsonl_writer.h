@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "output/output_stream.h"
@@ -17,6 +18,9 @@ class JsonlWriter : public TranscriptWriter {
   void finish() override { out_.commit(); }
 
   static std::string record(const UtteranceResult& result);  // one line, without the newline
+  // A record back into a result (index and output stem are not stored); std::nullopt when `line` is not a
+  // complete record.
+  static std::optional<UtteranceResult> parse(const std::string& line);
 
  private:
   OutputStream out_;

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "datasets/utterance.h"
+#include "output/transcript_writer.h"
+
+namespace w2v2 {
+
+// What `w2v2 merge` found in the shard outputs.
+struct MergeReport {
+  size_t written = 0;
+  std::vector<std::string> missing;     // input ids no part has
+  std::vector<std::string> duplicates;  // input ids more than one part (or line) has
+  std::vector<std::string> unknown;     // ids in the parts that are not inputs
+  bool complete() const { return missing.empty() && duplicates.empty() && unknown.empty(); }
+};
+
+// Joins the outputs of shard runs (`parts`, each txt "id<TAB>text" or jsonl records, by `format`) into
+// `writer`, in the order of `inputs` — the same bytes one process over all inputs writes. Writes nothing
+// (and does not call finish) unless every input is found exactly once. Throws OutputError for an
+// unreadable part or a malformed line (naming file and line).
+MergeReport merge_transcripts(const std::vector<Utterance>& inputs, const std::vector<std::string>& parts,
+                              OutputFormat format, TranscriptWriter& writer);
+
+}  // namespace w2v2

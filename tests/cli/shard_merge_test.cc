@@ -1,0 +1,53 @@
+// N shard processes merged equal one process, byte for byte; a missing part is named.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/test_support.h"
+
+namespace w2v2 {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run_w2v2;
+
+TEST(ShardMerge, ThreeShardsMergedEqualOneProcess) {
+  test::TempDir dir;
+  const std::string model = test::fixture("models/tiny-group-st");
+  const fs::path corpus = dir.path() / "corpus";
+  fs::create_directories(corpus / "sub");
+  int n = 0;
+  for (const char* name : {"sig_a.wav", "sig_b.wav", "sig_c.wav"}) {
+    for (int k = 0; k < 4; ++k) {
+      fs::copy_file(test::fixture(std::string("audio/") + name),
+                    corpus / (k % 2 ? "sub" : "") / ("f" + std::to_string(n++) + " ü.wav"));
+    }
+  }
+  for (const char* format : {"txt", "jsonl"}) {
+    const std::string ext = format;
+    const std::string whole = dir.file("whole." + ext);
+    ASSERT_EQ(run_w2v2({"transcribe", corpus.string(), "--model", model, "-f", format, "-o", whole, "-q"}).exit_code, 0);
+    std::vector<std::string> parts;
+    for (int shard = 0; shard < 3; ++shard) {
+      const auto r = run_w2v2({"transcribe", corpus.string(), "--model", model, "-f", format, "-o",
+                               dir.file("part.{shard}." + ext), "--shard", std::to_string(shard) + "/3", "-q"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      parts.push_back(dir.file("part." + std::to_string(shard) + "." + ext));
+      ASSERT_TRUE(fs::exists(parts.back()));
+      EXPECT_LT(test::read_text(parts.back()).size(), test::read_text(whole).size());
+    }
+    std::vector<std::string> args{"merge", corpus.string(), "-o", dir.file("merged." + ext), "--parts"};
+    args.insert(args.end(), parts.begin(), parts.end());
+    const auto merged = run_w2v2(args);
+    ASSERT_EQ(merged.exit_code, 0) << merged.err;
+    EXPECT_EQ(test::read_text(dir.file("merged." + ext)), test::read_text(whole)) << format;
+
+    const auto missing = run_w2v2({"merge", corpus.string(), "-o", dir.file("bad." + ext), "--parts", parts[0], parts[2]});
+    EXPECT_EQ(missing.exit_code, 5);
+    EXPECT_NE(missing.err.find("inputs are in no part"), std::string::npos) << missing.err;
+    EXPECT_FALSE(fs::exists(dir.file("bad." + ext)));
+  }
+}
+
+}  // namespace
+}  // namespace w2v2
