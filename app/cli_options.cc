@@ -66,6 +66,10 @@ CliOptions parse_cli(int argc, char** argv) {
                     "Only this part of the inputs: I/N (0-based), auto (Slurm array) or auto/N (Slurm or "
                     "Kubernetes Indexed Job); {shard} in --output/--output-dir/--journal becomes I")
         ->group("Data");
+    cmd->add_option("--max-failures", options.max_failures,
+                    "Exit 0 when at most this many inputs failed (their failure records are still written)")
+        ->capture_default_str()
+        ->group("Output");
     cmd->add_option("--journal", cfg.output.journal_path,
                     "Journal of finished utterances (default with --output F: F.journal; with --output-dir D: "
                     "D/.w2v2-journal.jsonl; none for stdout)")

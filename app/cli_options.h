@@ -26,6 +26,7 @@ struct CliOptions {
   bool score_json = false;
   std::string shard;                      // transcribe/eval: "I/N", "auto" or "auto/N" ("" = everything)
   std::vector<std::string> merge_parts;   // merge: shard outputs
+  size_t max_failures = 0;  // transcribe/eval: exit 0 while at most this many inputs failed
   bool quiet = false;  // no progress bar, warnings and errors only
   std::string random_config_dir;  // random-model: source of config.json / vocab.json
   std::string random_output_dir;

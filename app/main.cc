@@ -47,7 +47,9 @@ void log_summary(const w2v2::RunSummary& s) {
                  s.padding_check.transcript_differences.size());
     for (const auto& id : s.padding_check.transcript_differences) spdlog::warn("padding changed the transcript of {}", id);
   }
-  for (const auto& f : s.failures) spdlog::error("failed: {} [{}] {}", f.path, f.error_stage, f.error);
+  if (p.batch_splits > 0) spdlog::warn("{} failed batches were retried in halves", p.batch_splits);
+  if (!s.failures.empty()) spdlog::error("failures ({}):", s.failures.size());
+  for (const auto& f : s.failures) spdlog::error("  {} [{}] {}", f.path, f.error_stage, f.error);
 }
 
 std::unique_ptr<w2v2::app::ProgressBar> make_progress_bar(const w2v2::app::CliOptions& options) {
@@ -96,7 +98,7 @@ int run_transcribe(const w2v2::app::CliOptions& options) {
   auto bar = make_progress_bar(options);
   const w2v2::RunSummary summary = transcriber.transcribe(inputs, *writer, bar.get());
   log_summary(summary);
-  return summary.failures.empty() ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
+  return summary.failures.size() <= options.max_failures ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
 }
 
 int run_eval(const w2v2::app::CliOptions& options) {
@@ -135,7 +137,7 @@ int run_eval(const w2v2::app::CliOptions& options) {
     spdlog::error("WER {:.4f} exceeds the tolerance {:.4f}", scores.words.rate(), options.tolerance);
     return code(ExitCode::kToleranceExceeded);
   }
-  return summary.failures.empty() ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
+  return summary.failures.size() <= options.max_failures ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
 }
 
 int run_score(const w2v2::app::CliOptions& options) {

@@ -16,6 +16,7 @@ struct PipelineStats {
   double decode_seconds = 0.0;
   double write_seconds = 0.0;
   size_t batches = 0;
+  size_t batch_splits = 0;           // failed batches retried in halves (out of memory, a bad member)
   double padding_waste = 0.0;        // padded samples / all samples fed to the model
 };
 

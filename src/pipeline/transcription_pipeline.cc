@@ -43,6 +43,36 @@ struct Computed {  // device -> decode pool
   bool padded = false;  // shorter than its batch's longest member
 };
 
+// What the engine gave one utterance of a batch: its logits, or why it failed.
+struct Outcome {
+  UtteranceLogits logits;
+  std::string error;
+};
+
+// Runs waveforms[begin, end) as one batch; when that fails (out of memory, an input the model rejects),
+// splits it in halves and retries each, so an oversized batch still completes and a bad utterance fails
+// alone. `splits` counts the retries.
+void run_isolating(const BatchEngine& engine, const std::vector<const std::vector<float>*>& waveforms, size_t begin,
+                   size_t end, std::vector<Outcome>& out, size_t& splits) {
+  const std::vector<const std::vector<float>*> part(waveforms.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                    waveforms.begin() + static_cast<std::ptrdiff_t>(end));
+  try {
+    std::vector<UtteranceLogits> logits = engine.run(part);
+    W2V2_CHECK(logits.size() == part.size(), "engine returned ", logits.size(), " results for ", part.size(), " inputs");
+    for (size_t k = 0; k < part.size(); ++k) out[begin + k].logits = std::move(logits[k]);
+  } catch (const std::exception& e) {
+    if (end - begin == 1) {
+      out[begin].error = e.what();
+      return;
+    }
+    ++splits;
+    spdlog::warn("a batch of {} failed ({}); retrying it in halves", end - begin, e.what());
+    const size_t mid = begin + (end - begin) / 2;
+    run_isolating(engine, waveforms, begin, mid, out, splits);
+    run_isolating(engine, waveforms, mid, end, out, splits);
+  }
+}
+
 // Adds busy time from several threads.
 class Accumulator {
  public:
@@ -125,7 +155,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   FailureLatch latch;
   Accumulator read_busy, decode_busy;
   double batch_busy = 0.0, device_busy = 0.0, device_wait = 0.0;
-  size_t batch_count = 0;
+  size_t batch_count = 0, batch_splits = 0;
   int64_t padded_samples = 0, real_samples = 0;
 
   // Readers: claim inputs by an atomic cursor; the last one to finish closes `loaded`.
@@ -233,15 +263,8 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               waveforms.push_back(&item->samples);
               longest = std::max(longest, item->samples.size());
             }
-            std::vector<UtteranceLogits> logits;
-            std::string failure;
-            try {
-              logits = engine_.run(waveforms);
-              W2V2_CHECK(logits.size() == waveforms.size(), "engine returned ", logits.size(), " results for ",
-                         waveforms.size(), " inputs");
-            } catch (const std::exception& e) {
-              failure = e.what();
-            }
+            std::vector<Outcome> outcomes(waveforms.size());
+            run_isolating(engine_, waveforms, 0, waveforms.size(), outcomes, batch_splits);
             const auto t1 = Clock::now();
             device_busy += seconds(t0, t1);
             ++batch_count;
@@ -251,13 +274,13 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
             for (size_t k = 0; k < batch->items.size(); ++k) {
               Computed c{std::move(batch->items[k]), {}, false};
               c.padded = c.item->samples.size() < longest;
-              if (!failure.empty()) {
+              if (!outcomes[k].error.empty()) {
                 c.item->result.status = UtteranceStatus::kFailed;
                 c.item->result.error_stage = "model";
-                c.item->result.error = failure;
-                spdlog::warn("{}: failed at model: {}", inputs[c.item->index].path, failure);
+                c.item->result.error = outcomes[k].error;
+                spdlog::warn("{}: failed at model: {}", inputs[c.item->index].path, outcomes[k].error);
               } else {
-                c.logits = std::move(logits[k]);
+                c.logits = std::move(outcomes[k].logits);
               }
               if (!computed.push(std::move(c))) return;
             }
@@ -355,6 +378,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   summary.pipeline.decode_seconds = decode_busy.total();
   summary.pipeline.write_seconds = write_busy;
   summary.pipeline.batches = batch_count;
+  summary.pipeline.batch_splits = batch_splits;
   summary.pipeline.padding_waste =
       padded_samples > 0 ? static_cast<double>(padded_samples - real_samples) / padded_samples : 0.0;
   summary.padding_check = check_padding(inputs, kept);

@@ -26,8 +26,8 @@ struct ReadOptions {
 //   samples and size) -> device stage (the calling thread: BatchEngine::run) -> decode pool (M threads:
 //   CTC decode, detokenize, logits files) -> ordered writer (one thread; input order restored; the
 //   writer and the progress observer are called from it).
-// A failing input becomes a failure record and never disturbs its batch-mates; a failing batch marks
-// its members failed (stage "model"). On CPU the device thread's copies are plain memory copies.
+// A failing input becomes a failure record and never disturbs its batch-mates; a failing batch is split
+// in halves and retried until the failure is isolated to single utterances (stage "model"). On CPU the device thread's copies are plain memory copies.
 class TranscriptionPipeline {
  public:
   TranscriptionPipeline(PipelineConfig config, ReadOptions read, const BatchEngine& engine,

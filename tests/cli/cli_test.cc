@@ -236,3 +236,26 @@ TEST(CliPipeline, OnEqualsOffByteForByteAndTraceIsWritten) {
 
 }  // namespace
 }  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(Cli, MaxFailuresRelaxesTheExitCodeNotTheRecords) {
+  test::TempDir dir;
+  const std::string corpus = dir.file("corpus");
+  std::filesystem::create_directories(corpus);
+  std::filesystem::copy_file(test::fixture("audio/sig_a.wav"), corpus + "/good.wav");
+  test::write_text(corpus + "/broken.wav", "this is not audio");
+  const std::string model = test::fixture("models/tiny-layer-st");
+  const auto strict = test::run_w2v2({"transcribe", corpus, "--model", model, "-f", "jsonl", "-q"});
+  EXPECT_EQ(strict.exit_code, 5);
+  EXPECT_NE(strict.err.find("broken.wav"), std::string::npos) << strict.err;
+  const auto relaxed = test::run_w2v2({"transcribe", corpus, "--model", model, "-f", "jsonl", "--max-failures", "1"});
+  EXPECT_EQ(relaxed.exit_code, 0) << relaxed.err;
+  EXPECT_NE(relaxed.out.find("\"status\":\"error\""), std::string::npos) << relaxed.out;
+  EXPECT_NE(relaxed.out.find("\"status\":\"ok\""), std::string::npos) << relaxed.out;
+  EXPECT_NE(relaxed.err.find("failures (1)"), std::string::npos) << relaxed.err;
+}
+
+}  // namespace
+}  // namespace w2v2

@@ -117,6 +117,7 @@ class FakeEngine : public BatchEngine {
  public:
   std::vector<UtteranceLogits> run(const std::vector<const std::vector<float>*>& waveforms) const override {
     std::this_thread::sleep_for(std::chrono::microseconds(100 * (calls_++ % 7)));
+    if (max_batch_ > 0 && static_cast<int>(waveforms.size()) > max_batch_) throw std::runtime_error("out of memory");
     if (fail_when_longer_than_ > 0) {
       for (const auto* w : waveforms) {
         if (static_cast<int64_t>(w->size()) > fail_when_longer_than_) throw std::runtime_error("scripted failure");
@@ -135,6 +136,7 @@ class FakeEngine : public BatchEngine {
     return out;
   }
   int64_t fail_when_longer_than_ = 0;
+  int max_batch_ = 0;  // larger batches throw "out of memory"
 
  private:
   mutable std::atomic<int> calls_{0};
@@ -233,6 +235,40 @@ TEST(TranscriptionPipeline, AFailingBatchMarksOnlyItsMembers) {
   }
   EXPECT_GT(failed, 0u);
   EXPECT_EQ(summary.failures.size(), failed);
+}
+
+TEST(TranscriptionPipeline, FailedBatchesAreSplitUntilTheFailureIsIsolated) {
+  test::TempDir dir;
+  const auto inputs = make_inputs(dir, 40, false);
+  const CharDetokenizer detokenizer = fixture_detokenizer();
+  const TranscriptBuilder builder(0, detokenizer, "");
+  FakeEngine engine;
+  engine.max_batch_ = 2;                  // batches of 8 run out of memory: split 8 -> 4 -> 2
+  engine.fail_when_longer_than_ = 18000;  // and these utterances fail wherever they are
+  PipelineConfig config;
+  config.batching.max_batch_size = 8;
+  config.batching.max_padding_fraction = 1.0;
+  TranscriptionPipeline pipeline(config, ReadOptions{}, engine, builder);
+  Collector collector;
+  const RunSummary summary = pipeline.run(inputs, collector);
+  ASSERT_EQ(collector.results.size(), inputs.size());
+  const Vocabulary vocab = Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json"));
+  size_t failed = 0;
+  for (const auto& r : collector.results) {
+    const auto samples = static_cast<size_t>(std::llround(r.duration_seconds * 16000));
+    if (samples > 18000) {
+      EXPECT_EQ(r.status, UtteranceStatus::kFailed) << r.id;
+      EXPECT_EQ(r.error, "scripted failure");
+      ++failed;
+    } else {
+      ASSERT_EQ(r.status, UtteranceStatus::kOk) << r.id << ": " << r.error;
+      const std::string letter = vocab.token(5 + static_cast<int>((samples / 1000) % 20));
+      EXPECT_EQ(r.text, letter + letter) << r.id;  // its own logits after the split
+    }
+  }
+  EXPECT_GT(failed, 0u);
+  EXPECT_LT(failed, inputs.size() / 2);
+  EXPECT_GT(summary.pipeline.batch_splits, 0u);
 }
 
 TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {
