@@ -105,6 +105,16 @@ CliOptions parse_cli(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1, 256))
         ->group("Runtime");
+    cmd->add_option("--chunk-seconds", cfg.pipeline.chunking.chunk_seconds,
+                    "Split longer files into overlapping chunks of this length (0 = never)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 3600.0))
+        ->group("Runtime");
+    cmd->add_option("--stride-seconds", cfg.pipeline.chunking.stride_seconds,
+                    "Context on each side of a chunk whose logits are dropped")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1800.0))
+        ->group("Runtime");
     cmd->add_option("--max-padding", cfg.pipeline.batching.max_padding_fraction,
                     "Start a new batch where an utterance is shorter than (1 - this) x the batch's longest")
         ->capture_default_str()

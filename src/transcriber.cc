@@ -14,6 +14,7 @@
 #include "features/waveform_normalizer.h"
 #include "model/model_directory.h"
 #include "output/journal_writer.h"
+#include "pipeline/audio_chunker.h"
 #include "pipeline/transcription_pipeline.h"
 #include "runtime/inference_engine.h"
 #include "text/make_detokenizer.h"
@@ -157,9 +158,10 @@ std::string Transcriber::model_summary() const { return model_->config.to_string
 RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {
   RunSummary summary;
   const auto start = Clock::now();
-  for (const Utterance& utterance : inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Utterance& utterance = inputs[i];
     UtteranceResult result;
-    result.index = utterance.index;
+    result.index = i;  // position in `inputs`, as the pipeline reports it
     result.id = utterance.id;
     result.path = utterance.path;
     result.output_stem = utterance.output_stem;
@@ -168,13 +170,28 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
     try {
       Waveform waveform = read_audio_file(utterance.path, config_.audio);
       result.duration_seconds = waveform.duration_seconds();
-      if (model_->preprocessor.do_normalize) normalize_waveform(waveform.samples);
+      const auto chunks = plan_chunks(static_cast<int64_t>(waveform.samples.size()), config_.pipeline.chunking,
+                                      waveform.sample_rate_hz);
+      if (chunks.size() == 1 && model_->preprocessor.do_normalize) normalize_waveform(waveform.samples);
       summary.pipeline.read_seconds += seconds_since(t0);
       stage = "model";
       const auto t1 = Clock::now();
-      const UtteranceLogits logits = engine_->run({&waveform.samples}).front();
+      UtteranceLogits logits;
+      if (chunks.size() == 1) {
+        logits = engine_->run({&waveform.samples}).front();
+        ++summary.pipeline.batches;
+      } else {  // a long file, chunk by chunk (see TranscriptionPipeline)
+        std::vector<UtteranceLogits> parts;
+        for (const AudioChunk& chunk : chunks) {
+          std::vector<float> piece(waveform.samples.begin() + chunk.start,
+                                   waveform.samples.begin() + chunk.start + chunk.length);
+          if (model_->preprocessor.do_normalize) normalize_waveform(piece);
+          parts.push_back(trim_chunk_logits(engine_->run({&piece}).front(), chunk));
+          ++summary.pipeline.batches;
+        }
+        logits = concatenate_logits(parts);
+      }
       summary.model_seconds += seconds_since(t1);
-      ++summary.pipeline.batches;
       const auto t2 = Clock::now();
       builder_->build(utterance, logits, result);
       summary.pipeline.decode_seconds += seconds_since(t2);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "pipeline/audio_chunker.h"
 #include "pipeline/length_bucketer.h"
 
 namespace w2v2 {
@@ -13,6 +14,7 @@ struct PipelineConfig {
   size_t queue_capacity = 8; // per stage queue (items or batches)
   size_t check_padding = 0;  // re-run this many batched utterances alone and compare (0 = off)
   BatchingConfig batching;
+  ChunkingConfig chunking;   // long files are split into overlapping chunks that batch like any input
 
   void validate() const;
   std::string to_string() const;

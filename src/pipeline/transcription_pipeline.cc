@@ -31,6 +31,17 @@ struct Loaded {  // reader -> batcher
   Clock::time_point read_start;
   std::vector<float> samples;
   UtteranceResult result;  // failed here already when status != kOk
+  // A piece of a long file: which one of how many, and its context.
+  size_t chunk_index = 0;
+  size_t chunk_count = 0;  // 0: a whole file
+  AudioChunk chunk;
+};
+
+// The pieces of one long file, gathered in the decode pool until all have arrived.
+struct Assembly {
+  std::vector<UtteranceLogits> parts;
+  size_t received = 0;
+  std::string error;  // of the first failed piece
 };
 
 struct Batch {  // batcher -> device
@@ -121,13 +132,15 @@ void PipelineConfig::validate() const {
   W2V2_CHECK_AS(ConfigError, decode_threads >= 1 && decode_threads <= 256, "decode threads must be in 1..256");
   W2V2_CHECK_AS(ConfigError, queue_capacity >= 1, "queue capacity must be positive");
   batching.validate();
+  chunking.validate();
 }
 
 std::string PipelineConfig::to_string() const {
   return "PipelineConfig(enabled=" + std::string(enabled ? "true" : "false") + ", readers=" +
          std::to_string(reader_threads) + ", decode_threads=" + std::to_string(decode_threads) +
          ", max_batch_size=" + std::to_string(batching.max_batch_size) +
-         ", max_batch_samples=" + std::to_string(batching.max_batch_samples) + ")";
+         ", max_batch_samples=" + std::to_string(batching.max_batch_samples) +
+         ", chunk_seconds=" + std::to_string(chunking.chunk_seconds) + ")";
 }
 
 TranscriptionPipeline::TranscriptionPipeline(PipelineConfig config, ReadOptions read, const BatchEngine& engine,
@@ -177,10 +190,12 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               item->result.id = u.id;
               item->result.path = u.path;
               item->result.output_stem = u.output_stem;
+              std::vector<AudioChunk> chunks;
               try {
                 Waveform w = read_audio_file(u.path, read_.audio);
                 item->result.duration_seconds = w.duration_seconds();
-                if (read_.normalize) normalize_waveform(w.samples);
+                chunks = plan_chunks(static_cast<int64_t>(w.samples.size()), config_.chunking, w.sample_rate_hz);
+                if (chunks.size() <= 1 && read_.normalize) normalize_waveform(w.samples);
                 item->samples = std::move(w.samples);
               } catch (const std::exception& e) {
                 item->result.status = UtteranceStatus::kFailed;
@@ -191,7 +206,24 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               const auto t1 = Clock::now();
               read_busy.add(seconds(t0, t1));
               trace.span("read", t0, t1, u.id);
-              if (!loaded.push(std::move(item))) return;
+              if (chunks.size() <= 1) {
+                if (!loaded.push(std::move(item))) return;
+                continue;
+              }
+              // A long file travels as chunks (each normalized on its own, as the HF pipeline does).
+              for (size_t k = 0; k < chunks.size(); ++k) {
+                auto piece = std::make_unique<Loaded>();
+                piece->index = i;
+                piece->read_start = t0;
+                piece->result = item->result;
+                piece->chunk_index = k;
+                piece->chunk_count = chunks.size();
+                piece->chunk = chunks[k];
+                piece->samples.assign(item->samples.begin() + chunks[k].start,
+                                      item->samples.begin() + chunks[k].start + chunks[k].length);
+                if (read_.normalize) normalize_waveform(piece->samples);
+                if (!loaded.push(std::move(piece))) return;
+              }
             }
           },
           close_all);
@@ -293,6 +325,8 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   // Decode pool. For --check-padding it keeps the logits of the first utterances that ran zero-padded.
   std::mutex kept_mutex;
   std::map<size_t, std::pair<UtteranceLogits, std::string>> kept;  // index -> (batched logits, transcript)
+  std::mutex assembly_mutex;
+  std::map<size_t, Assembly> assemblies;  // input index -> pieces of a long file
   std::atomic<int> decoders_left{config_.decode_threads};
   for (int d = 0; d < config_.decode_threads; ++d) {
     threads.emplace_back([&, d] {
@@ -301,6 +335,27 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
           [&] {
             while (auto c = computed.pop()) {
               const auto t0 = Clock::now();
+              if (c->item->chunk_count > 0) {
+                // A piece of a long file: keep its logits without the context frames; the last piece to
+                // arrive turns them into the file's result.
+                std::lock_guard<std::mutex> lock(assembly_mutex);
+                Assembly& a = assemblies[c->item->index];
+                a.parts.resize(c->item->chunk_count);
+                if (c->item->result.status != UtteranceStatus::kOk) {
+                  if (a.error.empty()) a.error = c->item->result.error;
+                } else {
+                  a.parts[c->item->chunk_index] = trim_chunk_logits(c->logits, c->item->chunk);
+                }
+                if (++a.received < c->item->chunk_count) continue;
+                c->logits = concatenate_logits(a.parts);
+                if (!a.error.empty()) {
+                  c->item->result.status = UtteranceStatus::kFailed;
+                  c->item->result.error_stage = "model";
+                  c->item->result.error = a.error;
+                }
+                assemblies.erase(c->item->index);
+                c->padded = false;
+              }
               UtteranceResult result = std::move(c->item->result);
               if (result.status == UtteranceStatus::kOk) builder_.build(inputs[c->item->index], c->logits, result);
               if (config_.check_padding > 0 && c->padded && result.status == UtteranceStatus::kOk) {

@@ -9,6 +9,8 @@
 #include "output/npy_file.h"
 #include "support/test_support.h"
 
+#include <sndfile.h>
+
 namespace w2v2 {
 namespace {
 
@@ -255,6 +257,38 @@ TEST(Cli, MaxFailuresRelaxesTheExitCodeNotTheRecords) {
   EXPECT_NE(relaxed.out.find("\"status\":\"error\""), std::string::npos) << relaxed.out;
   EXPECT_NE(relaxed.out.find("\"status\":\"ok\""), std::string::npos) << relaxed.out;
   EXPECT_NE(relaxed.err.find("failures (1)"), std::string::npos) << relaxed.err;
+}
+
+}  // namespace
+}  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(Cli, LongFilesAreChunkedTheSameWayWithAndWithoutThePipeline) {
+  test::TempDir dir;
+  std::vector<float> samples;
+  for (int i = 0; i < 12; ++i) {  // 24 s of tones changing every 2 s
+    const auto tone = test::sine(150.0 + 40.0 * i, 16000, 32000, 0.4);
+    samples.insert(samples.end(), tone.begin(), tone.end());
+  }
+  test::write_audio(dir.file("long.wav"), samples, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  const std::string model = test::fixture("models/tiny-group-st");
+  std::string outputs[2];
+  int k = 0;
+  for (const char* pipeline : {"on", "off"}) {
+    const auto r = test::run_w2v2({"transcribe", dir.file("long.wav"), "--model", model, "--chunk-seconds", "5",
+                                   "--stride-seconds", "1", "--pipeline", pipeline, "-f", "jsonl"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    outputs[k++] = r.out;
+  }
+  EXPECT_EQ(outputs[0], outputs[1]);
+  const auto record = nlohmann::json::parse(outputs[0]);
+  EXPECT_DOUBLE_EQ(record["duration"].get<double>(), 24.0);
+  const auto bad = test::run_w2v2({"transcribe", dir.file("long.wav"), "--model", model, "--chunk-seconds", "4",
+                                   "--stride-seconds", "2"});
+  EXPECT_EQ(bad.exit_code, 3) << bad.err;
+  EXPECT_NE(bad.err.find("stride"), std::string::npos) << bad.err;
 }
 
 }  // namespace
