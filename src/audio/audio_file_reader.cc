@@ -89,7 +89,10 @@ Waveform read_audio_file(const std::string& path, const AudioReadOptions& option
   W2V2_CHECK_AS(AudioReadError, !mono.empty(), path, ": contains no audio samples");
 
   Waveform waveform;
-  waveform.samples = resample(mono, info.samplerate, options.target_sample_rate_hz);
+  // Same rate: hand the samples over (a 1-hour file is 230 MB of floats; no second copy).
+  waveform.samples = info.samplerate == options.target_sample_rate_hz
+                         ? std::move(mono)
+                         : resample(mono, info.samplerate, options.target_sample_rate_hz);
   waveform.sample_rate_hz = options.target_sample_rate_hz;
   return waveform;
 }
