@@ -45,7 +45,12 @@ Waveform read_audio_file(const std::string& path, const AudioReadOptions& option
 
   SF_INFO info{};
   std::unique_ptr<SNDFILE, SndfileCloser> file(sf_open(path.c_str(), SFM_READ, &info));
-  W2V2_CHECK_AS(AudioReadError, file != nullptr, path, ": cannot decode audio (", sf_strerror(nullptr), ")");
+  if (file == nullptr) {
+    std::string reason = sf_strerror(nullptr);
+    // libsndfile says this of data it cannot parse (e.g. an MP3 without valid frames); the file exists.
+    if (reason.find("does not exist") != std::string::npos) reason = "unrecognized or corrupt audio data";
+    throw AudioReadError(path + ": cannot decode audio (" + reason + ")");
+  }
   W2V2_CHECK_AS(AudioReadError, info.channels > 0 && info.channels <= kMaxChannels, path,
                 ": unsupported channel count ", info.channels);
   W2V2_CHECK_AS(AudioReadError, info.samplerate >= 1000 && info.samplerate <= 768000, path,

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Writes a corpus of malformed and odd audio inputs (with a few good files among them) for the
+error-isolation tests: every bad file must give a clear error record naming it, nothing may crash, and
+the good files around them must be transcribed.
+
+    python3 scripts/make_hostile_corpus.py OUT_DIR [--good FILE ...]
+
+Writes OUT_DIR/expected.tsv: "<file name>\\t<ok|error|any>" ("any": either outcome is acceptable, e.g.
+a header that lies about its length but whose samples decode). Standard library only.
+"""
+import argparse
+import math
+import os
+import random
+import shutil
+import struct
+import sys
+
+
+def wav_bytes(samples, rate=16000, channels=1, bits=16, fmt=1, data_size=None, fmt_size=16, rate_field=None):
+    """A RIFF/WAVE file; fields can be made to lie."""
+    if fmt == 3:
+        data = b"".join(struct.pack("<f", s) for s in samples)
+        bits = 32
+    elif bits == 8:
+        data = bytes(max(0, min(255, int(128 + 127 * s))) for s in samples)
+    else:
+        data = b"".join(struct.pack("<h", max(-32768, min(32767, int(32767 * s)))) for s in samples)
+    block = channels * bits // 8
+    fmt_chunk = struct.pack("<HHIIHH", fmt, channels, rate if rate_field is None else rate_field,
+                            rate * block, block, bits)
+    fmt_chunk += b"\0" * (fmt_size - 16) if fmt_size > 16 else b""
+    size = len(data) if data_size is None else data_size
+    body = b"WAVE" + b"fmt " + struct.pack("<I", fmt_size) + fmt_chunk[:max(fmt_size, 16)] + b"data" + \
+        struct.pack("<I", size & 0xFFFFFFFF) + data
+    return b"RIFF" + struct.pack("<I", (len(body)) & 0xFFFFFFFF) + body
+
+
+def tone(seconds, rate=16000, freq=220.0, channels=1):
+    n = int(seconds * rate)
+    return [0.3 * math.sin(2 * math.pi * freq * (i // channels) / rate) for i in range(n * channels)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out")
+    ap.add_argument("--good", nargs="*", default=[], help="real audio files to mix in (expected ok)")
+    args = ap.parse_args()
+    out = args.out
+    os.makedirs(out, exist_ok=True)
+    rng = random.Random(1234)
+    expected = {}
+
+    def put(name, data, outcome):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+        expected[name] = outcome
+
+    for i, good in enumerate(args.good):
+        name = f"good-{i}{os.path.splitext(good)[1]}"
+        shutil.copyfile(good, os.path.join(out, name))
+        expected[name] = "ok"
+    ok_tone = tone(1.0)
+
+    put("empty.wav", b"", "error")
+    put("header-only.wav", wav_bytes([]), "error")
+    put("riff-only.wav", b"RIFF", "error")
+    put("text-file.wav", b"this is a text file, not audio\n" * 20, "error")
+    put("random-bytes.wav", bytes(rng.getrandbits(8) for _ in range(4096)), "error")
+    put("random-bytes.flac", bytes(rng.getrandbits(8) for _ in range(4096)), "error")
+    put("random-bytes.mp3", bytes(rng.getrandbits(8) for _ in range(4096)), "error")
+    put("random-bytes.ogg", b"OggS" + bytes(rng.getrandbits(8) for _ in range(4096)), "error")
+    put("id3-only.mp3", b"ID3\x03\x00\x00\x00\x00\x00\x0a" + b"\0" * 10, "error")
+    put("fLaC-magic-only.flac", b"fLaC\x00\x00\x00\x22" + b"\0" * 10, "error")
+    put("nan-samples.wav", wav_bytes([0.1, float("nan"), 0.2] * 4000, fmt=3), "error")
+    put("inf-samples.wav", wav_bytes([0.1, float("inf"), 0.2] * 4000, fmt=3), "error")
+    put("zero-channels.wav", wav_bytes(ok_tone, channels=0), "error")
+    put("one-hz.wav", wav_bytes(ok_tone, rate=1), "error")
+    put("absurd-rate.wav", wav_bytes(ok_tone, rate=4000000), "error")
+    put("unknown-format-tag.wav", wav_bytes(ok_tone, fmt=0x9999), "error")
+    put("absurd-declared-length.wav", wav_bytes(ok_tone, data_size=0xFFFFFFF0), "any")
+    put("huge-fmt-chunk.wav", wav_bytes(ok_tone, fmt_size=0x7FFFFFF0), "any")  # libsndfile reads on
+    put("odd-data-size.wav", wav_bytes(ok_tone)[:-1], "any")
+    put("truncated-mid-header.wav", wav_bytes(ok_tone)[:30], "error")
+    put("zero-sample-float.wav", wav_bytes([], fmt=3), "error")
+    put("one-sample.wav", wav_bytes([0.5]), "ok")  # shorter than one frame: an empty transcript
+    put("silence.wav", wav_bytes([0.0] * 16000), "ok")
+    put("full-scale-square.wav", wav_bytes([1.0 if (i // 40) % 2 else -1.0 for i in range(16000)]), "ok")
+    put("huge-float-values.wav", wav_bytes([1e30 * s for s in ok_tone], fmt=3), "any")
+    put("64-channels.wav", wav_bytes(tone(0.5, channels=64), channels=64), "ok")
+    put("8-bit-unsigned.wav", wav_bytes(ok_tone, bits=8), "ok")
+    put("name with spaces.wav", wav_bytes(ok_tone), "ok")
+    put("ünïcødé-日本語.wav", wav_bytes(ok_tone), "ok")
+    put("ends-in-garbage.wav", wav_bytes(ok_tone) + bytes(rng.getrandbits(8) for _ in range(999)), "any")
+    for good in args.good:
+        if good.endswith(".flac"):
+            data = open(good, "rb").read()
+            put("truncated.flac", data[: len(data) // 3], "any")  # decodes up to the cut, or fails cleanly
+            put("truncated-in-header.flac", data[:50], "error")
+            mid = bytearray(data)
+            for k in range(len(mid) // 2, len(mid) // 2 + 400):
+                mid[k] = rng.getrandbits(8)
+            put("corrupted-middle.flac", bytes(mid), "any")
+            break
+    # File-system oddities.
+    os.makedirs(os.path.join(out, "directory.wav"), exist_ok=True)
+    expected["directory.wav"] = "skip"  # a folder: walked, not an input
+    for name, target in (("symlink-loop.wav", "symlink-loop.wav"), ("dangling-link.wav", "no-such-file.wav")):
+        path = os.path.join(out, name)
+        if os.path.lexists(path):
+            os.remove(path)
+        os.symlink(target, path)
+        expected[name] = "error"
+    unreadable = os.path.join(out, "unreadable.wav")
+    with open(unreadable, "wb") as f:
+        f.write(wav_bytes(ok_tone))
+    os.chmod(unreadable, 0)
+    expected["unreadable.wav"] = "any"  # root reads it anyway
+
+    with open(os.path.join(out, "expected.tsv"), "w", encoding="utf-8") as f:
+        for name in sorted(expected):
+            f.write(f"{name}\t{expected[name]}\n")
+    cases = sum(1 for v in expected.values() if v != "skip")
+    print(f"{cases} inputs ({sum(1 for v in expected.values() if v == 'error')} must fail) in {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

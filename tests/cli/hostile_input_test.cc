@@ -1,0 +1,68 @@
+// Hostile input (scripts/make_hostile_corpus.py): dozens of malformed files among good ones. No crash;
+// each bad file gives an error record naming it; the good files are transcribed.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/test_support.h"
+
+namespace w2v2 {
+namespace {
+
+TEST(HostileInput, EveryBadFileIsIsolatedAndNamed) {
+  test::TempDir dir;
+  const std::string corpus = dir.file("corpus");
+  const auto made = test::run_command("/usr/bin/python3", {test::source_path("scripts/make_hostile_corpus.py"), corpus,
+                                                           "--good", test::source_path("data/samples/speech-16k.flac"),
+                                                           test::source_path("data/samples/speech-8k.wav")});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::map<std::string, std::string> expected;
+  std::ifstream tsv(corpus + "/expected.tsv");
+  for (std::string line; std::getline(tsv, line);) {
+    const auto tab = line.find('\t');
+    expected[line.substr(0, tab)] = line.substr(tab + 1);
+  }
+  size_t inputs = 0, must_fail = 0;
+  for (const auto& [name, outcome] : expected) {
+    inputs += outcome != "skip";
+    must_fail += outcome == "error";
+  }
+  ASSERT_GE(inputs, 30u);
+
+  for (const char* pipeline : {"on", "off"}) {
+    const auto r = test::run_w2v2({"transcribe", corpus, "--model", test::source_path("models/default"), "-f", "jsonl",
+                                   "--pipeline", pipeline, "-q"});
+    EXPECT_EQ(r.exit_code, 5) << "some inputs failed, none crashed the run: " << r.err;
+    std::map<std::string, nlohmann::json> got;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      const auto record = nlohmann::json::parse(line);
+      got[record["id"].get<std::string>()] = record;
+    }
+    EXPECT_EQ(got.size(), inputs) << "one record per input";
+    size_t failed = 0;
+    for (const auto& [name, outcome] : expected) {
+      if (outcome == "skip") continue;
+      ASSERT_TRUE(got.count(name)) << name;
+      const auto& record = got[name];
+      const std::string status = record["status"];
+      if (status == "error") {
+        ++failed;
+        EXPECT_NE(record["error"].get<std::string>().find(name), std::string::npos) << "the error names the file";
+        EXPECT_FALSE(record["stage"].get<std::string>().empty());
+      }
+      if (outcome == "ok" || outcome == "error") {
+        EXPECT_EQ(status, outcome) << name << ": " << record.dump();
+      }
+    }
+    EXPECT_GE(failed, must_fail);
+    EXPECT_FALSE(got["good-0.flac"]["text"].get<std::string>().empty());
+    EXPECT_FALSE(got["good-1.wav"]["text"].get<std::string>().empty());
+  }
+}
+
+}  // namespace
+}  // namespace w2v2
