@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "audio/audio_stream_reader.h"
 #include "features/waveform_normalizer.h"
 #include "pipeline/bounded_queue.h"
 
@@ -42,6 +43,7 @@ struct Assembly {
   std::vector<UtteranceLogits> parts;
   size_t received = 0;
   std::string error;  // of the first failed piece
+  std::string error_stage;
 };
 
 struct Batch {  // batcher -> device
@@ -191,12 +193,25 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               item->result.path = u.path;
               item->result.output_stem = u.output_stem;
               std::vector<AudioChunk> chunks;
+              std::unique_ptr<AudioStreamReader> stream;  // a long file read chunk by chunk
               try {
-                Waveform w = read_audio_file(u.path, read_.audio);
-                item->result.duration_seconds = w.duration_seconds();
-                chunks = plan_chunks(static_cast<int64_t>(w.samples.size()), config_.chunking, w.sample_rate_hz);
-                if (chunks.size() <= 1 && read_.normalize) normalize_waveform(w.samples);
-                item->samples = std::move(w.samples);
+                if (config_.chunking.chunk_seconds > 0) {
+                  auto s = std::make_unique<AudioStreamReader>(u.path, read_.audio);
+                  if (s->exact_length() && s->sample_rate_hz() == read_.audio.target_sample_rate_hz) {
+                    chunks = plan_chunks(s->declared_frames(), config_.chunking, s->sample_rate_hz());
+                    if (chunks.size() > 1) {
+                      item->result.duration_seconds = static_cast<double>(s->declared_frames()) / s->sample_rate_hz();
+                      stream = std::move(s);
+                    }
+                  }
+                }
+                if (!stream) {
+                  Waveform w = read_audio_file(u.path, read_.audio);
+                  item->result.duration_seconds = w.duration_seconds();
+                  chunks = plan_chunks(static_cast<int64_t>(w.samples.size()), config_.chunking, w.sample_rate_hz);
+                  if (chunks.size() <= 1 && read_.normalize) normalize_waveform(w.samples);
+                  item->samples = std::move(w.samples);
+                }
               } catch (const std::exception& e) {
                 item->result.status = UtteranceStatus::kFailed;
                 item->result.error_stage = "read";
@@ -210,7 +225,10 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 if (!loaded.push(std::move(item))) return;
                 continue;
               }
-              // A long file travels as chunks (each normalized on its own, as the HF pipeline does).
+              // A long file travels as chunks (each normalized on its own, as the HF pipeline does), read
+              // from the file one at a time when it can seek, so memory does not grow with its length. A
+              // chunk that cannot be read fails, and so the file does, once all its chunks are accounted for.
+              std::string chunk_error;
               for (size_t k = 0; k < chunks.size(); ++k) {
                 auto piece = std::make_unique<Loaded>();
                 piece->index = i;
@@ -219,9 +237,31 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 piece->chunk_index = k;
                 piece->chunk_count = chunks.size();
                 piece->chunk = chunks[k];
-                piece->samples.assign(item->samples.begin() + chunks[k].start,
-                                      item->samples.begin() + chunks[k].start + chunks[k].length);
-                if (read_.normalize) normalize_waveform(piece->samples);
+                if (chunk_error.empty()) {
+                  const auto r0 = Clock::now();
+                  try {
+                    if (stream) {
+                      piece->samples = stream->read(chunks[k].start, chunks[k].length);
+                      W2V2_CHECK_AS(AudioReadError, static_cast<int64_t>(piece->samples.size()) == chunks[k].length,
+                                    u.path, ": the file ends at frame ", chunks[k].start + piece->samples.size(),
+                                    ", before the ", stream->declared_frames(), " its header declares");
+                    } else {
+                      piece->samples.assign(item->samples.begin() + chunks[k].start,
+                                            item->samples.begin() + chunks[k].start + chunks[k].length);
+                    }
+                    if (read_.normalize) normalize_waveform(piece->samples);
+                  } catch (const std::exception& e) {
+                    chunk_error = e.what();
+                    spdlog::warn("{}: failed at read: {}", u.path, chunk_error);
+                  }
+                  read_busy.add(seconds(r0, Clock::now()));
+                }
+                if (!chunk_error.empty()) {
+                  piece->samples.clear();
+                  piece->result.status = UtteranceStatus::kFailed;
+                  piece->result.error_stage = "read";
+                  piece->result.error = chunk_error;
+                }
                 if (!loaded.push(std::move(piece))) return;
               }
             }
@@ -260,6 +300,11 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
             window_samples = 0;
           };
           while (auto item = loaded.pop()) {
+            if ((*item)->result.status != UtteranceStatus::kOk && (*item)->chunk_count > 0) {
+              // A failed chunk still has to reach its file's assembly in the decode pool.
+              if (!computed.push(Computed{std::move(*item), {}, false})) return;
+              continue;
+            }
             if ((*item)->result.status != UtteranceStatus::kOk) {
               UtteranceResult failed = std::move((*item)->result);
               failed.latency_seconds = seconds((*item)->read_start, Clock::now());
@@ -342,7 +387,10 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 Assembly& a = assemblies[c->item->index];
                 a.parts.resize(c->item->chunk_count);
                 if (c->item->result.status != UtteranceStatus::kOk) {
-                  if (a.error.empty()) a.error = c->item->result.error;
+                  if (a.error.empty()) {
+                    a.error = c->item->result.error;
+                    a.error_stage = c->item->result.error_stage;
+                  }
                 } else {
                   a.parts[c->item->chunk_index] = trim_chunk_logits(c->logits, c->item->chunk);
                 }
@@ -350,7 +398,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 c->logits = concatenate_logits(a.parts);
                 if (!a.error.empty()) {
                   c->item->result.status = UtteranceStatus::kFailed;
-                  c->item->result.error_stage = "model";
+                  c->item->result.error_stage = a.error_stage;
                   c->item->result.error = a.error;
                 }
                 assemblies.erase(c->item->index);

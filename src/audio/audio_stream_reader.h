@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audio/audio_file_reader.h"
+
+namespace w2v2 {
+
+// An open audio file whose mono samples (channels averaged, or `options.channel`) are read in ranges at
+// the file's own rate, so a long file never has to be in memory at once. Opening validates what
+// read_audio_file validates (existence, regular file, decodable, channels, rate, declared length) and throws
+// AudioReadError naming the path.
+class AudioStreamReader {
+ public:
+  AudioStreamReader(const std::string& path, const AudioReadOptions& options);
+  ~AudioStreamReader();
+  AudioStreamReader(const AudioStreamReader&) = delete;
+  AudioStreamReader& operator=(const AudioStreamReader&) = delete;
+
+  int sample_rate_hz() const { return sample_rate_hz_; }
+  int64_t declared_frames() const { return frames_; }
+  // Whether declared_frames() can be trusted for ranged reads: a seekable file in a format whose header
+  // states its length exactly (WAV, FLAC, AIFF, ...; not MP3 or Ogg, whose lengths are estimates).
+  bool exact_length() const { return exact_length_; }
+
+  // `count` mono samples from frame `start` (fewer at the end of the file). Throws on decode errors and
+  // non-finite samples.
+  std::vector<float> read(int64_t start, int64_t count);
+  // Every remaining sample, in blocks (does not trust the declared length).
+  std::vector<float> read_all();
+
+ private:
+  struct File;
+  std::string path_;
+  AudioReadOptions options_;
+  std::unique_ptr<File> file_;
+  int channels_ = 0;
+  int sample_rate_hz_ = 0;
+  int64_t frames_ = 0;
+  bool exact_length_ = false;
+};
+
+}  // namespace w2v2
