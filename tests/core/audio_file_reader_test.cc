@@ -1,4 +1,5 @@
 #include "audio/audio_file_reader.h"
+#include "audio/audio_stream_reader.h"
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
@@ -155,6 +156,36 @@ TEST(AudioFileReader, KnowsAudioExtensions) {
   EXPECT_TRUE(has_audio_extension("x.mp3"));
   EXPECT_FALSE(has_audio_extension("x.txt"));
   EXPECT_FALSE(has_audio_extension("wav"));
+}
+
+}  // namespace
+}  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(AudioStreamReader, RangedReadsEqualTheWholeFile) {
+  test::TempDir dir;
+  std::vector<float> stereo;
+  for (int i = 0; i < 40000; ++i) {
+    stereo.push_back(static_cast<float>(std::sin(i * 0.01)) * 0.5f);
+    stereo.push_back(static_cast<float>(std::cos(i * 0.013)) * 0.25f);
+  }
+  test::write_audio(dir.file("a.flac"), stereo, 16000, 2, SF_FORMAT_FLAC | SF_FORMAT_PCM_24);
+  const Waveform whole = read_audio_file(dir.file("a.flac"));
+  AudioStreamReader reader(dir.file("a.flac"), AudioReadOptions{});
+  EXPECT_TRUE(reader.exact_length());
+  EXPECT_EQ(reader.declared_frames(), 40000);
+  EXPECT_EQ(reader.sample_rate_hz(), 16000);
+  for (const auto& [start, count] : std::vector<std::pair<int64_t, int64_t>>{{0, 100}, {12345, 20000}, {39990, 50}}) {
+    const auto part = reader.read(start, count);
+    ASSERT_EQ(static_cast<int64_t>(part.size()), std::min<int64_t>(count, 40000 - start));
+    for (size_t k = 0; k < part.size(); ++k) ASSERT_EQ(part[k], whole.samples[start + k]) << start + k;
+  }
+  AudioReadOptions right;
+  right.channel = 1;
+  AudioStreamReader one_channel(dir.file("a.flac"), right);
+  EXPECT_NEAR(one_channel.read(0, 1)[0], 0.25f, 1e-5);
 }
 
 }  // namespace
