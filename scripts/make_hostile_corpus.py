@@ -41,10 +41,88 @@ def tone(seconds, rate=16000, freq=220.0, channels=1):
     return [0.3 * math.sin(2 * math.pi * freq * (i // channels) / rate) for i in range(n * channels)]
 
 
+def write_broken_models(good, root):
+    """Broken copies of a model folder, one defect each."""
+    import json
+    os.makedirs(root, exist_ok=True)
+    st = open(os.path.join(good, "model.safetensors"), "rb").read()
+    n = struct.unpack("<Q", st[:8])[0]
+    header = json.loads(st[8:8 + n])
+    data = st[8 + n:]
+    config = json.load(open(os.path.join(good, "config.json")))
+    vocab = json.load(open(os.path.join(good, "vocab.json")))
+    names = sorted(k for k in header if k != "__metadata__")
+    cases = []
+
+    def folder(case, safetensors=st, cfg=None, voc=None, drop=()):
+        d = os.path.join(root, case)
+        os.makedirs(d, exist_ok=True)
+        for name in ("config.json", "vocab.json", "preprocessor_config.json", "model.safetensors"):
+            p = os.path.join(d, name)
+            if os.path.exists(p):
+                os.remove(p)
+        files = {"model.safetensors": safetensors,
+                 "config.json": json.dumps(config if cfg is None else cfg).encode() if not isinstance(cfg, bytes) else cfg,
+                 "vocab.json": json.dumps(vocab if voc is None else voc).encode() if not isinstance(voc, bytes) else voc}
+        pre = os.path.join(good, "preprocessor_config.json")
+        if os.path.exists(pre):
+            files["preprocessor_config.json"] = open(pre, "rb").read()
+        for name, content in files.items():
+            if name not in drop:
+                with open(os.path.join(d, name), "wb") as f:
+                    f.write(content)
+        cases.append(case)
+
+    def with_header(h, payload=data):
+        text = json.dumps(h).encode()
+        return struct.pack("<Q", len(text)) + text + payload
+
+    folder("st-header-length-past-end", struct.pack("<Q", len(st) + 1000) + st[8:])
+    folder("st-huge-header-length", struct.pack("<Q", 1 << 62) + st[8:])
+    folder("st-header-not-json", struct.pack("<Q", n) + b"{" * n + data)
+    folder("st-truncated-data", st[: 8 + n + len(data) // 2])
+    folder("st-only-eight-bytes", st[:8])
+    h = json.loads(json.dumps(header)); a, b = names[0], names[1]
+    h[b]["data_offsets"] = [h[a]["data_offsets"][0], h[a]["data_offsets"][0] + (h[b]["data_offsets"][1] - h[b]["data_offsets"][0])]
+    folder("st-overlapping-offsets", with_header(h))
+    h = json.loads(json.dumps(header)); h[a]["data_offsets"] = [len(data) - 4, len(data) + 4096]
+    folder("st-offsets-out-of-range", with_header(h))
+    h = json.loads(json.dumps(header)); h[a]["dtype"] = "I64"
+    folder("st-unsupported-dtype", with_header(h))
+    h = json.loads(json.dumps(header)); h[a]["shape"] = [x + 1 for x in h[a]["shape"]]
+    folder("st-shape-disagrees-with-bytes", with_header(h))
+    h = json.loads(json.dumps(header)); del h["lm_head.weight"]
+    folder("st-missing-tensor", with_header(h))
+    folder("no-weights", drop=("model.safetensors",))
+    folder("no-config", drop=("config.json",))
+    folder("config-not-json", cfg=b"{ this is not json")
+    c = dict(config); del c["hidden_size"]
+    folder("config-missing-hidden-size", cfg=c)
+    c = dict(config); c["num_hidden_layers"] = -3
+    folder("config-negative-layers", cfg=c)
+    c = dict(config); c["hidden_size"] = 10 ** 12
+    folder("config-absurd-hidden-size", cfg=c)
+    c = dict(config); c["num_attention_heads"] = 7
+    folder("config-heads-do-not-divide", cfg=c)
+    c = dict(config); c["conv_kernel"] = []
+    folder("config-empty-conv-stack", cfg=c)
+    c = dict(config); c["hidden_size"] = c["hidden_size"] * 2
+    folder("config-disagrees-with-weights", cfg=c)
+    # Checkpoints may pad the output layer beyond the vocabulary: accepted with a warning naming vocab.json.
+    folder("vocab-smaller-than-model", voc={"<pad>": 0, "A": 1, "B": 2})
+    cases[-1] += "\twarn"
+    folder("vocab-larger-than-model", voc={**vocab, **{f"X{i}": 100 + i for i in range(100)}})
+    folder("vocab-not-json", voc=b"[1, 2")
+    with open(os.path.join(root, "cases.txt"), "w") as f:
+        f.write("\n".join(c if "\t" in c else c + "\terror" for c in cases) + "\n")
+    print(f"{len(cases)} broken model folders in {root}", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--good", nargs="*", default=[], help="real audio files to mix in (expected ok)")
+    ap.add_argument("--model", help="a good model folder (config.json, vocab.json, model.safetensors) to break")
     args = ap.parse_args()
     out = args.out
     os.makedirs(out, exist_ok=True)
@@ -116,6 +194,9 @@ def main():
         f.write(wav_bytes(ok_tone))
     os.chmod(unreadable, 0)
     expected["unreadable.wav"] = "any"  # root reads it anyway
+
+    if args.model:
+        write_broken_models(args.model, os.path.join(os.path.dirname(os.path.abspath(out)), "hostile-models"))
 
     with open(os.path.join(out, "expected.tsv"), "w", encoding="utf-8") as f:
         for name in sorted(expected):

@@ -66,3 +66,38 @@ TEST(HostileInput, EveryBadFileIsIsolatedAndNamed) {
 
 }  // namespace
 }  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+// Broken model folders (malformed safetensors, absurd or missing config.json values, vocabularies that
+// disagree with the model): each is refused with an error naming the file, never a crash.
+TEST(HostileInput, BrokenModelFoldersAreRefusedClearly) {
+  test::TempDir dir;
+  const auto made = test::run_command(
+      "/usr/bin/python3", {test::source_path("scripts/make_hostile_corpus.py"), dir.file("corpus"), "--model",
+                           test::fixture("models/tiny-group-st")});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  std::ifstream cases(dir.file("hostile-models/cases.txt"));
+  size_t count = 0;
+  for (std::string line; std::getline(cases, line);) {
+    const auto tab = line.find('\t');
+    const std::string name = line.substr(0, tab);
+    const std::string expect = line.substr(tab + 1);
+    const std::string folder = dir.file("hostile-models/" + name);
+    const auto r = test::run_w2v2({"transcribe", test::fixture("audio/sig_a.wav"), "--model", folder, "-q"});
+    ++count;
+    if (expect == "warn") {
+      EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+      EXPECT_NE(r.err.find(folder + "/vocab.json"), std::string::npos) << name << ": " << r.err;
+      continue;
+    }
+    EXPECT_TRUE(r.exit_code == 3 || r.exit_code == 4) << name << " exit " << r.exit_code << ": " << r.err;
+    EXPECT_NE(r.err.find(folder), std::string::npos) << name << ": the error names the folder or file: " << r.err;
+    EXPECT_TRUE(r.out.empty()) << name;
+  }
+  EXPECT_GE(count, 20u);
+}
+
+}  // namespace
+}  // namespace w2v2
