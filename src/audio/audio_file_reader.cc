@@ -1,12 +1,8 @@
 #include "audio/audio_file_reader.h"
 
-#include <sndfile.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <filesystem>
-#include <memory>
 
 #include "audio/audio_stream_reader.h"
 #include "audio/resampler.h"
@@ -29,6 +25,10 @@ bool has_audio_extension(const std::string& path) {
 
 Waveform read_audio_file(const std::string& path, const AudioReadOptions& options) {
   AudioStreamReader reader(path, options);
+  return read_audio_file(reader, options);
+}
+
+Waveform read_audio_file(AudioStreamReader& reader, const AudioReadOptions& options) {
   std::vector<float> mono = reader.read_all();
   Waveform waveform;
   // Same rate: hand the samples over (a 1-hour file is 230 MB of floats; no second copy).

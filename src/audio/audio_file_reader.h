@@ -19,6 +19,11 @@ struct AudioReadOptions {
 // Throws AudioReadError naming the path and the cause.
 Waveform read_audio_file(const std::string& path, const AudioReadOptions& options = {});
 
+class AudioStreamReader;
+// The same, from a file already opened (its remaining samples), so a caller that looked at the header
+// first does not open the file twice.
+Waveform read_audio_file(AudioStreamReader& reader, const AudioReadOptions& options);
+
 // File extensions (lower case, with the dot) that read_audio_file is expected to decode.
 bool has_audio_extension(const std::string& path);
 

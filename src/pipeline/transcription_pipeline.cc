@@ -195,18 +195,18 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               std::vector<AudioChunk> chunks;
               std::unique_ptr<AudioStreamReader> stream;  // a long file read chunk by chunk
               try {
-                if (config_.chunking.chunk_seconds > 0) {
-                  auto s = std::make_unique<AudioStreamReader>(u.path, read_.audio);
-                  if (s->exact_length() && s->sample_rate_hz() == read_.audio.target_sample_rate_hz) {
-                    chunks = plan_chunks(s->declared_frames(), config_.chunking, s->sample_rate_hz());
-                    if (chunks.size() > 1) {
-                      item->result.duration_seconds = static_cast<double>(s->declared_frames()) / s->sample_rate_hz();
-                      stream = std::move(s);
-                    }
-                  }
+                // One open per file: the header decides whether it is streamed in chunks or read whole.
+                auto reader = std::make_unique<AudioStreamReader>(u.path, read_.audio);
+                if (config_.chunking.chunk_seconds > 0 && reader->exact_length() &&
+                    reader->sample_rate_hz() == read_.audio.target_sample_rate_hz) {
+                  chunks = plan_chunks(reader->declared_frames(), config_.chunking, reader->sample_rate_hz());
                 }
-                if (!stream) {
-                  Waveform w = read_audio_file(u.path, read_.audio);
+                if (chunks.size() > 1) {
+                  item->result.duration_seconds =
+                      static_cast<double>(reader->declared_frames()) / reader->sample_rate_hz();
+                  stream = std::move(reader);
+                } else {
+                  Waveform w = read_audio_file(*reader, read_.audio);
                   item->result.duration_seconds = w.duration_seconds();
                   chunks = plan_chunks(static_cast<int64_t>(w.samples.size()), config_.chunking, w.sample_rate_hz);
                   if (chunks.size() <= 1 && read_.normalize) normalize_waveform(w.samples);
