@@ -17,6 +17,13 @@ namespace w2v2::app {
 
 CliOptions parse_cli(int argc, char** argv) {
   CliOptions options;
+  // A usage error found after parsing: printed here, exit code 2.
+  auto usage_error = [&options](const std::string& message) {
+    std::cerr << message << "\n";
+    options.exit_now = true;
+    options.exit_code = static_cast<int>(ExitCode::kUsage);
+    return options;
+  };
   CLI::App app{"w2v2: batch speech recognition with Wav2Vec2 (CTC) models on LibTorch"};
   app.set_version_flag("--version", std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
   app.require_subcommand(1);
@@ -288,10 +295,7 @@ CliOptions parse_cli(int argc, char** argv) {
         }
       }
     } catch (const std::exception& e) {
-      std::cerr << e.what() << "\n";
-      options.exit_now = true;
-      options.exit_code = static_cast<int>(ExitCode::kUsage);
-      return options;
+      return usage_error(e.what());
     }
   }
   if (cfg.output.journal_path.empty()) {
@@ -302,23 +306,14 @@ CliOptions parse_cli(int argc, char** argv) {
     }
   }
   if (cfg.output.resume && cfg.output.journal_path.empty()) {
-    std::cerr << "--resume needs --output FILE, --output-dir DIR or --journal FILE\n";
-    options.exit_now = true;
-    options.exit_code = static_cast<int>(ExitCode::kUsage);
-    return options;
+    return usage_error("--resume needs --output FILE, --output-dir DIR or --journal FILE");
   }
   if (bench_cmd->parsed()) {
     if (!bench.random_config.empty() && !random_weights) {
-      std::cerr << "bench: --config needs --random-weights (published weights are not available here)\n";
-      options.exit_now = true;
-      options.exit_code = static_cast<int>(ExitCode::kUsage);
-      return options;
+      return usage_error("bench: --config needs --random-weights (published weights are not available here)");
     }
     if (random_weights && bench.random_config.empty()) {
-      std::cerr << "bench: --random-weights needs --config CONFIG.json\n";
-      options.exit_now = true;
-      options.exit_code = static_cast<int>(ExitCode::kUsage);
-      return options;
+      return usage_error("bench: --random-weights needs --config CONFIG.json");
     }
     options.command = Command::kBench;
     bench.graph_modes.clear();
@@ -336,10 +331,7 @@ CliOptions parse_cli(int argc, char** argv) {
     try {
       cfg.output.formats.push_back(parse_output_format(format.substr(begin, comma - begin)));
     } catch (const std::exception& e) {
-      std::cerr << e.what() << "\n";
-      options.exit_now = true;
-      options.exit_code = static_cast<int>(ExitCode::kUsage);
-      return options;
+      return usage_error(e.what());
     }
     begin = comma + 1;
   }
