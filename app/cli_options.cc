@@ -11,6 +11,7 @@
 #include "datasets/shard.h"
 #include "exit_codes.h"
 #include "output/transcript_writer.h"
+#include "runtime/runtime_config.h"
 #include "version.h"
 
 namespace w2v2::app {
@@ -44,6 +45,15 @@ CliOptions parse_cli(int argc, char** argv) {
         ->check(CLI::IsMember({"on", "off"}))
         ->group("Runtime");
   };
+  auto add_device_option = [&](CLI::App* cmd) {
+    cmd->add_option("--device", cfg.runtime.device,
+                    "cpu, cuda, cuda:N, or auto (CUDA when this build has it and a GPU is visible)")
+        ->capture_default_str()
+        ->check([](const std::string& v) {
+          return is_valid_device_name(v) ? std::string() : "expected cpu, cuda, cuda:N or auto";
+        })
+        ->group("Runtime");
+  };
   double max_batch_seconds = static_cast<double>(cfg.pipeline.batching.max_batch_samples) / 16000.0;
   std::string normalization = "librispeech";
   std::string costs = "unit";
@@ -59,6 +69,7 @@ CliOptions parse_cli(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0, 1024))
         ->group("Runtime");
+    add_device_option(cmd);
     cmd->add_option("--channel", cfg.audio.channel, "Use this 0-based channel instead of the mean of all")
         ->check(CLI::Range(0, 255))
         ->group("Data");
@@ -91,7 +102,7 @@ CliOptions parse_cli(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::IsMember({"on", "off"}))
         ->group("Runtime");
-    cmd->add_option("--graph", graph, "on: replay a traced, frozen TorchScript graph per shape bucket; off: eager")
+    cmd->add_option("--graph", graph, "on: replay a captured graph per shape bucket (CPU: traced, frozen TorchScript; CUDA: CUDA graphs); off: eager")
         ->capture_default_str()
         ->check(CLI::IsMember({"on", "off"}))
         ->group("Runtime");
@@ -222,6 +233,7 @@ CliOptions parse_cli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 1024))
       ->group("Runtime");
+  add_device_option(bench_cmd);
   add_memory_option(bench_cmd);
   bench_cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads")
       ->capture_default_str()

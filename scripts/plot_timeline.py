@@ -12,7 +12,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-COLORS = {"read": "#4C72B0", "forward": "#C44E52", "decode": "#55A868", "write": "#8172B2"}
+COLORS = {"read": "#4C72B0", "forward": "#C44E52", "stage": "#DD8452", "collect": "#937860", "decode": "#55A868",
+          "write": "#8172B2"}
 
 
 def main():
@@ -29,7 +30,8 @@ def main():
     if not spans:
         raise SystemExit("no spans in the trace")
     t0 = min(e["ts"] for e in spans)
-    order = sorted(names, key=lambda t: (names[t] != "device", names[t]))  # device on top
+    # The GPU (asynchronous devices) and the device thread on top, then the host threads.
+    order = sorted(names, key=lambda t: (names[t] != "gpu", names[t] != "device", names[t]))
     fig, ax = plt.subplots(figsize=(12, 0.5 * len(order) + 1.5))
     for row, tid in enumerate(order):
         for e in spans:

@@ -153,6 +153,7 @@ std::vector<float> Transcriber::load_audio(const std::string& path) const {
 double Transcriber::load_seconds() const { return engine_->load_seconds(); }
 
 std::string Transcriber::model_summary() const { return model_->config.to_string(); }
+std::string Transcriber::device_name() const { return engine_->device_name(); }
 
 // The naive loop, for comparison: one utterance at a time, load -> forward -> decode, serially.
 RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {

@@ -37,6 +37,7 @@ class Transcriber {
   std::vector<float> load_audio(const std::string& path) const;
   double load_seconds() const;
   std::string model_summary() const;
+  std::string device_name() const;  // "cpu" or e.g. "cuda:0 (NVIDIA H200)"
 
  private:
   RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress);

@@ -87,7 +87,7 @@ nlohmann::json BenchReport::to_json() const {
       {"machine",
        {{"cpu_model", system.cpu_model}, {"cores", system.cores}, {"cpu_flags", system.cpu_flags},
         {"blas_library", system.blas_library}, {"kernel", system.kernel}, {"torch_version", torch_version},
-        {"intra_op_threads", threads}}},
+        {"intra_op_threads", threads}, {"device", device}}},
       {"cases", cases_json},
   };
 }
@@ -96,7 +96,7 @@ std::string BenchReport::table() const {
   std::ostringstream out;
   out << "w2v2 bench: " << model << "\n"
       << system.cpu_model << ", " << system.cores << " cores, " << threads << " intra-op threads, torch "
-      << torch_version << ", BLAS " << system.blas_library << "\n\n";
+      << torch_version << ", BLAS " << system.blas_library << ", device " << device << "\n\n";
   char line[512];
   std::snprintf(line, sizeof(line), "%-8s %-5s %5s | %7s %7s %7s | %7s %7s %7s | %8s %8s | %6s %7s %8s\n", "pipeline",
                 "graph", "batch", "RTF", "utt/s", "audio s", "p50 s", "p90 s", "p99 s", "model RTF", "overhead",

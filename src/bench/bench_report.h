@@ -48,6 +48,7 @@ struct BenchReport {
   std::string model;         // folder, or "random weights for <config>"
   std::string model_summary; // architecture
   int threads = 0;
+  std::string device;        // where the model ran: "cpu" or e.g. "cuda:0 (NVIDIA H200)"
   std::vector<BenchCase> cases;
 
   nlohmann::json to_json() const;

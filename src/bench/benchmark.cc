@@ -160,6 +160,7 @@ BenchReport Benchmark::run() {
         reset_peak_rss();
         Transcriber transcriber(tc);
         report.model_summary = transcriber.model_summary();
+        report.device = transcriber.device_name();
 
         BenchCase c;
         c.pipeline = pipeline;

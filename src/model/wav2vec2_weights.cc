@@ -178,4 +178,25 @@ StateDict random_state_dict(const Wav2Vec2Config& config, uint64_t seed) {
   return s;
 }
 
+Wav2Vec2Weights Wav2Vec2Weights::to(const torch::Device& device) const {
+  auto move = [&device](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
+  Wav2Vec2Weights out = *this;
+  for (ConvLayerWeights& c : out.conv_layers) {
+    for (torch::Tensor* t : {&c.weight, &c.bias, &c.norm_weight, &c.norm_bias}) *t = move(*t);
+  }
+  for (torch::Tensor* t : {&out.projection_norm_weight, &out.projection_norm_bias, &out.projection_weight,
+                           &out.projection_bias, &out.pos_conv_weight, &out.pos_conv_bias, &out.encoder_norm_weight,
+                           &out.encoder_norm_bias, &out.lm_head_weight, &out.lm_head_bias}) {
+    *t = move(*t);
+  }
+  for (EncoderLayerWeights& l : out.layers) {
+    for (torch::Tensor* t : {&l.qkv_weight, &l.qkv_bias, &l.out_weight, &l.out_bias, &l.attn_norm_weight,
+                             &l.attn_norm_bias, &l.ff_in_weight, &l.ff_in_bias, &l.ff_out_weight, &l.ff_out_bias,
+                             &l.final_norm_weight, &l.final_norm_bias}) {
+      *t = move(*t);
+    }
+  }
+  return out;
+}
+
 }  // namespace w2v2

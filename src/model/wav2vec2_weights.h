@@ -27,7 +27,7 @@ struct EncoderLayerWeights {
   torch::Tensor final_norm_weight, final_norm_bias;
 };
 
-// Immutable Wav2Vec2ForCTC weights, float32 on CPU, shared by every replica of the model.
+// Immutable Wav2Vec2ForCTC weights, float32 on one device (CPU unless moved with to()), shared by every replica of the model.
 struct Wav2Vec2Weights {
   std::vector<ConvLayerWeights> conv_layers;
   torch::Tensor projection_norm_weight, projection_norm_bias;  // (C_last)
@@ -42,6 +42,9 @@ struct Wav2Vec2Weights {
   // for a 12-layer config) are an error; unrelated extras (masked_spec_embed, quantizer, adapters)
   // are ignored with a debug log. Both weight-norm namings are accepted.
   static Wav2Vec2Weights from_state_dict(const Wav2Vec2Config& config, StateDict state, const std::string& source);
+
+  // A copy with every tensor on `device` (undefined tensors stay undefined).
+  Wav2Vec2Weights to(const torch::Device& device) const;
 };
 
 // A random state dict with Hugging Face names and shapes for `config` (weight_g/weight_v naming),

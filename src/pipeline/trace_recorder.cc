@@ -12,11 +12,19 @@
 namespace w2v2 {
 
 int TraceRecorder::thread_index() {
-  const size_t id = std::hash<std::thread::id>{}(std::this_thread::get_id());
+  const size_t id = std::hash<std::thread::id>{}(std::this_thread::get_id()) | 1;  // never 0 (named tracks)
   for (size_t i = 0; i < threads_.size(); ++i) {
     if (threads_[i].first == id) return static_cast<int>(i);
   }
   threads_.emplace_back(id, "thread " + std::to_string(threads_.size()));
+  return static_cast<int>(threads_.size() - 1);
+}
+
+int TraceRecorder::track_index(const std::string& track) {
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    if (threads_[i].first == 0 && threads_[i].second == track) return static_cast<int>(i);
+  }
+  threads_.emplace_back(0, track);
   return static_cast<int>(threads_.size() - 1);
 }
 
@@ -29,10 +37,22 @@ void TraceRecorder::name_thread(const std::string& name) {
 void TraceRecorder::span(const std::string& name, Clock::time_point begin, Clock::time_point end,
                          const std::string& detail) {
   if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  add(thread_index(), name, begin, end, detail);
+}
+
+void TraceRecorder::span_on(const std::string& track, const std::string& name, Clock::time_point begin,
+                            Clock::time_point end, const std::string& detail) {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  add(track_index(track), name, begin, end, detail);
+}
+
+void TraceRecorder::add(int track, const std::string& name, Clock::time_point begin, Clock::time_point end,
+                        const std::string& detail) {
   const double b = std::chrono::duration<double, std::micro>(begin - origin_).count();
   const double d = std::chrono::duration<double, std::micro>(end - begin).count();
-  std::lock_guard<std::mutex> lock(mutex_);
-  events_.push_back(Event{name, detail, thread_index(), b, d});
+  events_.push_back(Event{name, detail, track, b, d});
 }
 
 void TraceRecorder::write(const std::string& path) const {

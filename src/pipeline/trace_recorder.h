@@ -19,6 +19,9 @@ class TraceRecorder {
   // Names the calling thread's track ("reader 0", "device", ...).
   void name_thread(const std::string& name);
   void span(const std::string& name, Clock::time_point begin, Clock::time_point end, const std::string& detail = "");
+  // A span on a named track that is no host thread (e.g. "gpu": when the GPU ran a batch).
+  void span_on(const std::string& track, const std::string& name, Clock::time_point begin, Clock::time_point end,
+               const std::string& detail = "");
   void write(const std::string& path) const;  // throws OutputError
 
  private:
@@ -29,13 +32,16 @@ class TraceRecorder {
     double begin_us;
     double duration_us;
   };
-  int thread_index();  // requires mutex_
+  int thread_index();                         // requires mutex_
+  int track_index(const std::string& track);  // requires mutex_
+  void add(int track, const std::string& name, Clock::time_point begin, Clock::time_point end,
+           const std::string& detail);  // requires mutex_
 
   bool enabled_;
   Clock::time_point origin_;
   mutable std::mutex mutex_;
   std::vector<Event> events_;
-  std::vector<std::pair<size_t, std::string>> threads_;  // hashed std::thread::id -> name
+  std::vector<std::pair<size_t, std::string>> threads_;  // hashed std::thread::id (0: a named track) -> name
 };
 
 }  // namespace w2v2

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <atomic>
+#include <deque>
 #include <chrono>
 #include <exception>
 #include <filesystem>
@@ -324,32 +325,67 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   });
 
   // Device: the calling thread owns the engine (forward passes on a spawned thread measured a few % slower
-  // than on the thread that configured torch). Waiting time counts from the end of the first forward pass.
+  // than on the thread that configured torch). An asynchronous engine (CUDA) keeps up to max_in_flight()
+  // batches queued: batch N+1 is staged and queued before batch N is collected, so the GPU never waits for
+  // the host between batches. The device's busy time is what the engine reports (GPU events on CUDA); its
+  // waiting time is the gaps between consecutive batches, counted from the end of the first one.
+  const bool async_device = engine_.max_in_flight() > 1;
+  struct InFlight {
+    Batch batch;
+    std::vector<const std::vector<float>*> waveforms;
+    std::unique_ptr<PendingBatch> pending;  // null when submitting failed
+    std::string error;                      // why submitting failed
+  };
   auto device_loop = [&] {
     trace.name_thread("device");
     latch.guard(
         [&] {
           bool started = false;
-          auto idle_since = Clock::now();
-          while (auto batch = batches.pop()) {
-            const auto t0 = Clock::now();
-            if (started) device_wait += seconds(idle_since, t0);
-            std::vector<const std::vector<float>*> waveforms;
-            size_t longest = 0;
-            for (const auto& item : batch->items) {
-              waveforms.push_back(&item->samples);
-              longest = std::max(longest, item->samples.size());
+          Clock::time_point device_free{};  // when the device finished its previous batch
+          // Collects one batch and hands its utterances to the decode pool; false once that queue is closed.
+          auto collect = [&](InFlight& f) {
+            const size_t n = f.waveforms.size();
+            std::vector<Outcome> outcomes(n);
+            DeviceSpan span{};
+            const auto c0 = Clock::now();
+            std::string error = f.error;
+            if (f.pending) {
+              try {
+                std::vector<UtteranceLogits> logits = f.pending->wait();
+                W2V2_CHECK(logits.size() == n, "engine returned ", logits.size(), " results for ", n, " inputs");
+                for (size_t k = 0; k < n; ++k) outcomes[k].logits = std::move(logits[k]);
+                span = f.pending->device_span();
+              } catch (const std::exception& e) {
+                error = e.what();
+              }
             }
-            std::vector<Outcome> outcomes(waveforms.size());
-            run_isolating(engine_, waveforms, 0, waveforms.size(), outcomes, batch_splits);
-            const auto t1 = Clock::now();
-            device_busy += seconds(t0, t1);
-            ++batch_count;
-            trace.span("forward", t0, t1, "batch of " + std::to_string(waveforms.size()));
+            if (!error.empty()) {  // as run_isolating: halves are retried so that a bad utterance fails alone
+              span.start = Clock::now();
+              if (n == 1) {
+                outcomes[0].error = error;
+              } else {
+                ++batch_splits;
+                spdlog::warn("a batch of {} failed ({}); retrying it in halves", n, error);
+                run_isolating(engine_, f.waveforms, 0, n / 2, outcomes, batch_splits);
+                run_isolating(engine_, f.waveforms, n / 2, n, outcomes, batch_splits);
+              }
+              span.end = Clock::now();
+            }
+            if (async_device) trace.span("collect", c0, Clock::now());
+            device_busy += span.seconds();
+            if (started && span.start > device_free) device_wait += seconds(device_free, span.start);
+            device_free = std::max(device_free, span.end);
             started = true;
-            idle_since = t1;
-            for (size_t k = 0; k < batch->items.size(); ++k) {
-              Computed c{std::move(batch->items[k]), {}, false};
+            ++batch_count;
+            if (async_device) {
+              trace.span_on("gpu", "forward", span.start, span.end, "batch of " + std::to_string(n));
+            } else {
+              trace.span("forward", span.start, span.end, "batch of " + std::to_string(n));
+            }
+            size_t longest = 0;
+            for (const auto* w : f.waveforms) longest = std::max(longest, w->size());
+            for (size_t k = 0; k < n; ++k) {
+              Computed c{std::move(f.batch.items[k]), {}, false};
               c.padded = c.item->samples.size() < longest;
               if (!outcomes[k].error.empty()) {
                 c.item->result.status = UtteranceStatus::kFailed;
@@ -359,8 +395,30 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               } else {
                 c.logits = std::move(outcomes[k].logits);
               }
-              if (!computed.push(std::move(c))) return;
+              if (!computed.push(std::move(c))) return false;
             }
+            return true;
+          };
+          std::deque<InFlight> in_flight;
+          const size_t depth = static_cast<size_t>(std::max(1, engine_.max_in_flight()));
+          while (auto batch = batches.pop()) {
+            InFlight f{std::move(*batch), {}, nullptr, {}};
+            for (const auto& item : f.batch.items) f.waveforms.push_back(&item->samples);
+            const auto s0 = Clock::now();
+            try {
+              f.pending = engine_.submit(f.waveforms);
+            } catch (const std::exception& e) {
+              f.error = e.what();
+            }
+            if (async_device) trace.span("stage", s0, Clock::now(), "batch of " + std::to_string(f.waveforms.size()));
+            in_flight.push_back(std::move(f));
+            while (in_flight.size() >= depth || (!in_flight.empty() && !in_flight.back().pending)) {
+              if (!collect(in_flight.front())) return;
+              in_flight.pop_front();
+            }
+          }
+          for (; !in_flight.empty(); in_flight.pop_front()) {
+            if (!collect(in_flight.front())) return;
           }
         },
         close_all);

@@ -5,6 +5,7 @@
 #include <torch/csrc/jit/frontend/tracer.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -18,11 +19,40 @@
 #include "model/wav2vec2_ctc_model.h"
 #include "runtime/host_memory.h"
 #include "runtime/torch_threads.h"
+#ifdef W2V2_WITH_CUDA
+#include "runtime/cuda_batch_runner.h"
+#endif
 
 namespace w2v2 {
+namespace {
+
+// "cpu" | "auto" | "cuda" | "cuda:N" -> the device to use; throws ConfigError when it is not usable here.
+torch::Device resolve_device(const std::string& name) {
+  if (name == "cpu") return torch::Device(torch::kCPU);
+#ifdef W2V2_WITH_CUDA
+  const bool built_with_cuda = true;
+#else
+  const bool built_with_cuda = false;
+#endif
+  const bool visible = built_with_cuda && torch::cuda::is_available();
+  if (name == "auto") return visible ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+  W2V2_CHECK_AS(ConfigError, built_with_cuda, "device '", name, "': this build has no CUDA (LibTorch ",
+                torch_version(), " without CUDA); use --device cpu");
+  W2V2_CHECK_AS(ConfigError, visible, "device '", name, "': no CUDA device is visible");
+  const int index = name == "cuda" ? 0 : std::stoi(name.substr(5));
+  const auto count = static_cast<int>(torch::cuda::device_count());
+  W2V2_CHECK_AS(ConfigError, index < count, "device '", name, "': only ", count, " CUDA device(s) visible");
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+}
+
+}  // namespace
 
 struct InferenceEngine::Impl {
   std::unique_ptr<Wav2Vec2CtcModel> model;
+  torch::Device device{torch::kCPU};
+#ifdef W2V2_WITH_CUDA
+  std::unique_ptr<CudaBatchRunner> cuda;  // set when the model runs on a GPU
+#endif
   RuntimeConfig runtime;
   double load_seconds = 0.0;
   int threads = 1;
@@ -61,17 +91,24 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
     : impl_(std::make_unique<Impl>()) {
   runtime.validate();
   impl_->runtime = runtime;
+  impl_->device = resolve_device(runtime.device);
   impl_->threads = configure_torch_threads(runtime.threads);
   if (runtime.keep_host_memory && !keep_freed_host_memory()) {
     spdlog::debug("could not tune the host allocator (not glibc?): activations are re-allocated every batch");
   }
   const auto start = std::chrono::steady_clock::now();
-  auto weights = std::make_shared<const Wav2Vec2Weights>(
-      Wav2Vec2Weights::from_state_dict(model.config, read_checkpoint(model), model.weights_path));
-  impl_->model = std::make_unique<Wav2Vec2CtcModel>(model.config, std::move(weights));
+  Wav2Vec2Weights weights = Wav2Vec2Weights::from_state_dict(model.config, read_checkpoint(model), model.weights_path);
+  if (!impl_->device.is_cpu()) weights = weights.to(impl_->device);
+  impl_->model = std::make_unique<Wav2Vec2CtcModel>(model.config,
+                                                    std::make_shared<const Wav2Vec2Weights>(std::move(weights)));
+#ifdef W2V2_WITH_CUDA
+  if (impl_->device.is_cuda()) {
+    impl_->cuda = std::make_unique<CudaBatchRunner>(*impl_->model, impl_->device.index(), runtime);
+  }
+#endif
   impl_->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("loaded {} in {:.3f} s ({} intra-op threads)", model.weights_path, impl_->load_seconds,
-               impl_->threads);
+  spdlog::info("loaded {} in {:.3f} s on {} ({} intra-op threads)", model.weights_path, impl_->load_seconds,
+               device_name(), impl_->threads);
 }
 
 InferenceEngine::~InferenceEngine() = default;
@@ -79,7 +116,31 @@ InferenceEngine::~InferenceEngine() = default;
 double InferenceEngine::load_seconds() const { return impl_->load_seconds; }
 int InferenceEngine::threads() const { return impl_->threads; }
 
+std::string InferenceEngine::device_name() const {
+#ifdef W2V2_WITH_CUDA
+  if (impl_->cuda) return impl_->cuda->device_name();
+#endif
+  return "cpu";
+}
+
+int InferenceEngine::max_in_flight() const {
+#ifdef W2V2_WITH_CUDA
+  if (impl_->cuda) return CudaBatchRunner::kSlots;
+#endif
+  return 1;
+}
+
+std::unique_ptr<PendingBatch> InferenceEngine::submit(const std::vector<const std::vector<float>*>& waveforms) const {
+#ifdef W2V2_WITH_CUDA
+  if (impl_->cuda) return impl_->cuda->submit(waveforms);
+#endif
+  return BatchEngine::submit(waveforms);
+}
+
 std::vector<UtteranceLogits> InferenceEngine::run(const std::vector<const std::vector<float>*>& waveforms) const {
+#ifdef W2V2_WITH_CUDA
+  if (impl_->cuda) return impl_->cuda->submit(waveforms)->wait();
+#endif
   const Wav2Vec2CtcModel& model = *impl_->model;
   const Wav2Vec2Config& config = model.config();
   std::vector<UtteranceLogits> results(waveforms.size());
@@ -106,8 +167,8 @@ std::vector<UtteranceLogits> InferenceEngine::run(const std::vector<const std::v
     if (graph) max_samples = padded;
   }
   torch::InferenceMode inference_mode;
-  // On CPU the "host-to-device copy" is this copy into the batch tensor; a CUDA build would stage it in
-  // pinned memory and copy non-blocking on the engine's stream.
+  // On CPU the "host-to-device copy" is this plain copy into the batch tensor and the forward is synchronous;
+  // on a GPU, CudaBatchRunner stages the batch in pinned memory and copies non-blocking on its own stream.
   torch::Tensor batch = torch::zeros({B, max_samples}, torch::kFloat32);  // (B, S) zero-padded
   torch::Tensor lengths = torch::empty({B}, torch::kInt64);
   float* dst = batch.data_ptr<float>();

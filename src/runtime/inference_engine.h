@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "model/model_directory.h"
@@ -22,9 +23,13 @@ class InferenceEngine : public BatchEngine {
   // Normalized 16 kHz waveforms -> per-utterance logits, in the same order. The batch is zero-padded
   // to its longest member; utterances shorter than the receptive field give zero frames.
   std::vector<UtteranceLogits> run(const std::vector<const std::vector<float>*>& waveforms) const override;
+  // CPU: runs the batch here. CUDA: stages it in pinned memory, queues copies and forward, and returns.
+  std::unique_ptr<PendingBatch> submit(const std::vector<const std::vector<float>*>& waveforms) const override;
+  int max_in_flight() const override;
 
   double load_seconds() const;
   int threads() const;
+  std::string device_name() const;  // "cpu" or e.g. "cuda:0 (NVIDIA H200)"
 
  private:
   struct Impl;

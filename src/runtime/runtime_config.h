@@ -7,8 +7,12 @@ namespace w2v2 {
 
 struct RuntimeConfig {
   int threads = 0;  // intra-op threads for the model; 0 = one per core (Debian's torch defaults to 1)
-  // Graph capture: the forward is traced into a TorchScript graph per (batch size, padded length) bucket,
-  // optimized as a frozen graph and replayed (CUDA graphs on a CUDA build, not implemented yet).
+  // Where the model runs: "cpu", "cuda" (device 0), "cuda:N", or "auto" (CUDA when this build has it and a
+  // GPU is visible, else CPU).
+  std::string device = "cpu";
+  // Graph capture per (batch size, padded length) bucket. CPU: the forward is traced into a TorchScript
+  // graph, optimized as a frozen graph and replayed. CUDA: a CUDA graph is captured with static input and
+  // output buffers and replayed.
   // Lengths are padded up to a multiple of graph_bucket_samples so a bounded set of shapes is captured;
   // shapes beyond max_graphs run eagerly.
   bool graph = false;
@@ -21,5 +25,8 @@ struct RuntimeConfig {
   void validate() const;
   std::string to_string() const;
 };
+
+// "cpu", "cuda", "cuda:N" (N up to 3 digits) or "auto".
+bool is_valid_device_name(const std::string& name);
 
 }  // namespace w2v2

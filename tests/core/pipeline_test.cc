@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <numeric>
 #include <random>
@@ -269,6 +270,96 @@ TEST(TranscriptionPipeline, FailedBatchesAreSplitUntilTheFailureIsIsolated) {
   EXPECT_GT(failed, 0u);
   EXPECT_LT(failed, inputs.size() / 2);
   EXPECT_GT(summary.pipeline.batch_splits, 0u);
+}
+
+// An asynchronous engine like the CUDA one: submit() returns at once while a worker thread "computes" the
+// batch; up to two batches are in flight; failures surface only when the batch is collected.
+class AsyncFakeEngine : public FakeEngine {
+ public:
+  class Pending : public PendingBatch {
+   public:
+    Pending(const AsyncFakeEngine& engine, std::vector<std::vector<float>> copies) : engine_(engine) {
+      span_.start = std::chrono::steady_clock::now();
+      worker_ = std::thread([this, copies = std::move(copies)] {
+        std::vector<const std::vector<float>*> ptrs;
+        for (const auto& c : copies) ptrs.push_back(&c);
+        try {
+          result_ = engine_.FakeEngine::run(ptrs);
+        } catch (...) {
+          error_ = std::current_exception();
+        }
+        span_.end = std::chrono::steady_clock::now();
+      });
+    }
+    ~Pending() override {
+      if (worker_.joinable()) worker_.join();
+      --engine_.in_flight_;
+    }
+    std::vector<UtteranceLogits> wait() override {
+      worker_.join();
+      if (error_) std::rethrow_exception(error_);
+      return std::move(result_);
+    }
+    DeviceSpan device_span() const override { return span_; }
+
+   private:
+    const AsyncFakeEngine& engine_;
+    std::thread worker_;
+    std::vector<UtteranceLogits> result_;
+    std::exception_ptr error_;
+    DeviceSpan span_;
+  };
+
+  std::unique_ptr<PendingBatch> submit(const std::vector<const std::vector<float>*>& waveforms) const override {
+    const int now = ++in_flight_;
+    int peak = peak_in_flight_.load();
+    while (now > peak && !peak_in_flight_.compare_exchange_weak(peak, now)) {
+    }
+    std::vector<std::vector<float>> copies;  // the engine copies the waveforms before returning
+    for (const auto* w : waveforms) copies.push_back(*w);
+    return std::make_unique<Pending>(*this, std::move(copies));
+  }
+  int max_in_flight() const override { return 2; }
+
+  mutable std::atomic<int> in_flight_{0};
+  mutable std::atomic<int> peak_in_flight_{0};
+};
+
+TEST(TranscriptionPipeline, AnAsynchronousEngineKeepsTwoBatchesInFlightAndGivesTheSameResults) {
+  test::TempDir dir;
+  const auto inputs = make_inputs(dir, 40, /*with_bad_file=*/true);
+  const CharDetokenizer detokenizer = fixture_detokenizer();
+  const TranscriptBuilder builder(0, detokenizer, "");
+  PipelineConfig config;
+  config.batching.max_batch_size = 4;
+  config.batching.max_padding_fraction = 1.0;
+  FakeEngine sync_engine;
+  sync_engine.fail_when_longer_than_ = 18000;
+  AsyncFakeEngine async_engine;
+  async_engine.fail_when_longer_than_ = 18000;  // thrown by wait(), as CUDA reports errors at synchronization
+  Collector sync_results, async_results;
+  TranscriptionPipeline(config, ReadOptions{}, sync_engine, builder).run(inputs, sync_results);
+  const RunSummary summary = TranscriptionPipeline(config, ReadOptions{}, async_engine, builder).run(inputs, async_results);
+  ASSERT_EQ(async_results.results.size(), inputs.size());
+  ASSERT_EQ(sync_results.results.size(), inputs.size());
+  size_t failed = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const auto& a = async_results.results[i];
+    const auto& b = sync_results.results[i];
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.status, b.status) << a.id;
+    EXPECT_EQ(a.text, b.text) << a.id;
+    EXPECT_EQ(a.error_stage, b.error_stage) << a.id;
+    if (a.status == UtteranceStatus::kFailed && a.error_stage == "model") {
+      EXPECT_EQ(a.error, "scripted failure");
+      ++failed;
+    }
+  }
+  EXPECT_GT(failed, 0u);                              // long utterances failed alone...
+  EXPECT_GT(summary.pipeline.batch_splits, 0u);       // ...after their batches were split
+  EXPECT_EQ(async_engine.peak_in_flight_.load(), 2);  // the next batch was queued before the last was collected
+  EXPECT_EQ(async_engine.in_flight_.load(), 0);       // every pending batch was collected and released
+  EXPECT_GT(summary.pipeline.device_seconds, 0.0);
 }
 
 TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {

@@ -5,41 +5,24 @@
 #include <algorithm>
 #include <cmath>
 
-#include "audio/audio_file_reader.h"
-#include "features/waveform_normalizer.h"
 #include "model/model_directory.h"
-#include "output/npy_file.h"
 #include "runtime/inference_engine.h"
 #include "support/test_support.h"
+#include "parity_helpers.h"
 
 namespace w2v2 {
 namespace {
 
-constexpr double kTolerance = 1e-4;
-const std::vector<std::string> kSignals{"sig_a", "sig_b", "sig_c"};
-
-std::vector<float> load_normalized(const std::string& name) {
-  Waveform w = read_audio_file(test::fixture("audio/" + name + ".wav"));
-  normalize_waveform(w.samples);
-  return w.samples;
-}
-
-double max_abs_diff(const UtteranceLogits& ours, const NpyArray& reference) {
-  EXPECT_EQ(ours.frames, reference.shape.at(0));
-  EXPECT_EQ(ours.vocab, reference.shape.at(1));
-  if (ours.data.size() != reference.data.size()) return INFINITY;
-  double diff = 0;
-  for (size_t i = 0; i < ours.data.size(); ++i) {
-    diff = std::max(diff, static_cast<double>(std::abs(ours.data[i] - reference.data[i])));
-  }
-  return diff;
-}
+using test::load_normalized;
+using test::max_abs_diff;
+constexpr double kTolerance = test::kParityTolerance;
+const std::vector<std::string>& kSignals = test::kParitySignals;
 
 class ModelParity : public ::testing::TestWithParam<std::string> {
  protected:
   std::string family() const { return GetParam().substr(5, 5); }  // tiny-<group|layer>-<st|bin>
   NpyArray reference(const std::string& signal) const {
-    return read_npy(test::fixture("reference/" + family() + "/" + signal + ".npy"));
+    return test::reference_logits(family(), signal);
   }
 };
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The CUDA checks, in one short run on a GPU machine that has pip torch (with CUDA) but nothing else we need:
+# builds w2v2 against that LibTorch with the Debian dependencies carried in .devdeps (scripts/make_device_deps.sh),
+# runs the engine and pipeline tests, benchmarks a wav2vec2-base-shaped model with random weights on 60
+# synthetic files of 2-20 s (pipeline on/off, CUDA graphs on/off), checks that pipeline on and off write the
+# same transcripts, runs --check-padding, and renders the timeline. Everything lands in $OUT (default
+# /tmp/w2v2-device). Each phase is time-boxed and the script goes on after a failure, so one run tells all.
+#   scripts/device_check.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-/tmp/w2v2-device}
+mkdir -p "$OUT"
+DEPS=$PWD/.devdeps/root
+ARCH_LIB=$DEPS/usr/lib/x86_64-linux-gnu
+HF=$PWD/.devdeps/hf/wav2vec2-base-960h
+BUILD=build-cuda
+DEVICE=${DEVICE:-cuda}  # DEVICE=cpu COUNT=4: a dry run of this script on a machine without a GPU
+COUNT=${COUNT:-60}
+STATUS=0
+phase() { echo; echo "=== $(date +%T) $*"; }
+fail() { echo "FAILED: $*"; STATUS=1; }
+
+phase environment
+{
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "no nvidia-smi"
+  head -2 /etc/os-release; g++ --version | head -1; cmake --version | head -1; nproc
+  python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.is_available())'
+} 2>&1 | tee "$OUT/environment.txt"
+[ -d "$DEPS" ] || { echo "no .devdeps: run scripts/make_device_deps.sh and carry .devdeps"; exit 2; }
+SITE=$(python3 -c 'import site; print(site.getsitepackages()[0])')
+TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+# The linker and the loader find the carried libraries and pip's CUDA libraries (libtorch_cuda's needs).
+NV_LIBS=$(find "$SITE/nvidia" -maxdepth 3 -type d -name lib 2>/dev/null | tr '\n' ':')
+export LD_LIBRARY_PATH="$ARCH_LIB:$SITE/torch/lib:$NV_LIBS${LD_LIBRARY_PATH:-}"
+
+phase build
+NVCC=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
+timeout 420 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$DEPS/usr" -DCMAKE_LIBRARY_PATH="$ARCH_LIB" -DCMAKE_INCLUDE_PATH="$DEPS/usr/include" \
+  -Dspdlog_DIR="$ARCH_LIB/cmake/spdlog" -Dfmt_DIR="$ARCH_LIB/cmake/fmt" -DGTest_DIR="$ARCH_LIB/cmake/GTest" \
+  -DCLI11_DIR="$DEPS/usr/share/cmake/CLI11" -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
+  -DCMAKE_CUDA_COMPILER="$NVCC" -DCUDAToolkit_ROOT="$(dirname "$(dirname "$NVCC")")" \
+  -DTORCH_CUDA_ARCH_LIST=9.0 -DCAFFE2_USE_CUDNN=ON > "$OUT/cmake.log" 2>&1 || { tail -40 "$OUT/cmake.log"; fail cmake; }
+grep -E "w2v2:|CUDA" "$OUT/cmake.log" | head -5
+timeout 480 ninja -C "$BUILD" w2v2 w2v2_torch_tests w2v2_core_tests > "$OUT/build.log" 2>&1 \
+  || { grep -E "error|Error" "$OUT/build.log" | head -30; tail -20 "$OUT/build.log"; fail build; exit 1; }
+tail -1 "$OUT/build.log"
+W2V2=$BUILD/w2v2
+
+phase tests
+timeout 240 "$BUILD/tests/w2v2_torch_tests" \
+  --gtest_filter='*CudaEngine.*:DeviceNames.*:CpuEngine.*:*ModelParity*' 2>&1 | tee "$OUT/tests-torch.txt" | grep -vE "^\[ +(RUN|OK) " \
+  || fail "torch tests"
+timeout 120 "$BUILD/tests/w2v2_core_tests" --gtest_filter='TranscriptionPipeline.*:BoundedQueue.*' 2>&1 \
+  | tee "$OUT/tests-core.txt" | tail -3 || fail "core tests"
+
+if [ -d "$HF" ]; then
+  phase "wav2vec2-base, random weights: 60 files of 2-20 s"
+  MODEL=/tmp/w2v2-base-random AUDIO=/tmp/w2v2-bench-audio
+  "$W2V2" random-model --config "$HF" -o "$MODEL" --log-level warn || fail random-model
+  # Benchmark: pipeline on/off x graph on/off; batches of up to 16 (pipeline off runs one at a time).
+  timeout 300 "$W2V2" bench --model "$MODEL" --device "$DEVICE" --count "$COUNT" \
+    --durations 2,3.5,5,6.5,8,9.5,11,12.5,14,15.5,17,18.5,20,7,10,13 --audio-dir "$AUDIO" \
+    --batch-sizes 1,16 --max-batch-seconds 320 --graph off,on --pipeline on,off --warmup 1 --repeat 3 \
+    --json "$OUT/bench-cuda.json" 2>"$OUT/bench-cuda.log" | tee "$OUT/bench-cuda.txt" || { tail -20 "$OUT/bench-cuda.log"; fail bench; }
+
+  phase "pipeline on = off, --check-padding, trace"
+  common=(transcribe "$AUDIO" --model "$MODEL" --device "$DEVICE" --format jsonl --log-level warn)
+  timeout 120 "$W2V2" "${common[@]}" --batch-size 16 --max-batch-seconds 320 -o "$OUT/on.jsonl" \
+    --check-padding 8 --trace "$OUT/trace-cuda.json" 2> "$OUT/on.log" || fail "transcribe on"
+  tail -12 "$OUT/on.log"
+  timeout 120 "$W2V2" "${common[@]}" --batch-size 16 --max-batch-seconds 320 --graph on -o /tmp/graph.jsonl \
+    2> "$OUT/graph.log" || fail "transcribe graph"
+  timeout 180 "$W2V2" "${common[@]}" --pipeline off -o /tmp/off.jsonl 2> "$OUT/off.log" || fail "transcribe off"
+  if cmp -s "$OUT/on.jsonl" /tmp/off.jsonl; then echo "pipeline on = off: identical bytes"; else
+    echo "pipeline on != off:"; diff <(cut -c1-200 "$OUT/on.jsonl") <(cut -c1-200 /tmp/off.jsonl) | head -10; fail "on != off"; fi
+  if cmp -s "$OUT/on.jsonl" /tmp/graph.jsonl; then echo "graph on = off: identical bytes"; else
+    echo "graph on != off:"; diff <(cut -c1-200 "$OUT/on.jsonl") <(cut -c1-200 /tmp/graph.jsonl) | head -10; fail "graph != eager"; fi
+  python3 scripts/plot_timeline.py "$OUT/trace-cuda.json" "$OUT/timeline-cuda.png" \
+    --title "w2v2 --device $DEVICE: $COUNT files of 2-20 s, wav2vec2-base (random weights), batches of 16" || fail plot
+fi
+phase "done (status $STATUS)"
+exit $STATUS

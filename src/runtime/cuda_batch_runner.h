@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/batch_engine.h"
+#include "runtime/runtime_config.h"
+
+namespace w2v2 {
+
+class Wav2Vec2CtcModel;
+
+// Runs batches on one GPU (built only where LibTorch has CUDA; W2V2_WITH_CUDA). Per batch: the waveforms are
+// staged in a pooled pinned host buffer, copied non-blocking to the GPU on the runner's own stream, run
+// through the model (a replayed CUDA graph per (batch size, padded length) bucket, or eagerly), and the logits
+// are copied non-blocking into a pooled pinned host buffer; an event recorded after that copy wakes the
+// thread that waits for the batch. Two staging slots let one batch compute while the next is staged.
+class CudaBatchRunner {
+ public:
+  // `model` must have its weights on cuda:`device_index` and outlive the runner.
+  CudaBatchRunner(const Wav2Vec2CtcModel& model, int device_index, const RuntimeConfig& runtime);
+  ~CudaBatchRunner();
+  CudaBatchRunner(const CudaBatchRunner&) = delete;
+  CudaBatchRunner& operator=(const CudaBatchRunner&) = delete;
+
+  // See BatchEngine::submit. Thread-safe; blocks while both staging slots are in flight.
+  std::unique_ptr<PendingBatch> submit(const std::vector<const std::vector<float>*>& waveforms);
+  static constexpr int kSlots = 2;
+
+  std::string device_name() const;  // e.g. "cuda:0 (NVIDIA H200)"
+  int captured_graphs() const;
+
+  struct Impl;  // defined in the .cc (public so that its pending batches can name it)
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace w2v2
