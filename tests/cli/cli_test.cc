@@ -33,6 +33,18 @@ TEST(Cli, HelpAndBadFlags) {
   EXPECT_EQ(run_w2v2({"transcribe", test::fixture("audio"), "--format", "xml"}).exit_code, 2);
 }
 
+TEST(Cli, DeviceFlagIsCheckedAndCudaIsRefusedClearlyWithoutAGpu) {
+  const std::string model = test::fixture("models/tiny-group-st");
+  EXPECT_EQ(run_w2v2({"transcribe", test::fixture("audio"), "--model", model, "--device", "gpu"}).exit_code, 2);
+  const auto cpu = run_w2v2({"transcribe", test::fixture("audio/sig_b.wav"), "--model", model, "--device", "auto"});
+  EXPECT_EQ(cpu.exit_code, 0) << cpu.err;
+  const auto cuda = run_w2v2({"transcribe", test::fixture("audio/sig_b.wav"), "--model", model, "--device", "cuda"});
+  if (cpu.err.find("on cuda:") != std::string::npos) GTEST_SKIP() << "a GPU is visible here";
+  EXPECT_EQ(cuda.exit_code, 3) << cuda.err;  // a configuration error, named
+  EXPECT_NE(cuda.err.find("device 'cuda'"), std::string::npos) << cuda.err;
+  EXPECT_NE(cuda.err.find("no CUDA"), std::string::npos) << cuda.err;  // "this build has no CUDA" or "no CUDA device"
+}
+
 TEST(Cli, MissingModelSaysWhatToPass) {
   test::TempDir dir;
   const auto r = run_w2v2({"transcribe", test::fixture("audio"), "--model", dir.file("nope")});
