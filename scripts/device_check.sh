@@ -42,7 +42,7 @@ timeout 420 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CUDA_COMPILER="$NVCC" -DCUDAToolkit_ROOT="$(dirname "$(dirname "$NVCC")")" \
   -DTORCH_CUDA_ARCH_LIST=9.0 -DCAFFE2_USE_CUDNN=ON > "$OUT/cmake.log" 2>&1 || { tail -40 "$OUT/cmake.log"; fail cmake; }
 grep -E "w2v2:|CUDA" "$OUT/cmake.log" | head -5
-timeout 480 ninja -C "$BUILD" w2v2 w2v2_torch_tests w2v2_core_tests > "$OUT/build.log" 2>&1 \
+timeout 480 ninja -k 0 -C "$BUILD" w2v2 w2v2_torch_tests w2v2_core_tests > "$OUT/build.log" 2>&1 \
   || { grep -E "error|Error" "$OUT/build.log" | head -30; tail -20 "$OUT/build.log"; fail build; exit 1; }
 tail -1 "$OUT/build.log"
 W2V2=$BUILD/w2v2

@@ -1,6 +1,7 @@
 #include "bench/synthetic_audio.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <random>

@@ -1,6 +1,7 @@
 #include "metrics/edit_distance.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <sstream>
 

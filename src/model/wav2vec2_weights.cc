@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <set>
 
 #include "common/error.h"

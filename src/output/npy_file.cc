@@ -1,5 +1,6 @@
 #include "output/npy_file.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iterator>

@@ -1,6 +1,7 @@
 #include "pipeline/length_bucketer.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 
 #include "common/error.h"

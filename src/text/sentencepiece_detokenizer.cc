@@ -1,5 +1,6 @@
 #include "text/sentencepiece_detokenizer.h"
 
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 

@@ -12,6 +12,8 @@
 #include "text/char_detokenizer.h"
 #include "text/vocabulary.h"
 
+#include <cstdint>
+
 namespace w2v2 {
 namespace {
 

@@ -3,6 +3,7 @@
 // equal-cost ties (rare); with unit costs our error totals are never above sclite's.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <map>

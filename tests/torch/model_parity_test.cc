@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "model/model_directory.h"
 #include "runtime/inference_engine.h"

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstdint>
 
 #include "model/checkpoint_reader.h"
 #include "model/wav2vec2_ctc_model.h"
