@@ -55,7 +55,11 @@ CliOptions parse_cli(int argc, char** argv) {
         })
         ->group("Runtime");
   };
-  double max_batch_seconds = static_cast<double>(cfg.pipeline.batching.max_batch_samples) / 16000.0;
+  // Batch size, padded audio per batch and readers default to 0 = chosen for the device (see
+  // PipelineConfig::resolve_for_device): one at a time and one reader on the CPU, larger on a GPU.
+  cfg.pipeline.batching.max_batch_size = 0;
+  cfg.pipeline.reader_threads = 0;
+  double max_batch_seconds = 0.0;
   std::string normalization = "librispeech";
   std::string costs = "unit";
   auto add_transcription_options = [&](CLI::App* cmd) {
@@ -108,17 +112,20 @@ CliOptions parse_cli(int argc, char** argv) {
         ->check(CLI::IsMember({"on", "off"}))
         ->group("Runtime");
     add_memory_option(cmd);
-    cmd->add_option("--batch-size", cfg.pipeline.batching.max_batch_size, "Most utterances per batch")
+    cmd->add_option("--batch-size", cfg.pipeline.batching.max_batch_size,
+                    "Most utterances per batch (0 = for the device: 1 on CPU, 16 on CUDA)")
         ->capture_default_str()
-        ->check(CLI::Range(1, 4096))
+        ->check(CLI::Range(0, 4096))
         ->group("Runtime");
-    cmd->add_option("--max-batch-seconds", max_batch_seconds, "Most padded audio per batch (batch size x longest)")
+    cmd->add_option("--max-batch-seconds", max_batch_seconds,
+                    "Most padded audio per batch, batch size x longest (0 = for the device: 60 on CPU, 320 on CUDA)")
         ->capture_default_str()
-        ->check(CLI::Range(0.1, 36000.0))
+        ->check(CLI::Range(0.0, 36000.0))
         ->group("Runtime");
-    cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads")
+    cmd->add_option("--readers", cfg.pipeline.reader_threads,
+                    "Audio reader threads (0 = for the device: 1 on CPU, half the cores, 2..8, on CUDA)")
         ->capture_default_str()
-        ->check(CLI::Range(1, 256))
+        ->check(CLI::Range(0, 256))
         ->group("Runtime");
     cmd->add_option("--decode-threads", cfg.pipeline.decode_threads, "CTC decoding threads")
         ->capture_default_str()
@@ -236,17 +243,17 @@ CliOptions parse_cli(int argc, char** argv) {
       ->group("Runtime");
   add_device_option(bench_cmd);
   add_memory_option(bench_cmd);
-  bench_cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads")
+  bench_cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads (0 = for the device)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 256))
+      ->check(CLI::Range(0, 256))
       ->group("Runtime");
   bench_cmd->add_option("--decode-threads", cfg.pipeline.decode_threads, "CTC decoding threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256))
       ->group("Runtime");
-  bench_cmd->add_option("--max-batch-seconds", max_batch_seconds, "Most padded audio per batch")
+  bench_cmd->add_option("--max-batch-seconds", max_batch_seconds, "Most padded audio per batch (0 = for the device)")
       ->capture_default_str()
-      ->check(CLI::Range(0.1, 36000.0))
+      ->check(CLI::Range(0.0, 36000.0))
       ->group("Runtime");
   bench_cmd->add_option("--max-padding", cfg.pipeline.batching.max_padding_fraction, "See transcribe --help")
       ->capture_default_str()

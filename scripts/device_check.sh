@@ -9,7 +9,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/w2v2-device}
-mkdir -p "$OUT"
+LOGS=/tmp/w2v2-device-logs  # everything; the few files worth keeping are copied to $OUT at the end
+mkdir -p "$OUT" "$LOGS"
 DEPS=$PWD/.devdeps/root
 ARCH_LIB=$DEPS/usr/lib/x86_64-linux-gnu
 HF=$PWD/.devdeps/hf/wav2vec2-base-960h
@@ -25,7 +26,7 @@ phase environment
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "no nvidia-smi"
   head -2 /etc/os-release; g++ --version | head -1; cmake --version | head -1; nproc
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.is_available())'
-} 2>&1 | tee "$OUT/environment.txt"
+} 2>&1 | tee "$LOGS/environment.txt"
 [ -d "$DEPS" ] || { echo "no .devdeps: run scripts/make_device_deps.sh and carry .devdeps"; exit 2; }
 SITE=$(python3 -c 'import site; print(site.getsitepackages()[0])')
 TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
@@ -40,20 +41,20 @@ timeout 420 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -Dspdlog_DIR="$ARCH_LIB/cmake/spdlog" -Dfmt_DIR="$ARCH_LIB/cmake/fmt" -DGTest_DIR="$ARCH_LIB/cmake/GTest" \
   -DCLI11_DIR="$DEPS/usr/share/cmake/CLI11" -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
   -DCMAKE_CUDA_COMPILER="$NVCC" -DCUDAToolkit_ROOT="$(dirname "$(dirname "$NVCC")")" \
-  -DTORCH_CUDA_ARCH_LIST=9.0 -DCAFFE2_USE_CUDNN=ON > "$OUT/cmake.log" 2>&1 || { tail -40 "$OUT/cmake.log"; fail cmake; }
-grep -E "w2v2:|CUDA" "$OUT/cmake.log" | head -5
-timeout 480 ninja -k 0 -C "$BUILD" w2v2 w2v2_torch_tests w2v2_core_tests > "$OUT/build.log" 2>&1 \
-  || { grep -E "error|Error" "$OUT/build.log" | head -30; tail -20 "$OUT/build.log"; fail build; exit 1; }
-tail -1 "$OUT/build.log"
+  -DTORCH_CUDA_ARCH_LIST=9.0 -DCAFFE2_USE_CUDNN=ON > "$LOGS/cmake.log" 2>&1 || { tail -40 "$LOGS/cmake.log"; fail cmake; }
+grep -E "w2v2:|CUDA" "$LOGS/cmake.log" | head -5
+timeout 480 ninja -k 0 -C "$BUILD" w2v2 w2v2_torch_tests w2v2_core_tests > "$LOGS/build.log" 2>&1 \
+  || { grep -E "error|Error" "$LOGS/build.log" | head -30; tail -20 "$LOGS/build.log"; fail build; exit 1; }
+tail -1 "$LOGS/build.log"
 W2V2=$BUILD/w2v2
 
 phase tests
 timeout 240 "$BUILD/tests/w2v2_torch_tests" \
-  --gtest_filter='*CudaEngine.*:DeviceNames.*:CpuEngine.*:*ModelParity*' 2>&1 | tee "$OUT/tests-torch.txt" \
+  --gtest_filter='*CudaEngine.*:DeviceNames.*:CpuEngine.*:*ModelParity*' 2>&1 | tee "$LOGS/tests-torch.txt" \
   | grep -E "FAILED|PASSED|SKIPPED \]|ran\.|Failure|Expected|Which is|actual|error" | grep -v "^\[  SKIPPED \] .*/[0-9]$" | head -60
-grep -q "PASSED" "$OUT/tests-torch.txt" && ! grep -q "FAILED" "$OUT/tests-torch.txt" || fail "torch tests"
+grep -q "PASSED" "$LOGS/tests-torch.txt" && ! grep -q "FAILED" "$LOGS/tests-torch.txt" || fail "torch tests"
 timeout 120 "$BUILD/tests/w2v2_core_tests" --gtest_filter='TranscriptionPipeline.*:BoundedQueue.*' 2>&1 \
-  | tee "$OUT/tests-core.txt" | tail -3 || fail "core tests"
+  | tee "$LOGS/tests-core.txt" | tail -3 || fail "core tests"
 
 if [ -d "$HF" ]; then
   phase "wav2vec2-base, random weights: 60 files of 2-20 s"
@@ -62,23 +63,34 @@ if [ -d "$HF" ]; then
   # Benchmark: pipeline on/off x graph on/off; batches of up to 16 (pipeline off runs one at a time).
   timeout 300 "$W2V2" bench --model "$MODEL" --device "$DEVICE" --count "$COUNT" \
     --durations 2,3.5,5,6.5,8,9.5,11,12.5,14,15.5,17,18.5,20,7,10,13 --audio-dir "$AUDIO" \
-    --batch-sizes 1,16 --max-batch-seconds 320 --graph off,on --pipeline on,off --warmup 1 --repeat 3 \
-    --json "$OUT/bench-cuda.json" 2>"$OUT/bench-cuda.log" | tee "$OUT/bench-cuda.txt" || { tail -20 "$OUT/bench-cuda.log"; fail bench; }
+    --batch-sizes 1,16 --graph off,on --pipeline on,off --warmup 1 --repeat 3 \
+    --json "$OUT/bench-cuda.json" 2>"$LOGS/bench-cuda.log" | tee "$LOGS/bench-cuda.txt" || { tail -20 "$LOGS/bench-cuda.log"; fail bench; }
 
   phase "pipeline on = off, --check-padding, trace"
-  common=(transcribe "$AUDIO" --model "$MODEL" --device "$DEVICE" --format jsonl --log-level warn)
-  timeout 120 "$W2V2" "${common[@]}" --batch-size 16 --max-batch-seconds 320 -o "$OUT/on.jsonl" \
-    --check-padding 8 --trace "$OUT/trace-cuda.json" --log-level info 2> "$OUT/on.log" || fail "transcribe on"
-  grep -vE "TranscriberConfig|Wav2Vec2Config" "$OUT/on.log" | cut -c1-300 | tail -8
-  timeout 120 "$W2V2" "${common[@]}" --batch-size 16 --max-batch-seconds 320 --graph on -o /tmp/graph.jsonl \
-    2> "$OUT/graph.log" || fail "transcribe graph"
-  timeout 180 "$W2V2" "${common[@]}" --pipeline off -o /tmp/off.jsonl 2> "$OUT/off.log" || fail "transcribe off"
-  if cmp -s "$OUT/on.jsonl" /tmp/off.jsonl; then echo "pipeline on = off: identical bytes"; else
-    echo "pipeline on != off:"; diff <(cut -c1-200 "$OUT/on.jsonl") <(cut -c1-200 /tmp/off.jsonl) | head -10; fail "on != off"; fi
-  if cmp -s "$OUT/on.jsonl" /tmp/graph.jsonl; then echo "graph on = off: identical bytes"; else
-    echo "graph on != off:"; diff <(cut -c1-200 "$OUT/on.jsonl") <(cut -c1-200 /tmp/graph.jsonl) | head -10; fail "graph != eager"; fi
+  common=(transcribe "$AUDIO" --model "$MODEL" --device "$DEVICE" --format jsonl)
+  timeout 120 "$W2V2" "${common[@]}" -o "$LOGS/on.jsonl" \
+    --check-padding 8 --trace "$OUT/trace-cuda.json" 2> "$LOGS/on.log" || fail "transcribe on"
+  grep -vE "TranscriberConfig|Wav2Vec2Config" "$LOGS/on.log" | cut -c1-300 | tail -8
+  timeout 120 "$W2V2" "${common[@]}" --graph on -o /tmp/graph.jsonl \
+    2> "$LOGS/graph.log" || fail "transcribe graph"
+  timeout 180 "$W2V2" "${common[@]}" --pipeline off -o /tmp/off.jsonl 2> "$LOGS/off.log" || fail "transcribe off"
+  compare() {  # jsonl A, jsonl B, label: byte equality, else how many transcripts differ
+    if cmp -s "$1" "$2"; then echo "$3: identical bytes"; return 0; fi
+    python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+b = [json.loads(l) for l in open(sys.argv[2])]
+diff = [x["id"] for x, y in zip(a, b) if x.get("text") != y.get("text")]
+print(f"{sys.argv[3]}: bytes differ; {len(diff)} of {len(a)} transcripts differ {diff[:5]}")
+PY
+    return 1
+  }
+  compare "$LOGS/on.jsonl" /tmp/off.jsonl "pipeline on vs off" || fail "on != off"
+  compare "$LOGS/on.jsonl" /tmp/graph.jsonl "graph on vs off" || fail "graph != eager"
   python3 scripts/plot_timeline.py "$OUT/trace-cuda.json" "$OUT/timeline-cuda.png" \
     --title "w2v2 --device $DEVICE: $COUNT files of 2-20 s, wav2vec2-base (random weights), batches of 16" || fail plot
 fi
+cp "$LOGS/tests-torch.txt" "$LOGS/on.log" "$OUT/" 2>/dev/null
+[ $STATUS -eq 0 ] || cp "$LOGS/build.log" "$OUT/" 2>/dev/null
 phase "done (status $STATUS)"
 exit $STATUS

@@ -37,11 +37,12 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
   detokenizer_ = make_detokenizer(*model_);
   engine_ = std::make_unique<InferenceEngine>(*model_, config_.runtime);
+  config_.pipeline.resolve_for_device(engine_->max_in_flight() > 1, std::max(1u, std::thread::hardware_concurrency()));
   // Thread budget: the intra-op threads run the model; readers and the decode pool mostly wait, but a
   // budget beyond the cores slows the model down.
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const unsigned busy = static_cast<unsigned>(engine_->threads() + (config_.pipeline.enabled ? config_.pipeline.reader_threads : 0));
-  if (busy > cores + 1) {
+  if (engine_->max_in_flight() == 1 && busy > cores + 1) {  // a GPU's intra-op threads are mostly idle
     spdlog::warn("{} intra-op threads + {} reader threads on {} cores: oversubscribed; lower --threads or --readers",
                  engine_->threads(), config_.pipeline.reader_threads, cores);
   }

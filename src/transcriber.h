@@ -38,6 +38,7 @@ class Transcriber {
   double load_seconds() const;
   std::string model_summary() const;
   std::string device_name() const;  // "cpu" or e.g. "cuda:0 (NVIDIA H200)"
+  const TranscriberConfig& config() const { return config_; }  // with the device's defaults filled in
 
  private:
   RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress);

@@ -176,7 +176,7 @@ BenchReport Benchmark::run() {
             lengths.push_back(-1);  // the end-to-end run reports it as a failure
           }
         }
-        const auto batches = plan_batches(lengths, tc.pipeline);
+        const auto batches = plan_batches(lengths, transcriber.config().pipeline);
         spdlog::info("case pipeline {} graph {} batch {}: {} batches; warming up", pipeline ? "on" : "off",
                      graph ? "on" : "off", batch_size, batches.size());
         for (int w = 0; w < config_.warmup; ++w) time_model_only(transcriber, inputs, batches);

@@ -28,6 +28,15 @@ class BoundedQueue {
     return true;
   }
 
+  // Never blocks: false when the queue is full or closed.
+  bool try_push(T item) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_ || items_.size() >= capacity_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
   // Blocks while empty and open.
   std::optional<T> pop() {
     std::unique_lock<std::mutex> lock(mutex_);

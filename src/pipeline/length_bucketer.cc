@@ -9,8 +9,9 @@
 namespace w2v2 {
 
 void BatchingConfig::validate() const {
-  W2V2_CHECK_AS(ConfigError, max_batch_samples > 0, "max batch samples must be positive");
-  W2V2_CHECK_AS(ConfigError, max_batch_size > 0 && max_batch_size <= 4096, "max batch size must be in 1..4096");
+  W2V2_CHECK_AS(ConfigError, max_batch_samples >= 0, "max batch samples must not be negative (0 = for the device)");
+  W2V2_CHECK_AS(ConfigError, max_batch_size >= 0 && max_batch_size <= 4096,
+                "max batch size must be in 0..4096 (0 = for the device)");
   W2V2_CHECK_AS(ConfigError, sort_window > 0, "sort window must be positive");
   W2V2_CHECK_AS(ConfigError, max_window_samples > 0, "max window samples must be positive");
   W2V2_CHECK_AS(ConfigError, max_padding_fraction >= 0 && max_padding_fraction <= 1,

@@ -7,6 +7,7 @@
 namespace w2v2 {
 
 struct BatchingConfig {
+  // 0 in max_batch_samples / max_batch_size: chosen for the device (PipelineConfig::resolve_for_device).
   int64_t max_batch_samples = 16000 * 60;  // padded samples per batch (B x longest): 60 s of audio
   // On CPU a batch of one is fastest (measured on 64 files, wav2vec2-base, 2 threads: 8.6x real time at 1,
   // 6.8x at up to 8): batching pays on GPUs, where --batch-size should be raised.

@@ -9,7 +9,7 @@ namespace w2v2 {
 
 struct PipelineConfig {
   bool enabled = true;       // false: the naive serial loop (read, forward, decode one at a time)
-  int reader_threads = 1;    // load + resample + normalize
+  int reader_threads = 1;    // load + resample + normalize; 0 = for the device (resolve_for_device)
   int decode_threads = 4;    // CTC decoding, detokenizing, logits files
   size_t queue_capacity = 8; // per stage queue (items or batches)
   size_t check_padding = 0;  // re-run this many batched utterances alone and compare (0 = off)
@@ -18,6 +18,13 @@ struct PipelineConfig {
 
   void validate() const;
   std::string to_string() const;
+
+  // Settings left at 0 ("for the device": reader_threads, batching.max_batch_size, batching.max_batch_samples)
+  // get the device's defaults. CPU: one reader, batches of one, 60 s of padded audio (a batch of one is
+  // fastest there). GPU (`asynchronous_device`): half the cores as readers (2..8), batches of up to 16 and
+  // 320 s, so that host work keeps up with a device that runs ~1000x real time.
+  void resolve_for_device(bool asynchronous_device, unsigned cores);
+  bool resolved() const;
 };
 
 }  // namespace w2v2

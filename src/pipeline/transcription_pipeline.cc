@@ -132,7 +132,8 @@ class FailureLatch {
 }  // namespace
 
 void PipelineConfig::validate() const {
-  W2V2_CHECK_AS(ConfigError, reader_threads >= 1 && reader_threads <= 256, "reader threads must be in 1..256");
+  W2V2_CHECK_AS(ConfigError, reader_threads >= 0 && reader_threads <= 256,
+                "reader threads must be in 0..256 (0 = for the device)");
   W2V2_CHECK_AS(ConfigError, decode_threads >= 1 && decode_threads <= 256, "decode threads must be in 1..256");
   W2V2_CHECK_AS(ConfigError, queue_capacity >= 1, "queue capacity must be positive");
   batching.validate();
@@ -147,10 +148,23 @@ std::string PipelineConfig::to_string() const {
          ", chunk_seconds=" + std::to_string(chunking.chunk_seconds) + ")";
 }
 
+void PipelineConfig::resolve_for_device(bool asynchronous_device, unsigned cores) {
+  if (reader_threads == 0) {
+    reader_threads = asynchronous_device ? static_cast<int>(std::clamp(cores / 2, 2u, 8u)) : 1;
+  }
+  if (batching.max_batch_size == 0) batching.max_batch_size = asynchronous_device ? 16 : 1;
+  if (batching.max_batch_samples == 0) batching.max_batch_samples = 16000 * (asynchronous_device ? 320 : 60);
+}
+
+bool PipelineConfig::resolved() const {
+  return reader_threads > 0 && batching.max_batch_size > 0 && batching.max_batch_samples > 0;
+}
+
 TranscriptionPipeline::TranscriptionPipeline(PipelineConfig config, ReadOptions read, const BatchEngine& engine,
                                              const TranscriptBuilder& builder, TraceRecorder* trace)
     : config_(std::move(config)), read_(std::move(read)), engine_(engine), builder_(builder), trace_(trace) {
   config_.validate();
+  config_.resolve_for_device(engine_.max_in_flight() > 1, std::max(1u, std::thread::hardware_concurrency()));
 }
 
 RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
@@ -274,7 +288,10 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   }
 
   // Batcher: windows of `sort_window` loaded items, sorted by length, cut by the caps. Failed reads
-  // bypass the model and go straight to the writer.
+  // bypass the model and go straight to the writer. When an asynchronous device (GPU) runs dry (at the start,
+  // or when reading is the bottleneck) it sets `device_hungry` and nudges the batcher with a null item, and
+  // the partial window is batched at once: the device never idles while audio is waiting in the window.
+  std::atomic<bool> device_hungry{false};
   threads.emplace_back([&] {
     trace.name_thread("batcher");
     latch.guard(
@@ -302,6 +319,13 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
             window_samples = 0;
           };
           while (auto item = loaded.pop()) {
+            if (!*item) {  // the device's nudge: it has nothing to run
+              if (!window.empty()) {
+                device_hungry = false;
+                flush();
+              }
+              continue;
+            }
             if ((*item)->result.status != UtteranceStatus::kOk && (*item)->chunk_count > 0) {
               // A failed chunk still has to reach its file's assembly in the decode pool.
               if (!computed.push(Computed{std::move(*item), {}, false})) return;
@@ -317,6 +341,10 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
             window.push_back(std::move(*item));
             if (window.size() >= config_.batching.sort_window || window_samples >= config_.batching.max_window_samples) {
               flush();
+            } else if (device_hungry && loaded.size() == 0) {
+              // The device is idle: batch what has arrived rather than wait for a full window.
+              device_hungry = false;
+              flush();
             }
           }
           if (!window.empty()) flush();
@@ -329,7 +357,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   // than on the thread that configured torch). An asynchronous engine (CUDA) keeps up to max_in_flight()
   // batches queued: batch N+1 is staged and queued before batch N is collected, so the GPU never waits for
   // the host between batches. The device's busy time is what the engine reports (GPU events on CUDA); its
-  // waiting time is the gaps between consecutive batches, counted from the end of the first one.
+  // waiting time is the gaps before and between its batches, from the start of the run.
   const bool async_device = engine_.max_in_flight() > 1;
   struct InFlight {
     Batch batch;
@@ -341,8 +369,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
     trace.name_thread("device");
     latch.guard(
         [&] {
-          bool started = false;
-          Clock::time_point device_free{};  // when the device finished its previous batch
+          Clock::time_point device_free = start;  // when the device finished its previous batch (or began)
           // Collects one batch and hands its utterances to the decode pool; false once that queue is closed.
           auto collect = [&](InFlight& f) {
             const size_t n = f.waveforms.size();
@@ -374,9 +401,8 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
             }
             if (async_device) trace.span("collect", c0, Clock::now());
             device_busy += span.seconds();
-            if (started && span.start > device_free) device_wait += seconds(device_free, span.start);
+            if (span.start > device_free) device_wait += seconds(device_free, span.start);
             device_free = std::max(device_free, span.end);
-            started = true;
             ++batch_count;
             if (async_device) {
               trace.span_on("gpu", "forward", span.start, span.end, "batch of " + std::to_string(n));
@@ -402,7 +428,18 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
           };
           std::deque<InFlight> in_flight;
           const size_t depth = static_cast<size_t>(std::max(1, engine_.max_in_flight()));
-          while (auto batch = batches.pop()) {
+          for (;;) {
+            if (async_device && batches.size() == 0) {
+              // Nothing queued for the device: ask the batcher for what its window holds now, so the next
+              // batch is queued behind the one in flight (or the idle device starts) without waiting for a
+              // full window. (If the window is empty, the next audio to arrive is batched at once.) Only for
+              // a GPU: there the host must keep pace with ~1000x real time. On the CPU a full window costs
+              // well under 1 % of the run and keeps the batches (and so the logits' last bits) reproducible.
+              device_hungry = true;
+              loaded.try_push(nullptr);
+            }
+            auto batch = batches.pop();
+            if (!batch) break;
             InFlight f{std::move(*batch), {}, nullptr, {}};
             for (const auto& item : f.batch.items) f.waveforms.push_back(&item->samples);
             const auto s0 = Clock::now();
