@@ -156,6 +156,7 @@ BenchReport Benchmark::run() {
         TranscriberConfig tc = config_.transcriber;
         tc.model_dir = model_dir;
         tc.runtime.graph = graph;
+        tc.runtime.graph_auto = false;  // each case times the mode it names
         tc.pipeline.enabled = pipeline;
         tc.pipeline.batching.max_batch_size = batch_size;
         reset_peak_rss();

@@ -93,6 +93,7 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
   runtime.validate();
   impl_->runtime = runtime;
   impl_->device = resolve_device(runtime.device);
+  if (runtime.graph_auto) impl_->runtime.graph = impl_->device.is_cuda();
   impl_->threads = configure_torch_threads(runtime.threads);
   if (runtime.keep_host_memory && !keep_freed_host_memory()) {
     spdlog::debug("could not tune the host allocator (not glibc?): activations are re-allocated every batch");
@@ -104,12 +105,12 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
                                                     std::make_shared<const Wav2Vec2Weights>(std::move(weights)));
 #ifdef W2V2_WITH_CUDA
   if (impl_->device.is_cuda()) {
-    impl_->cuda = std::make_unique<CudaBatchRunner>(*impl_->model, impl_->device.index(), runtime);
+    impl_->cuda = std::make_unique<CudaBatchRunner>(*impl_->model, impl_->device.index(), impl_->runtime);
   }
 #endif
   impl_->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("loaded {} in {:.3f} s on {} ({} intra-op threads)", model.weights_path, impl_->load_seconds,
-               device_name(), impl_->threads);
+  spdlog::info("loaded {} in {:.3f} s on {} ({} intra-op threads, graph capture {})", model.weights_path,
+               impl_->load_seconds, device_name(), impl_->threads, impl_->runtime.graph ? "on" : "off");
 }
 
 InferenceEngine::~InferenceEngine() = default;
