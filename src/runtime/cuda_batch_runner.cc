@@ -19,6 +19,7 @@
 
 #include "common/error.h"
 #include "model/wav2vec2_ctc_model.h"
+#include "runtime/batch_plan.h"
 
 namespace w2v2 {
 namespace {
@@ -216,27 +217,13 @@ int CudaBatchRunner::captured_graphs() const {
 
 std::unique_ptr<PendingBatch> CudaBatchRunner::submit(const std::vector<const std::vector<float>*>& waveforms) {
   Impl& r = *impl_;
-  const Wav2Vec2Config& config = r.model.config();
-  std::vector<UtteranceLogits> results(waveforms.size());
-  // Utterances too short for one frame are answered without the model.
-  std::vector<size_t> runnable;
-  int64_t S = 0;
-  for (size_t i = 0; i < waveforms.size(); ++i) {
-    results[i].vocab = config.vocab_size;
-    const auto n = static_cast<int64_t>(waveforms[i]->size());
-    results[i].frames = config.output_frames(n);
-    if (results[i].frames > 0) {
-      runnable.push_back(i);
-      S = std::max(S, n);
-    } else {
-      results[i].frames = 0;
-    }
-  }
-  if (runnable.empty()) {
+  BatchPlan plan = BatchPlan::of(r.model.config(), waveforms);
+  if (plan.runnable.empty()) {
     const auto now = Clock::now();
-    return std::make_unique<CompletedBatch>(std::move(results), DeviceSpan{now, now});
+    return std::make_unique<CompletedBatch>(std::move(plan.results), DeviceSpan{now, now});
   }
-  const auto B = static_cast<int64_t>(runnable.size());
+  const int64_t B = plan.rows();
+  int64_t S = plan.samples;
 
   std::lock_guard<std::mutex> submit_lock(r.submit_mutex);
   torch::InferenceMode inference_mode;
@@ -244,8 +231,7 @@ std::unique_ptr<PendingBatch> CudaBatchRunner::submit(const std::vector<const st
   CapturedGraph* graph = nullptr;
   if (r.runtime.graph) {
     // Pad up to the bucket edge: padding does not change the valid frames (the model is padding-invariant).
-    const int64_t bucket = r.runtime.graph_bucket_samples;
-    const int64_t padded = (S + bucket - 1) / bucket * bucket;
+    const int64_t padded = bucketed_length(S, r.runtime.graph_bucket_samples);
     graph = r.graph_for(B, padded);
     if (graph) S = padded;
   }
@@ -258,7 +244,7 @@ std::unique_ptr<PendingBatch> CudaBatchRunner::submit(const std::vector<const st
     float* dst = host_input.data_ptr<float>();
     int64_t* len = host_lengths.data_ptr<int64_t>();
     for (int64_t b = 0; b < B; ++b) {
-      const std::vector<float>& w = *waveforms[runnable[static_cast<size_t>(b)]];
+      const std::vector<float>& w = *waveforms[plan.runnable[static_cast<size_t>(b)]];
       const auto n = static_cast<int64_t>(w.size());
       std::memcpy(dst + b * S, w.data(), static_cast<size_t>(n) * sizeof(float));
       std::memset(dst + b * S + n, 0, static_cast<size_t>(S - n) * sizeof(float));
@@ -283,7 +269,7 @@ std::unique_ptr<PendingBatch> CudaBatchRunner::submit(const std::vector<const st
     torch::Tensor host_logits = pinned_prefix(slot->output, B * T * V, torch::kFloat32).view({B, T, V});
     host_logits.copy_(logits, /*non_blocking=*/true);
     slot->done.record(r.stream);
-    return std::make_unique<CudaPendingBatch>(&r, slot, std::move(results), std::move(runnable),
+    return std::make_unique<CudaPendingBatch>(&r, slot, std::move(plan.results), std::move(plan.runnable),
                                               std::move(host_logits));
   } catch (...) {
     try {

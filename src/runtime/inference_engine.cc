@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
 #include "model/wav2vec2_ctc_model.h"
+#include "runtime/batch_plan.h"
 #include "runtime/host_memory.h"
 #include "runtime/torch_threads.h"
 #ifdef W2V2_WITH_CUDA
@@ -144,27 +145,14 @@ std::vector<UtteranceLogits> InferenceEngine::run(const std::vector<const std::v
   if (impl_->cuda) return impl_->cuda->submit(waveforms)->wait();
 #endif
   const Wav2Vec2CtcModel& model = *impl_->model;
-  const Wav2Vec2Config& config = model.config();
-  std::vector<UtteranceLogits> results(waveforms.size());
-  // Utterances too short for one frame are answered without the model.
-  std::vector<size_t> runnable;
-  int64_t max_samples = 0;
-  for (size_t i = 0; i < waveforms.size(); ++i) {
-    results[i].vocab = config.vocab_size;
-    const auto n = static_cast<int64_t>(waveforms[i]->size());
-    if (config.output_frames(n) > 0) {
-      runnable.push_back(i);
-      max_samples = std::max(max_samples, n);
-    }
-  }
-  if (runnable.empty()) return results;
-
-  const auto B = static_cast<int64_t>(runnable.size());
+  BatchPlan plan = BatchPlan::of(model.config(), waveforms);
+  if (plan.runnable.empty()) return std::move(plan.results);
+  const int64_t B = plan.rows();
+  int64_t max_samples = plan.samples;
   torch::jit::GraphFunction* graph = nullptr;
   if (impl_->runtime.graph) {
     // Pad up to the bucket edge: padding does not change the valid frames (the model is padding-invariant).
-    const int64_t bucket = impl_->runtime.graph_bucket_samples;
-    const int64_t padded = (max_samples + bucket - 1) / bucket * bucket;
+    const int64_t padded = bucketed_length(max_samples, impl_->runtime.graph_bucket_samples);
     graph = impl_->graph_for(B, padded);
     if (graph) max_samples = padded;
   }
@@ -175,7 +163,7 @@ std::vector<UtteranceLogits> InferenceEngine::run(const std::vector<const std::v
   torch::Tensor lengths = torch::empty({B}, torch::kInt64);
   float* dst = batch.data_ptr<float>();
   for (int64_t b = 0; b < B; ++b) {
-    const std::vector<float>& w = *waveforms[runnable[b]];
+    const std::vector<float>& w = *waveforms[plan.runnable[static_cast<size_t>(b)]];
     std::memcpy(dst + b * max_samples, w.data(), w.size() * sizeof(float));
     lengths[b] = static_cast<int64_t>(w.size());
   }
@@ -187,17 +175,15 @@ std::vector<UtteranceLogits> InferenceEngine::run(const std::vector<const std::v
   } else {
     logits = model.forward(batch, lengths).contiguous();
   }
-  const torch::Tensor frames = model.frame_lengths(lengths);
   const int64_t T = logits.size(1);
   const int64_t V = logits.size(2);
   const float* src = logits.data_ptr<float>();
   for (int64_t b = 0; b < B; ++b) {
-    UtteranceLogits& out = results[runnable[b]];
-    out.frames = frames[b].item<int64_t>();
+    UtteranceLogits& out = plan.results[plan.runnable[static_cast<size_t>(b)]];  // frames: the plan's
     out.vocab = V;
     out.data.assign(src + b * T * V, src + (b * T + out.frames) * V);
   }
-  return results;
+  return std::move(plan.results);
 }
 
 }  // namespace w2v2
