@@ -36,7 +36,7 @@ CliOptions parse_cli(int argc, char** argv) {
   std::string log_level = "info";
 
   std::string pipeline = "on";
-  std::string graph = "auto";
+  std::string graph = "off";
   std::string keep_host_memory = cfg.runtime.keep_host_memory ? "on" : "off";
   auto add_memory_option = [&](CLI::App* cmd) {
     cmd->add_option("--keep-host-memory", keep_host_memory,
@@ -109,9 +109,9 @@ CliOptions parse_cli(int argc, char** argv) {
         ->group("Runtime");
     cmd->add_option("--graph", graph,
                     "on: replay a captured graph per shape bucket (CPU: traced, frozen TorchScript; CUDA: CUDA "
-                    "graphs); off: eager; auto: on for CUDA, off for CPU (where it is slower)")
+                    "graphs); off: eager")
         ->capture_default_str()
-        ->check(CLI::IsMember({"auto", "on", "off"}))
+        ->check(CLI::IsMember({"on", "off"}))
         ->group("Runtime");
     add_memory_option(cmd);
     cmd->add_option("--batch-size", cfg.pipeline.batching.max_batch_size,
@@ -296,7 +296,6 @@ CliOptions parse_cli(int argc, char** argv) {
   options.scoring.normalization = parse_text_normalization(normalization);
   cfg.pipeline.enabled = pipeline == "on";
   cfg.runtime.graph = graph == "on";
-  cfg.runtime.graph_auto = graph == "auto";
   cfg.runtime.keep_host_memory = keep_host_memory == "on";
   cfg.pipeline.batching.max_batch_samples = static_cast<int64_t>(max_batch_seconds * 16000.0);
   options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();

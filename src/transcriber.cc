@@ -156,6 +156,7 @@ double Transcriber::load_seconds() const { return engine_->load_seconds(); }
 
 std::string Transcriber::model_summary() const { return model_->config.to_string(); }
 std::string Transcriber::device_name() const { return engine_->device_name(); }
+void Transcriber::freeze_graphs() { engine_->freeze_graphs(); }
 
 // The naive loop, for comparison: one utterance at a time, load -> forward -> decode, serially.
 RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer) {

@@ -39,6 +39,7 @@ class Transcriber {
   std::string model_summary() const;
   std::string device_name() const;  // "cpu" or e.g. "cuda:0 (NVIDIA H200)"
   const TranscriberConfig& config() const { return config_; }  // with the device's defaults filled in
+  void freeze_graphs();  // InferenceEngine::freeze_graphs
 
  private:
   RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress);

@@ -67,6 +67,7 @@ struct CudaBatchRunner::Impl {
 
   std::mutex submit_mutex;  // one submitter at a time: staging, graph capture and enqueueing
   std::map<std::pair<int64_t, int64_t>, std::unique_ptr<CapturedGraph>> graphs;  // (B, S) -> graph
+  bool frozen = false;  // no more captures: other shapes run eagerly
   decltype(at::cuda::graph_pool_handle()) graph_pool;  // shared by all graphs: they replay one at a time on `stream`
 
   std::mutex slots_mutex;
@@ -106,12 +107,13 @@ struct CudaBatchRunner::Impl {
     return epoch_host + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(ms));
   }
 
-  // The graph for (B, S), captured on first use on `stream`; nullptr once max_graphs are captured.
+  // The graph for (B, S), captured on first use on `stream`; nullptr once max_graphs are captured or the set
+  // is frozen.
   // Caller holds submit_mutex and a stream guard for `stream`.
   CapturedGraph* graph_for(int64_t B, int64_t S) {
     const auto key = std::make_pair(B, S);
     if (auto it = graphs.find(key); it != graphs.end()) return it->second.get();
-    if (static_cast<int>(graphs.size()) >= runtime.max_graphs) return nullptr;
+    if (frozen || static_cast<int>(graphs.size()) >= runtime.max_graphs) return nullptr;
     const auto t0 = Clock::now();
     auto g = std::make_unique<CapturedGraph>();
     g->input = torch::zeros({B, S}, torch::TensorOptions().dtype(torch::kFloat32).device(device));
@@ -209,6 +211,11 @@ CudaBatchRunner::~CudaBatchRunner() {
 }
 
 std::string CudaBatchRunner::device_name() const { return impl_->name; }
+
+void CudaBatchRunner::freeze_graphs() {
+  std::lock_guard<std::mutex> lock(impl_->submit_mutex);
+  impl_->frozen = true;
+}
 
 int CudaBatchRunner::captured_graphs() const {
   std::lock_guard<std::mutex> lock(impl_->submit_mutex);

@@ -30,6 +30,7 @@ class CudaBatchRunner {
 
   std::string device_name() const;  // e.g. "cuda:0 (NVIDIA H200)"
   int captured_graphs() const;
+  void freeze_graphs();  // see InferenceEngine::freeze_graphs
 
   struct Impl;  // defined in the .cc (public so that its pending batches can name it)
 

@@ -60,13 +60,14 @@ struct InferenceEngine::Impl {
   int threads = 1;
   std::mutex graphs_mutex;
   std::map<std::pair<int64_t, int64_t>, std::unique_ptr<torch::jit::GraphFunction>> graphs;  // (B, S) -> graph
+  bool frozen = false;  // no more captures: other shapes run eagerly
 
   // The captured graph for waveforms (B, S), traced on first use; nullptr when the cache is full.
   torch::jit::GraphFunction* graph_for(int64_t B, int64_t S) {
     std::lock_guard<std::mutex> lock(graphs_mutex);
     const auto key = std::make_pair(B, S);
     if (auto it = graphs.find(key); it != graphs.end()) return it->second.get();
-    if (static_cast<int>(graphs.size()) >= runtime.max_graphs) return nullptr;
+    if (frozen || static_cast<int>(graphs.size()) >= runtime.max_graphs) return nullptr;
     torch::NoGradGuard no_grad;
     const auto start = std::chrono::steady_clock::now();
     const Wav2Vec2CtcModel& m = *model;
@@ -94,7 +95,6 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
   runtime.validate();
   impl_->runtime = runtime;
   impl_->device = resolve_device(runtime.device);
-  if (runtime.graph_auto) impl_->runtime.graph = impl_->device.is_cuda();
   impl_->threads = configure_torch_threads(runtime.threads);
   if (runtime.keep_host_memory && !keep_freed_host_memory()) {
     spdlog::debug("could not tune the host allocator (not glibc?): activations are re-allocated every batch");
@@ -124,6 +124,22 @@ std::string InferenceEngine::device_name() const {
   if (impl_->cuda) return impl_->cuda->device_name();
 #endif
   return "cpu";
+}
+
+void InferenceEngine::freeze_graphs() const {
+#ifdef W2V2_WITH_CUDA
+  if (impl_->cuda) impl_->cuda->freeze_graphs();
+#endif
+  std::lock_guard<std::mutex> lock(impl_->graphs_mutex);
+  impl_->frozen = true;
+}
+
+int InferenceEngine::captured_graphs() const {
+#ifdef W2V2_WITH_CUDA
+  if (impl_->cuda) return impl_->cuda->captured_graphs();
+#endif
+  std::lock_guard<std::mutex> lock(impl_->graphs_mutex);
+  return static_cast<int>(impl_->graphs.size());
 }
 
 int InferenceEngine::max_in_flight() const {

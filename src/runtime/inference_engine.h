@@ -27,6 +27,11 @@ class InferenceEngine : public BatchEngine {
   std::unique_ptr<PendingBatch> submit(const std::vector<const std::vector<float>*>& waveforms) const override;
   int max_in_flight() const override;
 
+  // With graph capture: capture no more shapes; batches of other shapes run eagerly. A benchmark calls it
+  // after its warm-up, so that the shapes met at warm-up are replayed and the timed runs never capture.
+  void freeze_graphs() const;
+  int captured_graphs() const;
+
   double load_seconds() const;
   int threads() const;
   std::string device_name() const;  // "cpu" or e.g. "cuda:0 (NVIDIA H200)"

@@ -22,7 +22,7 @@ void RuntimeConfig::validate() const {
 
 std::string RuntimeConfig::to_string() const {
   return "RuntimeConfig(device=" + device + ", threads=" + (threads == 0 ? std::string("auto") : std::to_string(threads)) +
-         ", graph=" + (graph_auto ? "auto" : graph ? "on" : "off") +
+         ", graph=" + (graph ? "on" : "off") +
          ", keep_host_memory=" + (keep_host_memory ? "on" : "off") + ")";
 }
 

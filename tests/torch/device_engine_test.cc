@@ -74,6 +74,28 @@ TEST(CpuEngine, SubmitRunsTheBatchAndReportsWhenItRan) {
   EXPECT_THROW(pending->wait(), std::exception);  // a result is collected once
 }
 
+// After freeze_graphs() no shape is captured any more; other shapes run eagerly with the same results.
+void expect_frozen_graphs_run_other_shapes_eagerly(const InferenceEngine& engine, const std::string& family) {
+  const auto in = parity_signals();
+  const auto first = engine.run({&in[1]});  // captured
+  EXPECT_EQ(engine.captured_graphs(), 1);
+  engine.freeze_graphs();
+  const auto batch = engine.run({&in[0], &in[1]});  // a new shape: eager
+  EXPECT_EQ(engine.captured_graphs(), 1);
+  EXPECT_LE(max_abs_diff(first[0], reference_logits(family, "sig_b")), kTolerance);
+  EXPECT_LE(max_abs_diff(batch[0], reference_logits(family, "sig_a")), kTolerance);
+  EXPECT_LE(max_abs_diff(batch[1], reference_logits(family, "sig_b")), kTolerance);
+  const auto again = engine.run({&in[1]});  // the captured shape still replays
+  EXPECT_LE(max_abs_diff(again[0], first[0]), 1e-6);
+}
+
+TEST(CpuEngine, FrozenGraphsRunOtherShapesEagerly) {
+  RuntimeConfig runtime;
+  runtime.graph = true;
+  const InferenceEngine engine(ModelDirectory::open(test::fixture("models/tiny-group-st")), runtime);
+  expect_frozen_graphs_run_other_shapes_eagerly(engine, "group");
+}
+
 class CudaEngine : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -179,6 +201,11 @@ TEST_P(CudaEngine, ShapesBeyondTheGraphCacheRunEagerly) {
       EXPECT_LE(max_abs_diff(out[0], reference_logits(family(), test::kParitySignals[i])), kTolerance);
     }
   }
+}
+
+TEST_P(CudaEngine, FrozenGraphsRunOtherShapesEagerly) {
+  const InferenceEngine engine(model(), cuda(true));
+  expect_frozen_graphs_run_other_shapes_eagerly(engine, family());
 }
 
 TEST_P(CudaEngine, TooShortInputsGiveZeroFramesWithoutTheGpu) {
