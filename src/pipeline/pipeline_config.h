@@ -24,7 +24,6 @@ struct PipelineConfig {
   // fastest there). GPU (`asynchronous_device`): half the cores as readers (2..8), batches of up to 16 and
   // 320 s, so that host work keeps up with a device that runs ~1000x real time.
   void resolve_for_device(bool asynchronous_device, unsigned cores);
-  bool resolved() const;
 };
 
 }  // namespace w2v2

@@ -64,9 +64,27 @@ struct Outcome {
   std::string error;
 };
 
+void run_isolating(const BatchEngine& engine, const std::vector<const std::vector<float>*>& waveforms, size_t begin,
+                   size_t end, std::vector<Outcome>& out, size_t& splits);
+
+// waveforms[begin, end) failed as one batch with `error`: a single utterance keeps the error; a larger
+// batch is split in halves and each is retried, so an oversized batch still completes and a bad utterance
+// fails alone. `splits` counts the retries.
+void isolate_failure(const BatchEngine& engine, const std::vector<const std::vector<float>*>& waveforms,
+                     size_t begin, size_t end, const std::string& error, std::vector<Outcome>& out, size_t& splits) {
+  if (end - begin == 1) {
+    out[begin].error = error;
+    return;
+  }
+  ++splits;
+  spdlog::warn("a batch of {} failed ({}); retrying it in halves", end - begin, error);
+  const size_t mid = begin + (end - begin) / 2;
+  run_isolating(engine, waveforms, begin, mid, out, splits);
+  run_isolating(engine, waveforms, mid, end, out, splits);
+}
+
 // Runs waveforms[begin, end) as one batch; when that fails (out of memory, an input the model rejects),
-// splits it in halves and retries each, so an oversized batch still completes and a bad utterance fails
-// alone. `splits` counts the retries.
+// isolates the failure (isolate_failure).
 void run_isolating(const BatchEngine& engine, const std::vector<const std::vector<float>*>& waveforms, size_t begin,
                    size_t end, std::vector<Outcome>& out, size_t& splits) {
   const std::vector<const std::vector<float>*> part(waveforms.begin() + static_cast<std::ptrdiff_t>(begin),
@@ -76,15 +94,7 @@ void run_isolating(const BatchEngine& engine, const std::vector<const std::vecto
     W2V2_CHECK(logits.size() == part.size(), "engine returned ", logits.size(), " results for ", part.size(), " inputs");
     for (size_t k = 0; k < part.size(); ++k) out[begin + k].logits = std::move(logits[k]);
   } catch (const std::exception& e) {
-    if (end - begin == 1) {
-      out[begin].error = e.what();
-      return;
-    }
-    ++splits;
-    spdlog::warn("a batch of {} failed ({}); retrying it in halves", end - begin, e.what());
-    const size_t mid = begin + (end - begin) / 2;
-    run_isolating(engine, waveforms, begin, mid, out, splits);
-    run_isolating(engine, waveforms, mid, end, out, splits);
+    isolate_failure(engine, waveforms, begin, end, e.what(), out, splits);
   }
 }
 
@@ -154,10 +164,6 @@ void PipelineConfig::resolve_for_device(bool asynchronous_device, unsigned cores
   }
   if (batching.max_batch_size == 0) batching.max_batch_size = asynchronous_device ? 16 : 1;
   if (batching.max_batch_samples == 0) batching.max_batch_samples = 16000 * (asynchronous_device ? 320 : 60);
-}
-
-bool PipelineConfig::resolved() const {
-  return reader_threads > 0 && batching.max_batch_size > 0 && batching.max_batch_samples > 0;
 }
 
 TranscriptionPipeline::TranscriptionPipeline(PipelineConfig config, ReadOptions read, const BatchEngine& engine,
@@ -387,16 +393,9 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 error = e.what();
               }
             }
-            if (!error.empty()) {  // as run_isolating: halves are retried so that a bad utterance fails alone
+            if (!error.empty()) {
               span.start = Clock::now();
-              if (n == 1) {
-                outcomes[0].error = error;
-              } else {
-                ++batch_splits;
-                spdlog::warn("a batch of {} failed ({}); retrying it in halves", n, error);
-                run_isolating(engine_, f.waveforms, 0, n / 2, outcomes, batch_splits);
-                run_isolating(engine_, f.waveforms, n / 2, n, outcomes, batch_splits);
-              }
+              isolate_failure(engine_, f.waveforms, 0, n, error, outcomes, batch_splits);
               span.end = Clock::now();
             }
             if (async_device) trace.span("collect", c0, Clock::now());
