@@ -85,6 +85,9 @@ def main():
     ap.add_argument("--count", type=int, required=True, help="utterances to render")
     ap.add_argument("--layout-name", default=None, help="top folder name (default: synth-<split>)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--skip", type=int, default=0,
+                    help="start this far into the shuffled sentence pool (a second corpus with other sentences "
+                         "and its own voice draws; utterance numbers continue from here)")
     ap.add_argument("--noise-prob", type=float, default=0.3, help="fraction of utterances with light noise")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--chapter-size", type=int, default=25)
@@ -93,6 +96,9 @@ def main():
     rng = random.Random(args.seed * 1000003 + (0 if args.split == "train" else 1))
     pool = [s for s in sentences_from_fortunes() if split_of(s) == args.split]
     rng.shuffle(pool)
+    pool = pool[args.skip:] + pool[:args.skip]
+    if args.skip:  # voices, rates and pitches drawn independently of the first corpus
+        rng = random.Random(args.seed * 1000003 + 7 * args.skip + (0 if args.split == "train" else 1))
     if len(pool) < args.count:
         print(f"only {len(pool)} {args.split} sentences; rendering each once more with another voice", file=sys.stderr)
     root = os.path.join(args.out, args.layout_name or f"synth-{args.split}")
@@ -102,8 +108,9 @@ def main():
         voice_index = rng.randrange(len(VOICES) * len(VARIANTS))
         voice = f"{VOICES[voice_index // len(VARIANTS)]}+{VARIANTS[voice_index % len(VARIANTS)]}"
         speaker = 100 + voice_index
-        chapter = 1000 + i // args.chapter_size
-        utt = f"{speaker}-{chapter}-{i:04d}"
+        number = args.skip + i
+        chapter = 1000 + number // args.chapter_size
+        utt = f"{speaker}-{chapter}-{number:04d}"
         rate = rng.randint(135, 195)
         pitch = rng.randint(25, 75)
         noise = round(rng.uniform(0.002, 0.01), 4) if rng.random() < args.noise_prob else 0.0

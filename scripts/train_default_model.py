@@ -123,11 +123,34 @@ def collate(indices, waves, targets, augment, rng):
     return batch, lengths, torch.cat(ys), torch.tensor([len(y) for y in ys])
 
 
-def lr_at(step, peak, warmup, total):
+def lr_at(step, peak, warmup, total, restart_at=0):
+    """Linear warm-up, then cosine to 2 % of peak at `total`; restart_at > 0 starts a warm restart there."""
+    step -= restart_at
+    total -= restart_at
     if step < warmup:
         return peak * (step + 1) / warmup
     t = min(1.0, (step - warmup) / max(1, total - warmup))
     return peak * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def mask_time(features, lengths, prob, span, rng):
+    """SpecAugment-style time masking of the feature-extractor output (B, T, C): spans of `span` frames
+    covering about `prob` of each utterance are zeroed (after the projection's layer norm they read as a
+    constant mask vector)."""
+    mask = torch.zeros(features.shape[:2], dtype=torch.bool)
+    for b, n in enumerate(lengths.tolist()):
+        for _ in range(int(prob * n / span + rng.random())):
+            start = rng.randrange(max(1, n - span))
+            mask[b, start:start + span] = True
+    return features.masked_fill(mask[..., None], 0.0)
+
+
+def forward(model, x, lengths, mask_prob, mask_span, rng):
+    """Wav2Vec2Model.forward with optional time masking between the feature extractor and the encoder."""
+    features, lengths = model.feature_extractor(x, lengths)  # (B, T, C)
+    if mask_prob > 0:
+        features = mask_time(features, lengths, mask_prob, mask_span, rng)
+    return model.aux(model.encoder(features, lengths)), lengths  # (B, T, vocab)
 
 
 @torch.inference_mode()
@@ -172,7 +195,7 @@ def export(model, out, meta):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default="work/synth-train", help="LibriSpeech-layout training corpus")
+    ap.add_argument("--data", nargs="+", default=["work/synth-train"], help="LibriSpeech-layout training corpora")
     ap.add_argument("--eval", default="data/librispeech-mini", help="held-out LibriSpeech-layout corpus")
     ap.add_argument("--work", default="work/train", help="checkpoint and cache folder")
     ap.add_argument("--export", default=None, help="write the Hugging Face folder here and stop")
@@ -184,6 +207,10 @@ def main():
     ap.add_argument("--total-steps", type=int, default=6000, help="length of the learning-rate schedule")
     ap.add_argument("--peak-lr", type=float, default=1.5e-3)
     ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--restart-at", type=int, default=0,
+                    help="warm restart: the warm-up and cosine start again at this step (0: from step 0)")
+    ap.add_argument("--mask-prob", type=float, default=0.0, help="fraction of frames time-masked in training")
+    ap.add_argument("--mask-span", type=int, default=5, help="frames per time mask (20 ms each)")
     ap.add_argument("--batch-seconds", type=float, default=48.0)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--eval-every", type=int, default=250)
@@ -223,12 +250,17 @@ def main():
         export(model, args.export, meta)
         return
 
-    items = read_librispeech(args.data)
-    assert items, f"no utterances under {args.data}"
+    corpora = [(root, read_librispeech(root)) for root in args.data]
+    for root, corpus in corpora:
+        assert corpus, f"no utterances under {root}"
+    items = [item for _, corpus in corpora for item in corpus]
+    assert len({i for i, _, _ in items}) == len(items), "utterance ids repeat across corpora"
     eval_texts = {t for _, _, t in eval_items}
     overlap = sum(1 for _, _, t in items if t in eval_texts)
     assert overlap == 0, f"{overlap} training sentences also appear in the evaluation set"
-    waves = load_audio(items, os.path.join(args.work, "train-audio.pt"))
+    waves = [w for root, corpus in corpora for w in load_audio(corpus, os.path.join(
+        args.work, "train-audio.pt" if root.rstrip("/").endswith("synth-train")
+        else f"train-audio-{os.path.basename(root.rstrip('/'))}.pt"))]
     targets = [encode_text(t) for _, _, t in items]
     lengths = [len(w) for w in waves]
     hours = sum(lengths) / 16000 / 3600
@@ -248,11 +280,11 @@ def main():
                 save_checkpoint(ckpt_path, model, optimizer, step, meta)
                 print(f"stopped at step {step}; checkpoint {ckpt_path}", file=sys.stderr)
                 return
-            lr = lr_at(step, args.peak_lr, args.warmup, args.total_steps)
+            lr = lr_at(step, args.peak_lr, args.warmup, args.total_steps, args.restart_at)
             for group in optimizer.param_groups:
                 group["lr"] = lr
             x, x_len, y, y_len = collate(indices, waves, targets, True, rng)
-            logits, out_len = model(x, x_len)
+            logits, out_len = forward(model, x, x_len, args.mask_prob, args.mask_span, rng)
             log_probs = F.log_softmax(logits, dim=-1).transpose(0, 1)  # (T, B, V)
             loss = F.ctc_loss(log_probs, y, out_len, y_len, blank=0, zero_infinity=True)
             optimizer.zero_grad(set_to_none=True)
