@@ -148,6 +148,9 @@ CliOptions parse_cli(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0))
         ->group("Runtime");
+    cmd->add_flag("--reproducible-batches", cfg.pipeline.reproducible_batches,
+                  "GPU: batch full windows only (as on the CPU), so batches and logits repeat run to run")
+        ->group("Runtime");
     cmd->add_option("--check-padding", cfg.pipeline.check_padding,
                     "Re-run this many zero-padded utterances alone; report the largest logit difference")
         ->group("Runtime");

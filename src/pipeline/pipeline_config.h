@@ -13,6 +13,10 @@ struct PipelineConfig {
   int decode_threads = 4;    // CTC decoding, detokenizing, logits files
   size_t queue_capacity = 8; // per stage queue (items or batches)
   size_t check_padding = 0;  // re-run this many batched utterances alone and compare (0 = off)
+  // An asynchronous device (GPU) that would run dry gets the batcher's partial window at once, so batches
+  // depend on timing. true: full sort windows only, as on the CPU, so batches (and the logits' last bits)
+  // repeat run to run, at the cost of device idle time while windows fill.
+  bool reproducible_batches = false;
   BatchingConfig batching;
   ChunkingConfig chunking;   // long files are split into overlapping chunks that batch like any input
 

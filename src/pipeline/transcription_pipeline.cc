@@ -155,6 +155,7 @@ std::string PipelineConfig::to_string() const {
          std::to_string(reader_threads) + ", decode_threads=" + std::to_string(decode_threads) +
          ", max_batch_size=" + std::to_string(batching.max_batch_size) +
          ", max_batch_samples=" + std::to_string(batching.max_batch_samples) +
+         ", reproducible_batches=" + std::string(reproducible_batches ? "true" : "false") +
          ", chunk_seconds=" + std::to_string(chunking.chunk_seconds) + ")";
 }
 
@@ -428,7 +429,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
           std::deque<InFlight> in_flight;
           const size_t depth = static_cast<size_t>(std::max(1, engine_.max_in_flight()));
           for (;;) {
-            if (async_device && batches.size() == 0) {
+            if (async_device && !config_.reproducible_batches && batches.size() == 0) {
               // Nothing queued for the device: ask the batcher for what its window holds now, so the next
               // batch is queued behind the one in flight (or the idle device starts) without waiting for a
               // full window. (If the window is empty, the next audio to arrive is batched at once.) Only for

@@ -336,31 +336,42 @@ TEST(TranscriptionPipeline, AnAsynchronousEngineKeepsTwoBatchesInFlightAndGivesT
   config.batching.max_padding_fraction = 1.0;
   FakeEngine sync_engine;
   sync_engine.fail_when_longer_than_ = 18000;
-  AsyncFakeEngine async_engine;
-  async_engine.fail_when_longer_than_ = 18000;  // thrown by wait(), as CUDA reports errors at synchronization
-  Collector sync_results, async_results;
-  TranscriptionPipeline(config, ReadOptions{}, sync_engine, builder).run(inputs, sync_results);
-  const RunSummary summary = TranscriptionPipeline(config, ReadOptions{}, async_engine, builder).run(inputs, async_results);
-  ASSERT_EQ(async_results.results.size(), inputs.size());
+  Collector sync_results;
+  const RunSummary sync_summary = TranscriptionPipeline(config, ReadOptions{}, sync_engine, builder).run(inputs, sync_results);
   ASSERT_EQ(sync_results.results.size(), inputs.size());
-  size_t failed = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const auto& a = async_results.results[i];
-    const auto& b = sync_results.results[i];
-    EXPECT_EQ(a.id, b.id);
-    EXPECT_EQ(a.status, b.status) << a.id;
-    EXPECT_EQ(a.text, b.text) << a.id;
-    EXPECT_EQ(a.error_stage, b.error_stage) << a.id;
-    if (a.status == UtteranceStatus::kFailed && a.error_stage == "model") {
-      EXPECT_EQ(a.error, "scripted failure");
-      ++failed;
+  ASSERT_GT(sync_summary.pipeline.batch_splits, 0u);  // the scripted failures hit batches of several
+  // Reproducible batches: the same batches as the synchronous run, so the same splits. Default: the idle
+  // device takes partial windows, so batches depend on timing, but every result must still be the same.
+  for (const bool reproducible : {true, false}) {
+    SCOPED_TRACE(reproducible ? "reproducible batches" : "partial windows when idle");
+    config.reproducible_batches = reproducible;
+    AsyncFakeEngine async_engine;
+    async_engine.fail_when_longer_than_ = 18000;  // thrown by wait(), as CUDA reports errors at synchronization
+    Collector async_results;
+    const RunSummary summary =
+        TranscriptionPipeline(config, ReadOptions{}, async_engine, builder).run(inputs, async_results);
+    ASSERT_EQ(async_results.results.size(), inputs.size());
+    size_t failed = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const auto& a = async_results.results[i];
+      const auto& b = sync_results.results[i];
+      EXPECT_EQ(a.id, b.id);
+      EXPECT_EQ(a.status, b.status) << a.id;
+      EXPECT_EQ(a.text, b.text) << a.id;
+      EXPECT_EQ(a.error_stage, b.error_stage) << a.id;
+      if (a.status == UtteranceStatus::kFailed && a.error_stage == "model") {
+        EXPECT_EQ(a.error, "scripted failure");
+        ++failed;
+      }
     }
+    EXPECT_GT(failed, 0u);  // long utterances failed alone, after their batches were split
+    if (reproducible) {
+      EXPECT_EQ(summary.pipeline.batch_splits, sync_summary.pipeline.batch_splits);
+    }
+    EXPECT_EQ(async_engine.peak_in_flight_.load(), 2);  // the next batch was queued before the last was collected
+    EXPECT_EQ(async_engine.in_flight_.load(), 0);       // every pending batch was collected and released
+    EXPECT_GT(summary.pipeline.device_seconds, 0.0);
   }
-  EXPECT_GT(failed, 0u);                              // long utterances failed alone...
-  EXPECT_GT(summary.pipeline.batch_splits, 0u);       // ...after their batches were split
-  EXPECT_EQ(async_engine.peak_in_flight_.load(), 2);  // the next batch was queued before the last was collected
-  EXPECT_EQ(async_engine.in_flight_.load(), 0);       // every pending batch was collected and released
-  EXPECT_GT(summary.pipeline.device_seconds, 0.0);
 }
 
 TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {
