@@ -93,12 +93,13 @@ def main():
     ap.add_argument("--chapter-size", type=int, default=25)
     args = ap.parse_args()
 
-    rng = random.Random(args.seed * 1000003 + (0 if args.split == "train" else 1))
+    base_seed = args.seed * 1000003 + (0 if args.split == "train" else 1)
+    rng = random.Random(base_seed)
     pool = [s for s in sentences_from_fortunes() if split_of(s) == args.split]
     rng.shuffle(pool)
     pool = pool[args.skip:] + pool[:args.skip]
     if args.skip:  # voices, rates and pitches drawn independently of the first corpus
-        rng = random.Random(args.seed * 1000003 + 7 * args.skip + (0 if args.split == "train" else 1))
+        rng = random.Random(base_seed + 7 * args.skip)
     if len(pool) < args.count:
         print(f"only {len(pool)} {args.split} sentences; rendering each once more with another voice", file=sys.stderr)
     root = os.path.join(args.out, args.layout_name or f"synth-{args.split}")

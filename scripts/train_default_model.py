@@ -258,9 +258,8 @@ def main():
     eval_texts = {t for _, _, t in eval_items}
     overlap = sum(1 for _, _, t in items if t in eval_texts)
     assert overlap == 0, f"{overlap} training sentences also appear in the evaluation set"
-    waves = [w for root, corpus in corpora for w in load_audio(corpus, os.path.join(
-        args.work, "train-audio.pt" if root.rstrip("/").endswith("synth-train")
-        else f"train-audio-{os.path.basename(root.rstrip('/'))}.pt"))]
+    waves = [w for root, corpus in corpora for w in load_audio(
+        corpus, os.path.join(args.work, f"train-audio-{os.path.basename(root.rstrip('/'))}.pt"))]
     targets = [encode_text(t) for _, _, t in items]
     lengths = [len(w) for w in waves]
     hours = sum(lengths) / 16000 / 3600

@@ -366,6 +366,8 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   // the host between batches. The device's busy time is what the engine reports (GPU events on CUDA); its
   // waiting time is the gaps before and between its batches, from the start of the run.
   const bool async_device = engine_.max_in_flight() > 1;
+  // Only an asynchronous device may take partial windows, and not when batches must repeat run to run.
+  const bool nudge_batcher = async_device && !config_.reproducible_batches;
   struct InFlight {
     Batch batch;
     std::vector<const std::vector<float>*> waveforms;
@@ -429,7 +431,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
           std::deque<InFlight> in_flight;
           const size_t depth = static_cast<size_t>(std::max(1, engine_.max_in_flight()));
           for (;;) {
-            if (async_device && !config_.reproducible_batches && batches.size() == 0) {
+            if (nudge_batcher && batches.size() == 0) {
               // Nothing queued for the device: ask the batcher for what its window holds now, so the next
               // batch is queued behind the one in flight (or the idle device starts) without waiting for a
               // full window. (If the window is empty, the next audio to arrive is batched at once.) Only for
