@@ -182,7 +182,7 @@ CliOptions parse_cli(int argc, char** argv) {
       ->group("Output");
   eval->add_option("--trn-dir", options.trn_dir, "Write sclite hyp.trn and ref.trn here")->group("Output");
   eval->add_option("--tolerance", options.tolerance, "Exit with code 6 when WER (0..1) exceeds this")
-      ->check(CLI::Range(0.0, 100.0))
+      ->check(CLI::Range(0.0, 1.0))
       ->group("Scoring");
 
   CLI::App* score = app.add_subcommand("score", "Score existing hypotheses against references (no model)");

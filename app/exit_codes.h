@@ -9,6 +9,7 @@ enum class ExitCode : int {
   kModelLoad = 4,       // the model folder cannot be used
   kPartialFailure = 5,  // the run finished but some inputs failed
   kToleranceExceeded = 6,  // eval: WER above --tolerance
+  kOutput = 7,             // results or reports cannot be written
   kInternal = 70,
 };
 

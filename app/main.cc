@@ -31,6 +31,13 @@ using w2v2::app::ExitCode;
 
 int code(ExitCode c) { return static_cast<int>(c); }
 
+// Pretty JSON with a final newline; bytes that are not UTF-8 (Latin-1 references, odd file names) become
+// U+FFFD instead of failing the whole report.
+template <typename Json>
+std::string json_text(const Json& j) {
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
 void log_summary(const w2v2::RunSummary& s) {
   spdlog::info("files: {} ok, {} failed; audio {:.1f} s; wall {:.2f} s; real-time factor {:.2f}x", s.succeeded,
                s.failures.size(), s.audio_seconds, s.wall_seconds, s.real_time_factor());
@@ -105,6 +112,7 @@ int run_eval(const w2v2::app::CliOptions& options) {
   options.transcriber.validate();
   spdlog::info("{}", options.transcriber.to_string());
   const auto inputs = list_inputs(options);
+  w2v2::require_unique_reference_ids(inputs);
   size_t with_reference = 0;
   for (const auto& u : inputs) with_reference += u.reference.has_value();
   if (with_reference == 0) {
@@ -128,8 +136,7 @@ int run_eval(const w2v2::app::CliOptions& options) {
   if (!options.report_path.empty()) {
     const auto report = w2v2::make_evaluation_report(scores, summary, options.transcriber,
                                                      std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
-    std::ofstream(options.report_path + ".tmp") << report.dump(2) << "\n";
-    std::filesystem::rename(options.report_path + ".tmp", options.report_path);
+    w2v2::write_text_file_atomically(options.report_path, json_text(report));
   }
   if (!options.details_path.empty()) scores.write_details_jsonl(options.details_path);
   if (!options.trn_dir.empty()) scores.write_trn(options.trn_dir);
@@ -146,7 +153,7 @@ int run_score(const w2v2::app::CliOptions& options) {
   const w2v2::ScoringReport report = w2v2::score_transcripts(refs, hyps, options.scoring);
   for (const auto& id : report.missing_hypotheses) spdlog::warn("no hypothesis for '{}' (scored as empty)", id);
   for (const auto& id : report.missing_references) spdlog::warn("no reference for '{}' (not scored)", id);
-  std::cout << (options.score_json ? report.to_json().dump(2) + "\n" : report.summary_table()) << std::flush;
+  std::cout << (options.score_json ? json_text(report.to_json()) : report.summary_table()) << std::flush;
   const bool complete = report.missing_hypotheses.empty() && report.missing_references.empty();
   return complete ? code(ExitCode::kOk) : code(ExitCode::kPartialFailure);
 }
@@ -159,8 +166,7 @@ int run_bench(const w2v2::app::CliOptions& options) {
   const w2v2::BenchReport report = benchmark.run();
   std::cout << report.table() << std::flush;
   if (!config.json_path.empty()) {
-    std::ofstream(config.json_path + ".tmp") << report.to_json().dump(2) << "\n";
-    std::filesystem::rename(config.json_path + ".tmp", config.json_path);
+    w2v2::write_text_file_atomically(config.json_path, json_text(report.to_json()));
     spdlog::info("wrote {}", config.json_path);
   }
   size_t failures = 0;
@@ -197,6 +203,9 @@ int main(int argc, char** argv) {
   } catch (const w2v2::DatasetError& e) {
     spdlog::error("{}", e.what());
     return code(ExitCode::kUsage);
+  } catch (const w2v2::OutputError& e) {
+    spdlog::error("{}", e.what());
+    return code(ExitCode::kOutput);
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
     return code(ExitCode::kInternal);

@@ -46,23 +46,30 @@ AudioStreamReader::AudioStreamReader(const std::string& path, const AudioReadOpt
                 ": unsupported sample rate ", info.samplerate, " Hz");
   W2V2_CHECK_AS(AudioReadError, options.channel < info.channels, path, ": channel ", options.channel,
                 " requested but the file has ", info.channels);
-  W2V2_CHECK_AS(AudioReadError, info.frames >= 0 &&
+  // A FLAC written to a pipe may not state its length: libsndfile then says SF_COUNT_MAX.
+  const bool length_known = info.frames >= 0 && info.frames != SF_COUNT_MAX;
+  W2V2_CHECK_AS(AudioReadError, !length_known ||
                     static_cast<double>(info.frames) / info.samplerate <= options.max_duration_seconds,
                 path, ": declared length ", info.frames, " frames exceeds the limit of ",
                 options.max_duration_seconds, " s");
   channels_ = info.channels;
   sample_rate_hz_ = info.samplerate;
-  frames_ = info.frames;
+  frames_ = length_known ? info.frames : -1;
   const int major = info.format & SF_FORMAT_TYPEMASK;
-  exact_length_ = info.seekable && major != SF_FORMAT_OGG && major != SF_FORMAT_MPEG;
+  exact_length_ = length_known && info.seekable && major != SF_FORMAT_OGG && major != SF_FORMAT_MPEG;
 }
 
 AudioStreamReader::~AudioStreamReader() = default;
 
 std::vector<float> AudioStreamReader::read(int64_t start, int64_t count) {
   W2V2_CHECK_AS(AudioReadError, start >= 0 && count >= 0, path_, ": invalid range");
-  W2V2_CHECK_AS(AudioReadError, sf_seek(file_->handle, start, SEEK_SET) == start, path_, ": cannot seek to frame ",
-                start);
+  // Seek only when needed: libsndfile refuses every seek, even to frame 0, on codecs it cannot seek in
+  // (GSM 6.10, G.721/G.723, VOX and other ADPCM), which still read fine front to back.
+  if (start != position_) {
+    W2V2_CHECK_AS(AudioReadError, sf_seek(file_->handle, start, SEEK_SET) == start, path_,
+                  ": cannot seek to frame ", start);
+    position_ = start;
+  }
   std::vector<float> block(static_cast<size_t>(std::min<int64_t>(count, kBlockFrames)) * channels_);
   std::vector<float> mono;
   mono.reserve(static_cast<size_t>(count));
@@ -84,6 +91,7 @@ std::vector<float> AudioStreamReader::read(int64_t start, int64_t count) {
                     start + static_cast<int64_t>(mono.size()));
       mono.push_back(value);
     }
+    position_ += got;
   }
   const int error = sf_error(file_->handle);
   W2V2_CHECK_AS(AudioReadError, error == SF_ERR_NO_ERROR, path_, ": decode error (", sf_error_number(error), ")");

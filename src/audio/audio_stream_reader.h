@@ -21,9 +21,10 @@ class AudioStreamReader {
   AudioStreamReader& operator=(const AudioStreamReader&) = delete;
 
   int sample_rate_hz() const { return sample_rate_hz_; }
-  int64_t declared_frames() const { return frames_; }
+  int64_t declared_frames() const { return frames_; }  // -1 when the header does not say
   // Whether declared_frames() can be trusted for ranged reads: a seekable file in a format whose header
-  // states its length exactly (WAV, FLAC, AIFF, ...; not MP3 or Ogg, whose lengths are estimates).
+  // states its length exactly (WAV, FLAC, AIFF, ...; not MP3 or Ogg, whose lengths are estimates, nor a
+  // FLAC whose header leaves the length open).
   bool exact_length() const { return exact_length_; }
 
   // `count` mono samples from frame `start` (fewer at the end of the file). Throws on decode errors and
@@ -40,6 +41,7 @@ class AudioStreamReader {
   int channels_ = 0;
   int sample_rate_hz_ = 0;
   int64_t frames_ = 0;
+  int64_t position_ = 0;  // the next frame sf_readf_float returns
   bool exact_length_ = false;
 };
 

@@ -74,6 +74,9 @@ nlohmann::json BenchReport::to_json() const {
         {"batches", c.stats.batches},
         {"padding_waste", c.stats.padding_waste},
         {"peak_rss_bytes", c.peak_rss_bytes},
+        {"rss_at_case_start_bytes", c.rss_at_start_bytes},
+        {"peak_rss_reset_at_case_start", c.peak_rss_reset},
+        {"model_only_batches", c.model_only_batches},
         {"model_load_seconds", c.load_seconds},
     });
   }

@@ -24,7 +24,11 @@ struct BenchCase {
   std::vector<double> model_only_seconds; // the same batches, preloaded, forward alone; one per repeat
   std::vector<double> latencies;          // per-utterance seconds (read start -> decoded), all repeats
   PipelineStats stats;                    // of the median end-to-end repeat
-  size_t peak_rss_bytes = 0;              // high-water mark during this case
+  size_t peak_rss_bytes = 0;              // resident high-water mark from the case's start (see below)
+  size_t rss_at_start_bytes = 0;          // resident at the case's start: weights and memory kept from earlier
+                                          // cases (freed activations stay mapped with --keep-host-memory on)
+  bool peak_rss_reset = false;            // false: the kernel refused the reset, the peak is the process's
+  size_t model_only_batches = 0;          // forwards per model-only pass (long files: one per chunk)
 
   double wall() const;        // median end-to-end seconds
   double model_only() const;  // median model-only seconds

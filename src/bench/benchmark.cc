@@ -7,12 +7,14 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <random>
 
 #include "bench/synthetic_audio.h"
 #include "common/error.h"
 #include "datasets/make_dataset.h"
 #include "model/random_model_folder.h"
+#include "pipeline/audio_chunker.h"
 #include "output/transcript_writer.h"
 #include "pipeline/length_bucketer.h"
 #include "runtime/batch_engine.h"
@@ -84,7 +86,6 @@ std::vector<std::vector<size_t>> plan_batches(const std::vector<int64_t>& length
     window_samples = 0;
   };
   for (size_t i = 0; i < lengths.size(); ++i) {
-    if (lengths[i] < 0) continue;  // unreadable: never reaches the model
     window.push_back(i);
     window_lengths.push_back(lengths[i]);
     window_samples += lengths[i];
@@ -94,13 +95,47 @@ std::vector<std::vector<size_t>> plan_batches(const std::vector<int64_t>& length
   return out;
 }
 
-// Forward passes alone over `batches`; audio is loaded before each timed call. -> seconds inside run().
+// What one forward input is: a whole file, or one chunk of a long file (as the pipeline and the serial
+// loop split them), in samples at the model's rate.
+struct Piece {
+  size_t input = 0;
+  int64_t start = 0;
+  int64_t length = 0;
+};
+
+// The pieces of every readable input, in input order; unreadable inputs have none (the end-to-end run
+// reports them as failures).
+std::vector<Piece> plan_pieces(const Transcriber& transcriber, const std::vector<Utterance>& inputs) {
+  std::vector<Piece> pieces;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    int64_t samples = 0;
+    try {
+      samples = static_cast<int64_t>(transcriber.load_audio(inputs[i].path).size());
+    } catch (const std::exception&) {
+      continue;
+    }
+    for (const AudioChunk& c : plan_chunks(samples, transcriber.config().pipeline.chunking,
+                                           transcriber.config().audio.target_sample_rate_hz)) {
+      pieces.push_back({i, c.start, c.length});
+    }
+  }
+  return pieces;
+}
+
+// Forward passes alone over `batches` of `pieces`; audio is loaded before each timed call. -> seconds
+// inside run().
 double time_model_only(const Transcriber& transcriber, const std::vector<Utterance>& inputs,
-                       const std::vector<std::vector<size_t>>& batches) {
+                       const std::vector<Piece>& pieces, const std::vector<std::vector<size_t>>& batches) {
   double total = 0.0;
   for (const auto& batch : batches) {
     std::vector<std::vector<float>> audio;
-    for (size_t i : batch) audio.push_back(transcriber.load_audio(inputs[i].path));
+    std::map<size_t, std::vector<float>> files;  // each input of the batch read once
+    for (size_t k : batch) {
+      const Piece& p = pieces[k];
+      auto file = files.find(p.input);
+      if (file == files.end()) file = files.emplace(p.input, transcriber.load_audio(inputs[p.input].path)).first;
+      audio.emplace_back(file->second.begin() + p.start, file->second.begin() + p.start + p.length);
+    }
     std::vector<const std::vector<float>*> waveforms;
     for (const auto& a : audio) waveforms.push_back(&a);
     const auto start = Clock::now();
@@ -158,35 +193,35 @@ BenchReport Benchmark::run() {
         tc.runtime.graph = graph;
         tc.pipeline.enabled = pipeline;
         tc.pipeline.batching.max_batch_size = batch_size;
-        reset_peak_rss();
+        const bool peak_reset = reset_peak_rss();
+        const size_t rss_at_start = current_rss_bytes();
         Transcriber transcriber(tc);
         report.model_summary = transcriber.model_summary();
         report.device = transcriber.device_name();
 
         BenchCase c;
+        c.peak_rss_reset = peak_reset;
+        c.rss_at_start_bytes = rss_at_start;
         c.pipeline = pipeline;
         c.graph = graph;
         c.batch_size = batch_size;
         c.load_seconds = transcriber.load_seconds();
+        // Long files run as the same chunks end to end and model-only, so the overhead compares like work.
+        const std::vector<Piece> pieces = plan_pieces(transcriber, inputs);
         std::vector<int64_t> lengths;
-        for (const Utterance& u : inputs) {
-          try {
-            lengths.push_back(static_cast<int64_t>(transcriber.load_audio(u.path).size()));
-          } catch (const std::exception& e) {
-            lengths.push_back(-1);  // the end-to-end run reports it as a failure
-          }
-        }
+        for (const Piece& p : pieces) lengths.push_back(p.length);
         const auto batches = plan_batches(lengths, transcriber.config().pipeline);
+        c.model_only_batches = batches.size();
         spdlog::info("case pipeline {} graph {} batch {}: {} batches; warming up", pipeline ? "on" : "off",
                      graph ? "on" : "off", batch_size, batches.size());
-        for (int w = 0; w < config_.warmup; ++w) time_model_only(transcriber, inputs, batches);
+        for (int w = 0; w < config_.warmup; ++w) time_model_only(transcriber, inputs, pieces, batches);
         // Graph capture happens at warm-up (the planned batches' shapes); in the timed runs, shapes outside
         // that set (a GPU pipeline's partial batches) run eagerly instead of being captured mid-run.
         if (config_.warmup > 0) transcriber.freeze_graphs();
 
         std::vector<PipelineStats> stats;
         for (int r = 0; r < config_.repeat; ++r) {
-          c.model_only_seconds.push_back(time_model_only(transcriber, inputs, batches));
+          c.model_only_seconds.push_back(time_model_only(transcriber, inputs, pieces, batches));
           MeasuringWriter writer;
           const RunSummary summary = transcriber.transcribe(inputs, writer);
           c.wall_seconds.push_back(summary.wall_seconds);

@@ -57,13 +57,22 @@ SystemInfo SystemInfo::probe() {
   return info;
 }
 
-size_t peak_rss_bytes() {
+namespace {
+
+// A "<key>: <n> kB" line of /proc/self/status, in bytes; 0 when absent.
+size_t status_bytes(const std::string& key) {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmHWM:", 0) == 0) return static_cast<size_t>(std::stoull(line.substr(6))) * 1024;
+    if (line.rfind(key, 0) == 0) return static_cast<size_t>(std::stoull(line.substr(key.size()))) * 1024;
   }
   return 0;
 }
+
+}  // namespace
+
+size_t peak_rss_bytes() { return status_bytes("VmHWM:"); }
+
+size_t current_rss_bytes() { return status_bytes("VmRSS:"); }
 
 bool reset_peak_rss() {
   std::ofstream clear("/proc/self/clear_refs");

@@ -18,6 +18,7 @@ struct SystemInfo {
 // Peak resident set size of this process in bytes (VmHWM), and a reset of that high-water mark
 // (/proc/self/clear_refs "5"; returns false where the kernel refuses it).
 size_t peak_rss_bytes();
+size_t current_rss_bytes();
 bool reset_peak_rss();
 
 }  // namespace w2v2

@@ -34,6 +34,11 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
           normalize_transcript(result.text, scoring_->normalization), scoring_->costs);
     }
   } catch (const std::exception& e) {
+    if (stage == "score") {  // the transcript stands; the scorer retries after the run
+      result.score.reset();
+      spdlog::warn("{}: scoring in the decode pool failed: {}", utterance.path, e.what());
+      return;
+    }
     result.status = UtteranceStatus::kFailed;
     result.error_stage = stage;
     result.error = e.what();

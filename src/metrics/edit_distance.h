@@ -32,10 +32,15 @@ struct Alignment {
   size_t errors() const { return substitutions + deletions + insertions; }
 };
 
-// Levenshtein alignment with the given costs (O(|ref| x |hyp|) time and memory). Among equal-cost
-// alignments the backtrace prefers, from the end: match/substitution, then deletion, then insertion.
+// Levenshtein alignment with the given costs (O(|ref| x |hyp|) time, one byte per cell of memory). Among
+// equal-cost alignments the backtrace prefers, from the end: match/substitution, then deletion, then
+// insertion.
 Alignment align(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis,
                 const EditCosts& costs = EditCosts::unit());
+// The counts and cost of that same alignment without its ops, in O(|hyp|) memory (character error rates
+// of hour-long transcripts).
+Alignment count_edits(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis,
+                      const EditCosts& costs = EditCosts::unit());
 
 std::vector<std::string> split_words(const std::string& text);
 // UTF-8 code points (a malformed byte counts as one character); spaces are characters too, as in jiwer's CER.

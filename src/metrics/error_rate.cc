@@ -30,7 +30,7 @@ UtteranceScore ErrorRateAccumulator::score(const std::string& id, const std::str
   score.word_alignment = align(ref_words, split_words(hypothesis), costs);
   score.words.add(score.word_alignment, ref_words.size());
   const auto ref_chars = split_characters(reference);
-  score.characters.add(align(ref_chars, split_characters(hypothesis), costs), ref_chars.size());
+  score.characters.add(count_edits(ref_chars, split_characters(hypothesis), costs), ref_chars.size());
   return score;
 }
 

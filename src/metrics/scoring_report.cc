@@ -25,17 +25,6 @@ const char* op_name(EditOp op) {
   return "?";
 }
 
-void write_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": cannot open for writing");
-    out << content;
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": write failed");
-  }
-  W2V2_CHECK_AS(OutputError, std::rename(tmp.c_str(), path.c_str()) == 0, path, ": rename failed");
-}
-
 }  // namespace
 
 std::string speaker_of(const std::string& id) {
@@ -144,7 +133,7 @@ void ScoringReport::write_details_jsonl(const std::string& path) const {
     j["alignment"] = ops;
     out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }
-  write_atomically(path, out.str());
+  write_text_file_atomically(path, out.str());
 }
 
 void ScoringReport::write_trn(const std::string& dir) const {
@@ -157,8 +146,8 @@ void ScoringReport::write_trn(const std::string& dir) const {
     hyp << d.hypothesis << " (" << d.id << ")\n";
     ref << d.reference << " (" << d.id << ")\n";
   }
-  write_atomically((std::filesystem::path(dir) / "hyp.trn").string(), hyp.str());
-  write_atomically((std::filesystem::path(dir) / "ref.trn").string(), ref.str());
+  write_text_file_atomically((std::filesystem::path(dir) / "hyp.trn").string(), hyp.str());
+  write_text_file_atomically((std::filesystem::path(dir) / "ref.trn").string(), ref.str());
 }
 
 }  // namespace w2v2

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 #include <fstream>
 #include <sstream>
 
@@ -13,9 +15,36 @@ namespace {
 
 using nlohmann::json;
 
+// A field of the wrong kind (caught below and reported with the file's name).
+struct FieldError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// An int from a JSON integer within int's range; nlohmann's get<int>() would truncate 768.9 and wrap 2^32 + 32.
+int integer_of(const json& value, const std::string& key) {
+  const bool fits = (value.is_number_unsigned() && value.get<uint64_t>() <= INT32_MAX) ||
+                    (value.is_number_integer() && !value.is_number_unsigned() && value.get<int64_t>() >= INT32_MIN &&
+                     value.get<int64_t>() <= INT32_MAX);
+  if (!fits) throw FieldError(key + " must be an integer in the range of int (got " + value.dump() + ")");
+  return static_cast<int>(value.get<int64_t>());
+}
+
 template <typename T>
 void read_field(const json& j, const char* key, T& field) {
   if (j.contains(key) && !j.at(key).is_null()) field = j.at(key).get<T>();
+}
+
+template <>
+void read_field<int>(const json& j, const char* key, int& field) {
+  if (j.contains(key) && !j.at(key).is_null()) field = integer_of(j.at(key), key);
+}
+
+template <>
+void read_field<std::vector<int>>(const json& j, const char* key, std::vector<int>& field) {
+  if (!j.contains(key) || j.at(key).is_null()) return;
+  if (!j.at(key).is_array()) throw FieldError(std::string(key) + " must be a list of integers");
+  field.clear();
+  for (const auto& value : j.at(key)) field.push_back(integer_of(value, key));
 }
 
 std::string join(const std::vector<int>& values) {
@@ -39,6 +68,11 @@ void Wav2Vec2Config::validate() const {
   for (size_t i = 0; i < conv_dim.size(); ++i) need(conv_dim[i] > 0 && conv_dim[i] <= 65536, "conv_dim values must be in 1..65536");
   for (size_t i = 0; i < conv_kernel.size(); ++i) need(conv_kernel[i] > 0 && conv_kernel[i] <= 4096, "conv_kernel values must be in 1..4096");
   for (size_t i = 0; i < conv_stride.size(); ++i) need(conv_stride[i] > 0 && conv_stride[i] <= 4096, "conv_stride values must be in 1..4096");
+  // Frame arithmetic (samples per frame, receptive field) stays far from int64 overflow.
+  need(conv_dim.size() <= 64, "at most 64 feature-extractor layers");
+  int64_t stride_product = 1;
+  for (int s : conv_stride) stride_product = std::min<int64_t>(stride_product * std::max(s, 1), int64_t{1} << 40);
+  need(stride_product <= (1 << 20), "the product of conv_stride (samples per frame) must be at most 1048576");
   need(hidden_size > 0 && hidden_size <= 65536, "hidden_size must be in 1..65536");
   need(num_hidden_layers >= 0 && num_hidden_layers <= 1024, "num_hidden_layers must be in 0..1024");
   need(num_attention_heads > 0 && num_attention_heads <= 1024, "num_attention_heads must be in 1..1024");
@@ -137,10 +171,12 @@ Wav2Vec2Config Wav2Vec2Config::from_json_text(const std::string& text, const std
     read_field(j, "vocab_size", config.vocab_size);
     read_field(j, "pad_token_id", config.pad_token_id);
     if (j.contains("num_feat_extract_layers") &&
-        j["num_feat_extract_layers"].get<int>() != static_cast<int>(config.conv_dim.size())) {
+        integer_of(j["num_feat_extract_layers"], "num_feat_extract_layers") != static_cast<int>(config.conv_dim.size())) {
       problems.push_back("num_feat_extract_layers disagrees with the length of conv_dim");
     }
   } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(source + ": malformed config: " + e.what());
+  } catch (const FieldError& e) {
     throw ConfigError(source + ": malformed config: " + e.what());
   }
   try {

@@ -1,10 +1,41 @@
 #include "text/transcript_normalizer.h"
 
 #include <cctype>
+#include <utility>
 
 #include "common/error.h"
 
 namespace w2v2 {
+namespace {
+
+// The code point of the UTF-8 sequence at text[i] and its length in bytes; {-1, 1} for a byte that does
+// not start a valid sequence.
+std::pair<long, size_t> decode_utf8(const std::string& text, size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  const size_t length = lead >= 0xF0 && lead < 0xF5 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+  if (length == 0 || i + length > text.size()) return {-1, 1};
+  long code = lead & (0x7F >> length);
+  for (size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return {-1, 1};
+    code = (code << 6) | (next & 0x3F);
+  }
+  return {code, length};
+}
+
+// Typographic apostrophes: right single quotation mark, modifier letter apostrophe, left single quote.
+bool is_apostrophe(long code) { return code == 0x2019 || code == 0x02BC || code == 0x2018; }
+
+// Non-ASCII spaces and punctuation that separate words: no-break space, Latin-1 punctuation (¡ « · » ¿),
+// the General Punctuation block (dashes, quotes, ellipsis, thin spaces), CJK punctuation and ideographic
+// space, the byte order mark.
+bool is_separator(long code) {
+  return code == 0x00A0 || code == 0x00A1 || code == 0x00AB || code == 0x00B7 || code == 0x00BB ||
+         code == 0x00BF || (code >= 0x2000 && code <= 0x206F) || (code >= 0x3000 && code <= 0x303F) ||
+         code == 0xFEFF;
+}
+
+}  // namespace
 
 TextNormalization parse_text_normalization(const std::string& text) {
   if (text == "librispeech") return TextNormalization::kLibriSpeech;
@@ -26,8 +57,27 @@ std::string normalize_transcript(const std::string& text, TextNormalization norm
   std::string out;
   out.reserve(text.size());
   bool pending_space = false;
-  for (char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
+  for (size_t i = 0; i < text.size(); ++i) {
+    char raw = text[i];
+    auto c = static_cast<unsigned char>(raw);
+    if (c >= 0x80 && normalization != TextNormalization::kNone) {
+      const auto [code, length] = decode_utf8(text, i);
+      if (is_apostrophe(code)) {
+        raw = '\'';
+        c = '\'';
+        i += length - 1;
+      } else if (is_separator(code)) {
+        raw = ' ';
+        c = ' ';
+        i += length - 1;
+      } else if (length > 1) {  // another character: kept whole
+        if (pending_space) out.push_back(' ');
+        pending_space = false;
+        out.append(text, i, length);
+        i += length - 1;
+        continue;
+      }
+    }
     char kept = 0;
     if (std::isspace(c)) {
       kept = 0;

@@ -9,7 +9,9 @@ namespace w2v2 {
 //                collapsed (the form of LibriSpeech's trans.txt);
 //  kBasic:       kLibriSpeech without apostrophes (DON'T -> DONT);
 //  kNone:        whitespace collapsed only.
-// Case folding covers ASCII; other UTF-8 bytes are kept as they are.
+// Outside kNone, typographic apostrophes (U+2019, U+2018, U+02BC) count as "'" and non-ASCII spaces and
+// punctuation (no-break space, « » ¡ ¿, dashes, curly quotes, ellipsis, CJK punctuation) as spaces.
+// Case folding covers ASCII; other UTF-8 characters are kept as they are.
 enum class TextNormalization { kLibriSpeech, kBasic, kNone };
 
 TextNormalization parse_text_normalization(const std::string& text);  // throws ConfigError

@@ -35,10 +35,27 @@ TEST(BenchCli, TimesEveryCaseOnSyntheticAudio) {
     EXPECT_GT(c["pipeline_overhead"].get<double>(), 0.0);
     EXPECT_GE(c["latency_seconds"]["p99"].get<double>(), c["latency_seconds"]["p50"].get<double>());
     EXPECT_GT(c["peak_rss_bytes"].get<double>(), 0.0);
+    EXPECT_GT(c["rss_at_case_start_bytes"].get<double>(), 0.0);
+    EXPECT_GE(c["peak_rss_bytes"].get<double>(), c["rss_at_case_start_bytes"].get<double>());
   }
   EXPECT_EQ(j["cases"][1]["batch_size"], 2);
   EXPECT_EQ(j["cases"][1]["batches"], 2);  // lengths 2, 1, 1 s: [2 s] alone (padding cap), [1 s, 1 s]
   EXPECT_NE(r.out.find("overhead"), std::string::npos) << r.out;
+}
+
+TEST(BenchCli, ModelOnlyRunsLongFilesAsTheSameChunks) {
+  // A 40 s file is two 30 s chunks (5 s stride each side) end to end; the model-only pass must time the
+  // same two forwards, not one 40 s forward.
+  test::TempDir dir;
+  const auto r = run_w2v2({"bench", "--model", test::fixture("models/tiny-layer-st"), "--count", "1", "--durations",
+                           "40", "--repeat", "1", "--warmup", "0", "--pipeline", "on", "--batch-sizes", "1",
+                           "--threads", "1", "--json", dir.file("bench.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(test::read_text(dir.file("bench.json")));
+  ASSERT_EQ(j["cases"].size(), 1u);
+  EXPECT_EQ(j["cases"][0]["batches"], 2);
+  EXPECT_EQ(j["cases"][0]["model_only_batches"], 2);
+  EXPECT_DOUBLE_EQ(j["cases"][0]["audio_seconds"].get<double>(), 40.0);
 }
 
 TEST(BenchCli, RandomWeightsForAConfigAndRealFiles) {

@@ -178,7 +178,8 @@ TEST(AudioStreamReader, RangedReadsEqualTheWholeFile) {
   EXPECT_TRUE(reader.exact_length());
   EXPECT_EQ(reader.declared_frames(), 40000);
   EXPECT_EQ(reader.sample_rate_hz(), 16000);
-  for (const auto& [start, count] : std::vector<std::pair<int64_t, int64_t>>{{0, 100}, {12345, 20000}, {39990, 50}}) {
+  for (const auto& [start, count] :
+       std::vector<std::pair<int64_t, int64_t>>{{0, 100}, {100, 50}, {12345, 20000}, {39990, 50}, {7, 30}}) {
     const auto part = reader.read(start, count);
     ASSERT_EQ(static_cast<int64_t>(part.size()), std::min<int64_t>(count, 40000 - start));
     for (size_t k = 0; k < part.size(); ++k) ASSERT_EQ(part[k], whole.samples[start + k]) << start + k;
@@ -187,6 +188,38 @@ TEST(AudioStreamReader, RangedReadsEqualTheWholeFile) {
   right.channel = 1;
   AudioStreamReader one_channel(dir.file("a.flac"), right);
   EXPECT_NEAR(one_channel.read(0, 1)[0], 0.25f, 1e-5);
+}
+
+TEST(AudioStreamReader, CodecsThatCannotSeekStillReadFrontToBack) {
+  // libsndfile refuses any seek on GSM 6.10 (telephony WAV), even to frame 0.
+  test::TempDir dir;
+  test::write_audio(dir.file("gsm.wav"), test::sine(440.0, 8000, 8000), 8000, 1, SF_FORMAT_WAV | SF_FORMAT_GSM610);
+  AudioStreamReader reader(dir.file("gsm.wav"), AudioReadOptions{});
+  EXPECT_FALSE(reader.exact_length());
+  const Waveform w = read_audio_file(dir.file("gsm.wav"));  // resampled to 16 kHz
+  EXPECT_EQ(w.sample_rate_hz, 16000);
+  // GSM pads the last block of 320 samples: 8,000 frames come back as 8,320.
+  EXPECT_GE(w.samples.size(), 16000u);
+  EXPECT_LE(w.samples.size(), 16000u + 640u);
+  EXPECT_NEAR(estimate_frequency(w.samples, 16000), 440.0, 15.0);
+}
+
+TEST(AudioStreamReader, AFlacWithoutADeclaredLengthReadsWhole) {
+  // A FLAC encoded to a pipe has total_samples = 0 in STREAMINFO: "length unknown".
+  test::TempDir dir;
+  const auto signal = test::sine(300.0, 16000, 24000);
+  test::write_audio(dir.file("a.flac"), signal, 16000, 1, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+  std::string bytes = test::read_text(dir.file("a.flac"));  // binary-safe
+  ASSERT_EQ(bytes.compare(0, 4, "fLaC"), 0);
+  ASSERT_EQ(bytes[4] & 0x7F, 0);  // the first metadata block is STREAMINFO
+  bytes[21] = static_cast<char>(bytes[21] & 0xF0);  // 36-bit total_samples: low nibble of byte 21, bytes 22-25
+  for (int i = 22; i <= 25; ++i) bytes[i] = 0;
+  test::write_text(dir.file("open.flac"), bytes);
+  AudioStreamReader reader(dir.file("open.flac"), AudioReadOptions{});
+  EXPECT_EQ(reader.declared_frames(), -1);
+  EXPECT_FALSE(reader.exact_length());
+  const Waveform w = read_audio_file(dir.file("open.flac"));
+  EXPECT_EQ(w.samples, read_audio_file(dir.file("a.flac")).samples);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "common/error.h"
 #include "datasets/librispeech_dataset_reader.h"
@@ -41,6 +42,23 @@ TEST(LibriSpeechReader, ReadsTheLayoutFromAnyLevel) {
   EXPECT_EQ(*all[2].reference, "OTHER SPEAKER'S TEXT");
   EXPECT_EQ(all[2].output_stem, "test-clean/33/44/33-44-0000");
   EXPECT_TRUE(looks_like_librispeech(dir.file("LibriSpeech")));
+}
+
+TEST(LibriSpeechReader, AudioNoTranscriptListsIsStillAnInput) {
+  // A folder of recordings with one LibriSpeech-layout subfolder: nothing may be dropped silently.
+  test::TempDir dir;
+  make_librispeech(dir.path() / "ls");
+  test::write_text(dir.file("meeting1.wav"), "x");
+  test::write_text(dir.file("ls/test-clean/11/22/extra.flac"), "x");
+  const auto u = make_dataset({dir.path().string()});
+  ASSERT_EQ(u.size(), 5u);
+  size_t with_reference = 0;
+  for (const auto& x : u) with_reference += x.reference.has_value();
+  EXPECT_EQ(with_reference, 3u);
+  EXPECT_EQ(u[3].id, "ls/test-clean/11/22/extra.flac");
+  EXPECT_FALSE(u[3].reference.has_value());
+  EXPECT_EQ(u[4].id, "meeting1.wav");
+  for (size_t i = 0; i < u.size(); ++i) EXPECT_EQ(u[i].index, i);
 }
 
 TEST(LibriSpeechReader, MissingAudioIsAnErrorWithTheLine) {
@@ -124,6 +142,29 @@ TEST(TranscriptFile, KaldiAndTrnLinesAndMissingIds) {
   EXPECT_THROW(read_transcript_file(dir.file("dup.txt")), DatasetError);
 }
 
+TEST(TranscriptFile, TabSeparatedIdsKeepTheirSpaces) {
+  test::TempDir dir;
+  // What `transcribe -o hyp.txt` writes for files under a folder with spaces in its name.
+  test::write_text(dir.file("hyp.txt"), "My Takes/take 1.wav\tHELLO THERE\nMy Takes/take 2.wav\tBYE\n");
+  const auto hyps = read_transcript_file(dir.file("hyp.txt"));
+  ASSERT_EQ(hyps.size(), 2u);
+  EXPECT_EQ(hyps.at("My Takes/take 1.wav"), "HELLO THERE");
+  EXPECT_EQ(hyps.at("My Takes/take 2.wav"), "BYE");
+}
+
+TEST(TranscriptFile, AKaldiLineEndingInParenthesesStaysKaldi) {
+  test::TempDir dir;
+  test::write_text(dir.file("text"), "utt7 HE LAUGHED (LAUGHTER)\nutt8 SO DID SHE\n");
+  const auto refs = read_transcript_file(dir.file("text"));
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_EQ(refs.at("utt7"), "HE LAUGHED (LAUGHTER)");
+  // Every line a trn line: trn, including an empty transcript.
+  test::write_text(dir.file("hyp.trn"), "HE LAUGHED (utt7)\n(utt8)\n");
+  const auto hyps = read_transcript_file(dir.file("hyp.trn"));
+  EXPECT_EQ(hyps.at("utt7"), "HE LAUGHED ");
+  EXPECT_EQ(hyps.at("utt8"), "");
+}
+
 }  // namespace
 }  // namespace w2v2
 
@@ -144,6 +185,36 @@ TEST(MakeDataset, OutputStemsNeverCollide) {
   EXPECT_EQ(u[2].output_stem, "b.wav");
   EXPECT_EQ(u[3].output_stem, "b.wav~2");
   EXPECT_EQ(u[4].output_stem, "c");
+}
+
+TEST(MakeDataset, OutputStemsStayInsideTheOutputFolder) {
+  // Kaldi ids become stems as they are; a hostile wav.scp must not write outside --output-dir.
+  test::TempDir dir;
+  test::write_text(dir.file("wav.scp"), "../../../tmp/x a.wav\n/abs/y a.wav\nsub/./z a.wav\n.. a.wav\n");
+  const auto u = make_dataset({dir.path().string()});
+  ASSERT_EQ(u.size(), 4u);
+  std::map<std::string, std::string> stem_of_id;  // ids are kept as they are, for the transcripts
+  for (const auto& x : u) stem_of_id[x.id] = x.output_stem;
+  EXPECT_EQ(stem_of_id.at("../../../tmp/x"), "x");
+  EXPECT_EQ(stem_of_id.at("/abs/y"), "y");
+  EXPECT_EQ(stem_of_id.at("sub/./z"), "sub/z");
+  EXPECT_EQ(stem_of_id.at(".."), "_");
+}
+
+TEST(MakeDataset, EvalRefusesAnUtteranceGivenTwice) {
+  test::TempDir dir;
+  test::write_text(dir.file("wav.scp"), "u1 a.wav\n");
+  test::write_text(dir.file("text"), "u1 HELLO\n");
+  const auto once = make_dataset({dir.path().string()});
+  EXPECT_NO_THROW(require_unique_reference_ids(once));
+  const auto twice = make_dataset({dir.path().string(), dir.path().string()});
+  ASSERT_EQ(twice.size(), 2u);
+  try {
+    require_unique_reference_ids(twice);
+    FAIL() << "no DatasetError";
+  } catch (const DatasetError& e) {
+    EXPECT_NE(std::string(e.what()).find("'u1' is given twice"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

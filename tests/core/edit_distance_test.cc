@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "metrics/error_rate.h"
 #include "text/transcript_normalizer.h"
 
@@ -9,6 +12,55 @@ namespace w2v2 {
 namespace {
 
 std::vector<std::string> w(const std::string& s) { return split_words(s); }
+
+// The textbook form: the full cost matrix, then a backtrace preferring match/substitution, deletion,
+// insertion from the end. align() and count_edits() must give exactly its ops and counts.
+std::vector<EditOp> textbook_alignment(const std::vector<std::string>& r, const std::vector<std::string>& h,
+                                       const EditCosts& c) {
+  const size_t n = r.size(), m = h.size();
+  std::vector<std::vector<int64_t>> d(n + 1, std::vector<int64_t>(m + 1));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int64_t>(i) * c.deletion;
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int64_t>(j) * c.insertion;
+  for (size_t i = 1; i <= n; ++i)
+    for (size_t j = 1; j <= m; ++j)
+      d[i][j] = std::min({d[i - 1][j - 1] + (r[i - 1] == h[j - 1] ? 0 : c.substitution), d[i - 1][j] + c.deletion,
+                          d[i][j - 1] + c.insertion});
+  std::vector<EditOp> ops;
+  for (size_t i = n, j = m; i > 0 || j > 0;) {
+    if (i > 0 && j > 0 && d[i][j] == d[i - 1][j - 1] + (r[i - 1] == h[j - 1] ? 0 : c.substitution)) {
+      ops.push_back(r[--i] == h[--j] ? EditOp::kMatch : EditOp::kSubstitution);
+    } else if (i > 0 && d[i][j] == d[i - 1][j] + c.deletion) {
+      ops.push_back(EditOp::kDeletion);
+      --i;
+    } else {
+      ops.push_back(EditOp::kInsertion);
+      --j;
+    }
+  }
+  return {ops.rbegin(), ops.rend()};
+}
+
+TEST(EditDistance, MatchesTheTextbookBacktraceOnRandomSequences) {
+  uint32_t state = 12345;
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  for (int trial = 0; trial < 400; ++trial) {
+    std::vector<std::string> r(next() % 12), h(next() % 12);
+    for (auto& t : r) t = std::string(1, static_cast<char>('a' + next() % 3));
+    for (auto& t : h) t = std::string(1, static_cast<char>('a' + next() % 3));
+    for (const EditCosts& costs : {EditCosts::unit(), EditCosts::sclite()}) {
+      const std::vector<EditOp> expected = textbook_alignment(r, h, costs);
+      const Alignment a = align(r, h, costs);
+      ASSERT_EQ(a.ops, expected) << "trial " << trial;
+      const Alignment counted = count_edits(r, h, costs);
+      EXPECT_EQ(counted.cost, a.cost);
+      EXPECT_EQ(counted.matches, static_cast<size_t>(std::count(expected.begin(), expected.end(), EditOp::kMatch)));
+      EXPECT_EQ(counted.substitutions, a.substitutions);
+      EXPECT_EQ(counted.deletions, a.deletions);
+      EXPECT_EQ(counted.insertions, a.insertions);
+      EXPECT_TRUE(counted.ops.empty());
+    }
+  }
+}
 
 TEST(EditDistance, HandComputedCases) {
   const Alignment kitten = align(split_characters("kitten"), split_characters("sitting"));
@@ -93,6 +145,14 @@ TEST(TranscriptNormalizer, Modes) {
   EXPECT_EQ(normalize_transcript("Well-known: \"yes\"", TextNormalization::kLibriSpeech), "WELL KNOWN YES");
   EXPECT_EQ(normalize_transcript("Don't stop", TextNormalization::kBasic), "DONT STOP");
   EXPECT_EQ(normalize_transcript(" Keep  THIS, as is ", TextNormalization::kNone), "Keep THIS, as is");
+  // Typographic apostrophes and quotes, dashes, no-break spaces, guillemets; other letters kept whole.
+  EXPECT_EQ(normalize_transcript("don\u2019t stop\u2014now\u00a0\u201cyes\u201d \u00abnon\u00bb",
+                                 TextNormalization::kLibriSpeech),
+            "DON'T STOP NOW YES NON");
+  EXPECT_EQ(normalize_transcript("don\u2019t \u2026", TextNormalization::kBasic), "DONT");
+  EXPECT_EQ(normalize_transcript("caf\u00e9 na\u00efve\u3002", TextNormalization::kLibriSpeech), "CAF\u00e9 NA\u00efVE");
+  EXPECT_EQ(normalize_transcript("bad \xff byte", TextNormalization::kLibriSpeech), "BAD \xff BYTE");
+  EXPECT_EQ(normalize_transcript("don\u2019t", TextNormalization::kNone), "don\u2019t");
   EXPECT_EQ(normalize_transcript("", TextNormalization::kLibriSpeech), "");
   EXPECT_EQ(normalize_transcript("naïve café", TextNormalization::kLibriSpeech), "NAïVE CAFé");
 }

@@ -103,6 +103,24 @@ TEST(Wav2Vec2Config, RejectsInconsistentValuesListingEveryProblem) {
   EXPECT_NE(error_of(with("pad_token_id", 99)).find("pad_token_id"), std::string::npos);
 }
 
+TEST(Wav2Vec2Config, IntegersAreNotTruncatedOrWrapped) {
+  // nlohmann's get<int>() would read 768.9 as 768 and 2^32 + 32 as 32.
+  EXPECT_NE(error_of(with("hidden_size", 768.9)).find("hidden_size must be an integer"), std::string::npos);
+  EXPECT_NE(error_of(with("vocab_size", 4294967328ULL)).find("vocab_size must be an integer"), std::string::npos);
+  EXPECT_NE(error_of(with("conv_stride", {5, 2, 2.5, 2, 2, 2, 2})).find("conv_stride must be an integer"),
+            std::string::npos);
+  EXPECT_NE(error_of(with("conv_kernel", 3)).find("conv_kernel must be a list"), std::string::npos);
+  EXPECT_NE(error_of(with("num_feat_extract_layers", 1e300)).find("num_feat_extract_layers"), std::string::npos);
+  EXPECT_EQ(error_of(with("hidden_size", 768)), "");
+  // Eight strides of 4096 would overflow the samples-per-frame product.
+  auto j = nlohmann::json::parse(base_json());
+  j["conv_dim"] = std::vector<int>(8, 8);
+  j["conv_kernel"] = std::vector<int>(8, 4096);
+  j["conv_stride"] = std::vector<int>(8, 4096);
+  j["num_feat_extract_layers"] = 8;
+  EXPECT_NE(error_of(j.dump()).find("product of conv_stride"), std::string::npos) << error_of(j.dump());
+}
+
 TEST(PreprocessorConfig, RejectsOtherSamplingRates) {
   EXPECT_THROW(PreprocessorConfig::from_json_text(R"({"sampling_rate": 8000})", "p"), ConfigError);
   EXPECT_FALSE(PreprocessorConfig::from_json_text(R"({"do_normalize": false})", "p").do_normalize);
