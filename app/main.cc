@@ -39,8 +39,9 @@ std::string json_text(const Json& j) {
 }
 
 void log_summary(const w2v2::RunSummary& s) {
-  spdlog::info("files: {} ok, {} failed; audio {:.1f} s; wall {:.2f} s; real-time factor {:.2f}x", s.succeeded,
-               s.failures.size(), s.audio_seconds, s.wall_seconds, s.real_time_factor());
+  spdlog::info("files: {} ok, {} failed; audio {:.1f} s ({:.1f} s transcribed by this run); wall {:.2f} s; "
+               "real-time factor {:.2f}x", s.succeeded, s.failures.size(), s.audio_seconds, s.run_audio_seconds,
+               s.wall_seconds, s.real_time_factor());
   const auto& p = s.pipeline;
   const double wall = s.wall_seconds > 0 ? s.wall_seconds : 1.0;
   spdlog::info("busy seconds: read {:.2f}, batch {:.3f}, device {:.2f} ({:.1f}% of wall), decode {:.3f}, write {:.3f}; "

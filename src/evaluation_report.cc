@@ -30,6 +30,7 @@ nlohmann::ordered_json make_evaluation_report(const ScoringReport& scores, const
   nlohmann::ordered_json j = scores.to_json();
   j["real_time_factor"] = run.real_time_factor();
   j["audio_seconds"] = run.audio_seconds;
+  j["audio_seconds_this_run"] = run.run_audio_seconds;  // less than audio_seconds after --resume
   j["wall_seconds"] = run.wall_seconds;
   j["model_seconds"] = run.model_seconds;
   j["model_load_seconds"] = run.load_seconds;

@@ -14,19 +14,22 @@ struct RunSummary {
   size_t files = 0;
   size_t succeeded = 0;
   std::vector<UtteranceResult> failures;  // id, path, stage and error of each failed input
-  double audio_seconds = 0.0;
+  double audio_seconds = 0.0;      // of every input counted
+  double run_audio_seconds = 0.0;  // of the inputs transcribed by this run (less after --resume)
   double wall_seconds = 0.0;
   double model_seconds = 0.0;  // time inside forward passes
   double load_seconds = 0.0;
   PipelineStats pipeline;  // stage busy times (pipelined runs)
   PaddingCheck padding_check;
 
-  double real_time_factor() const { return wall_seconds > 0 ? audio_seconds / wall_seconds : 0.0; }
+  // Audio seconds transcribed per wall second of this run (results restored from a journal excluded).
+  double real_time_factor() const { return wall_seconds > 0 ? run_audio_seconds / wall_seconds : 0.0; }
 
   // Counts one written result (a failure is kept with its reason).
   void count(UtteranceResult&& result) {
     ++files;
     audio_seconds += result.duration_seconds;
+    run_audio_seconds += result.duration_seconds;
     if (result.status == UtteranceStatus::kOk) {
       ++succeeded;
     } else {

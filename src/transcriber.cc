@@ -112,6 +112,7 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
   RunSummary summary = run(remaining, journaling, progress);
 
   // Every input, in input order, to the real outputs; the summary counts them all.
+  const double run_audio_seconds = summary.run_audio_seconds;  // what this run transcribed
   summary.files = summary.succeeded = 0;
   summary.failures.clear();
   summary.audio_seconds = 0.0;
@@ -120,9 +121,10 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
     UtteranceResult& result = *results[i];
     result.index = i;
     result.output_stem = inputs[i].output_stem;
-    writer.write(result);
+    write_result(writer, result);
     summary.count(std::move(result));
   }
+  summary.run_audio_seconds = run_audio_seconds;
   writer.finish();
   std::filesystem::remove(journal, ec);
   return summary;
@@ -206,7 +208,7 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
       result.error = e.what();
       spdlog::warn("{}: failed at {}: {}", utterance.path, stage, e.what());
     }
-    writer.write(result);
+    write_result(writer, result);
     summary.count(std::move(result));
   }
   writer.finish();

@@ -39,6 +39,11 @@ class OutputError : public Error {  // results that cannot be written
   using Error::Error;
 };
 
+class ResultOutputError : public OutputError {  // one result's own files cannot be written; others can
+ public:
+  using OutputError::OutputError;
+};
+
 // Throws one ConfigError listing every problem under `title`; does nothing when there are none.
 inline void throw_if_problems(const std::string& title, const std::vector<std::string>& problems) {
   if (problems.empty()) return;

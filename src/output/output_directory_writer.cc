@@ -20,6 +20,14 @@ OutputDirectoryWriter::OutputDirectoryWriter(std::string dir, std::vector<Output
 
 void OutputDirectoryWriter::write(const UtteranceResult& result) {
   if (result.status != UtteranceStatus::kOk) return;
+  try {
+    write_files(result);
+  } catch (const std::exception& e) {  // a name too long for the file system, a bad character, a full quota
+    throw ResultOutputError(e.what());
+  }
+}
+
+void OutputDirectoryWriter::write_files(const UtteranceResult& result) const {
   const std::string stem = result.output_stem.empty() ? result.id : result.output_stem;
   const fs::path base = fs::path(dir_) / stem;
   std::error_code ec;

@@ -16,8 +16,14 @@ std::string to_string(OutputFormat format);                 // also the file ext
 class TranscriptWriter {
  public:
   virtual ~TranscriptWriter() = default;
+  // Throws ResultOutputError when only this result's own files fail (the run goes on), OutputError when
+  // the output as a whole fails.
   virtual void write(const UtteranceResult& result) = 0;
   virtual void finish() = 0;  // flushes; a file becomes visible under its final name here
 };
+
+// writer.write(result), except that a ResultOutputError turns `result` into a failure at stage "output"
+// (logged, counted, reported) instead of stopping the run.
+void write_result(TranscriptWriter& writer, UtteranceResult& result);
 
 }  // namespace w2v2

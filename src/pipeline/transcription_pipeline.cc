@@ -546,7 +546,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
           for (auto it = pending.find(next); it != pending.end(); it = pending.find(next)) {
             const auto t0 = Clock::now();
             UtteranceResult& result = it->second;
-            writer.write(result);
+            write_result(writer, result);
             summary.count(std::move(result));
             pending.erase(it);
             if (progress) {

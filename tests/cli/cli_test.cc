@@ -190,6 +190,36 @@ TEST(CliEval, ToleranceGatesTheExitCode) {
   EXPECT_EQ(run_w2v2(loose).exit_code, 0);
 }
 
+TEST(Cli, AnOutputFileThatCannotBeWrittenFailsOnlyItsInput) {
+  // 248 characters + ".wav" is a legal name, but its "<stem>.txt.tmp" exceeds the 255-byte limit.
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "in");
+  const std::string long_stem(248, 'n');
+  fs::copy_file(test::fixture("audio/sig_a.wav"), dir.path() / "in" / "a.wav");
+  fs::copy_file(test::fixture("audio/sig_b.wav"), dir.path() / "in" / (long_stem + ".wav"));
+  for (const char* pipeline : {"on", "off"}) {
+    const std::string out = dir.file(std::string("out-") + pipeline);
+    const auto r = run_w2v2({"transcribe", dir.file("in"), "--model", test::fixture("models/tiny-group-st"),
+                             "--output-dir", out, "--pipeline", pipeline});
+    EXPECT_EQ(r.exit_code, 5) << r.err;  // some inputs failed; not an internal error
+    EXPECT_TRUE(fs::exists(fs::path(out) / "a.txt")) << pipeline;
+    EXPECT_NE(r.err.find("failed at output"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("1 ok, 1 failed"), std::string::npos) << r.err;
+  }
+}
+
+TEST(CliScore, TabSeparatedHypothesesFromTranscribeScore) {
+  // transcribe -o writes "<id><TAB><text>"; ids of files in folders with spaces keep their spaces.
+  test::TempDir dir;
+  test::write_text(dir.file("ref"), "take 1.wav\tTHE CAT SAT\ntake 2.wav\tON THE MAT\n");
+  test::write_text(dir.file("hyp"), "take 1.wav\tTHE CAT SAT\ntake 2.wav\tON A MAT\n");
+  const auto r = run_w2v2({"score", "--ref", dir.file("ref"), "--hyp", dir.file("hyp"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["words"]["substitutions"].get<int>(), 1);
+  EXPECT_EQ(j["words"]["reference_length"].get<int>(), 6);
+}
+
 TEST(CliScore, ReportsMissingIdsAndScores) {
   test::TempDir dir;
   test::write_text(dir.file("ref"), "a-1 THE CAT SAT\na-2 ON THE MAT\n");

@@ -10,7 +10,10 @@
 #include "output/csv_writer.h"
 #include "output/jsonl_writer.h"
 #include "output/subtitle_writer.h"
+#include "metrics/edit_distance.h"
+#include "support/test_support.h"
 #include "text/char_detokenizer.h"
+#include "text/sentencepiece_detokenizer.h"
 #include "text/vocabulary.h"
 
 namespace w2v2 {
@@ -57,6 +60,70 @@ TEST(WordAligner, SpecialTokensAndEmptyHypotheses) {
   EXPECT_NEAR(words[0].confidence, 0.5, 1e-6);
   h.end_frames.pop_back();
   EXPECT_THROW(align_words(h, detok, 0.02), Error);
+}
+
+// Word timings as the prefix definition gives them: frames k -> word; start of its first unit, end of its last.
+std::vector<std::pair<int, int>> expected_spans(const CtcHypothesis& h, const Detokenizer& detokenizer) {
+  const size_t words = split_words(detokenizer.detokenize(h.tokens)).size();
+  std::vector<std::pair<int, int>> spans(words, {-1, -1});
+  std::vector<int> prefix;
+  std::string previous;
+  for (size_t k = 0; k < h.tokens.size(); ++k) {
+    prefix.push_back(h.tokens[k]);
+    const std::string text = detokenizer.detokenize(prefix);
+    const bool changed = text != previous;
+    previous = text;
+    if (!changed || text.empty() || std::isspace(static_cast<unsigned char>(text.back()))) continue;
+    const size_t w = split_words(text).size() - 1;
+    if (w >= words) continue;
+    if (spans[w].first < 0) spans[w].first = h.frames[k];
+    spans[w].second = h.end_frames[k];
+  }
+  return spans;
+}
+
+TEST(WordAligner, AgreesWithThePrefixDefinitionOnRandomHypotheses) {
+  const CharDetokenizer chars = letters();
+  const SentencePieceDetokenizer pieces(test::fixture("sentencepiece/tiny.model"), 0);
+  uint32_t state = 7;
+  auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+  for (const Detokenizer* detokenizer : {static_cast<const Detokenizer*>(&chars),
+                                         static_cast<const Detokenizer*>(&pieces)}) {
+    for (int trial = 0; trial < 300; ++trial) {
+      CtcHypothesis h;
+      const size_t n = next() % 40;
+      for (size_t k = 0; k < n; ++k) {
+        h.tokens.push_back(static_cast<int>(next() % detokenizer->num_units()));
+        h.frames.push_back(static_cast<int>(2 * k));
+        h.end_frames.push_back(static_cast<int>(2 * k + 1));
+        h.probabilities.push_back(0.5f);
+      }
+      const auto words = align_words(h, *detokenizer, 1.0);
+      const auto spans = expected_spans(h, *detokenizer);
+      ASSERT_EQ(words.size(), spans.size()) << "trial " << trial;
+      for (size_t w = 0; w < words.size(); ++w) {
+        if (spans[w].first < 0) continue;  // a word no unit was credited to (confidence 0 either way)
+        EXPECT_DOUBLE_EQ(words[w].start_seconds, spans[w].first) << "trial " << trial << " word " << w;
+        EXPECT_DOUBLE_EQ(words[w].end_seconds, spans[w].second) << "trial " << trial << " word " << w;
+      }
+    }
+  }
+}
+
+TEST(WordAligner, AnHourOfUnitsAligns) {
+  // 60,000 units in words of five letters (the prefix definition would detokenize ~1.8e9 characters).
+  const CharDetokenizer detok = letters();
+  CtcHypothesis h;
+  for (int k = 0; k < 60000; ++k) {
+    h.tokens.push_back(k % 6 == 5 ? 4 : 5 + k % 3);
+    h.frames.push_back(2 * k);
+    h.end_frames.push_back(2 * k + 1);
+    h.probabilities.push_back(0.9f);
+  }
+  const auto words = align_words(h, detok, 0.02);
+  ASSERT_EQ(words.size(), 10000u);
+  EXPECT_EQ(words.back().word, "ABCAB");
+  EXPECT_DOUBLE_EQ(words.back().start_seconds, 2 * 59994 * 0.02);
 }
 
 TEST(Subtitles, TimestampsAndCues) {
