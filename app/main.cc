@@ -91,8 +91,8 @@ int run_merge(const w2v2::app::CliOptions& options) {
     spdlog::error("{} ids appear more than once: {}", report.duplicates.size(), list(report.duplicates));
   }
   if (!report.unknown.empty()) spdlog::error("{} ids are not inputs: {}", report.unknown.size(), list(report.unknown));
+  if (report.written > 0) spdlog::info("merged {} results from {} parts", report.written, options.merge_parts.size());
   if (!report.complete()) return code(ExitCode::kPartialFailure);
-  spdlog::info("merged {} results from {} parts", report.written, options.merge_parts.size());
   return code(ExitCode::kOk);
 }
 

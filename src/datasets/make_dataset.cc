@@ -48,8 +48,17 @@ std::vector<Utterance> make_dataset(const std::vector<std::string>& inputs) {
       all.push_back(std::move(u));
     }
   }
+  make_ids_unique(all);
   make_output_stems_unique(all);
   return all;
+}
+
+void make_ids_unique(std::vector<Utterance>& utterances) {
+  std::map<std::string, std::set<std::string>> paths_of_id;
+  for (const auto& u : utterances) paths_of_id[u.id].insert(u.path);
+  for (auto& u : utterances) {
+    if (!u.reference && paths_of_id[u.id].size() > 1) u.id = u.path;
+  }
 }
 
 namespace {

@@ -14,6 +14,11 @@ namespace w2v2 {
 // Output stems are made unique (see below), so per-input output files never overwrite each other.
 std::vector<Utterance> make_dataset(const std::vector<std::string>& inputs);
 
+// Plain audio files from different folders can share an id (d1/x.wav and d2/x.wav are both "x.wav"): such
+// ids become the paths as listed, so transcripts and shard merges tell them apart. Ids with references are
+// left alone (they match their texts); the same file given twice keeps one id.
+void make_ids_unique(std::vector<Utterance>& utterances);
+
 // Stems are first kept inside the output folder: an absolute stem or one that climbs out with ".." keeps
 // only its last component ("../../x" -> "x").
 // Where two inputs would write the same per-input files (a.wav and a.flac -> "a"), both keep their

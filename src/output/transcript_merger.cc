@@ -1,7 +1,9 @@
 #include "output/transcript_merger.h"
 
+#include <deque>
 #include <fstream>
 #include <map>
+#include <utility>
 
 #include "common/error.h"
 #include "output/jsonl_writer.h"
@@ -13,7 +15,7 @@ MergeReport merge_transcripts(const std::vector<Utterance>& inputs, const std::v
   W2V2_CHECK_AS(ConfigError, format == OutputFormat::kTxt || format == OutputFormat::kJsonl,
                 "merge reads txt or jsonl outputs, not ", to_string(format));
   MergeReport report;
-  std::map<std::string, UtteranceResult> found;
+  std::map<std::string, std::deque<UtteranceResult>> found;  // by id, in the parts' order
   for (const std::string& part : parts) {
     std::ifstream in(part, std::ios::binary);
     W2V2_CHECK_AS(OutputError, in.good(), part, ": cannot read");
@@ -33,24 +35,36 @@ MergeReport merge_transcripts(const std::vector<Utterance>& inputs, const std::v
         result.text = line.substr(tab + 1);
       }
       const std::string id = result.id;
-      if (!found.emplace(id, std::move(result)).second) report.duplicates.push_back(id);
+      found[id].push_back(std::move(result));
     }
   }
-  std::vector<const Utterance*> ordered;
-  for (const Utterance& u : inputs) {
-    if (found.count(u.id) == 0) report.missing.push_back(u.id);
-  }
+  // Each input takes the next record with its id (a file given twice has two).
+  std::vector<std::pair<const Utterance*, UtteranceResult>> merged;
   std::map<std::string, bool> is_input;
-  for (const Utterance& u : inputs) is_input[u.id] = true;
-  for (const auto& [id, _] : found) {
-    if (!is_input.count(id)) report.unknown.push_back(id);
-  }
-  if (!report.complete()) return report;
   for (const Utterance& u : inputs) {
-    UtteranceResult& result = found.at(u.id);
-    result.index = u.index;
-    result.output_stem = u.output_stem;
-    if (result.path.empty()) result.path = u.path;
+    is_input[u.id] = true;
+    auto it = found.find(u.id);
+    if (it == found.end() || it->second.empty()) {
+      report.missing.push_back(u.id);
+      continue;
+    }
+    merged.emplace_back(&u, std::move(it->second.front()));
+    it->second.pop_front();
+  }
+  for (const auto& [id, left] : found) {
+    if (left.empty()) continue;
+    (is_input.count(id) ? report.duplicates : report.unknown).push_back(id);
+  }
+  // txt outputs leave failed inputs out, so there an input in no part may be a failure: the rest is still
+  // written (and the missing ids reported). A jsonl part has a record for every input it ran.
+  const bool missing_allowed = format == OutputFormat::kTxt;
+  if (!report.duplicates.empty() || !report.unknown.empty() || (!report.missing.empty() && !missing_allowed)) {
+    return report;
+  }
+  for (auto& [u, result] : merged) {
+    result.index = u->index;
+    result.output_stem = u->output_stem;
+    if (result.path.empty()) result.path = u->path;
     writer.write(result);
     ++report.written;
   }

@@ -18,9 +18,11 @@ struct MergeReport {
 };
 
 // Joins the outputs of shard runs (`parts`, each txt "id<TAB>text" or jsonl records, by `format`) into
-// `writer`, in the order of `inputs` — the same bytes one process over all inputs writes. Writes nothing
-// (and does not call finish) unless every input is found exactly once. Throws OutputError for an
-// unreadable part or a malformed line (naming file and line).
+// `writer`, in the order of `inputs` — the same bytes one process over all inputs writes. Each input takes
+// the next record with its id (an input given twice needs two). Writes nothing (and does not call finish)
+// when an id is left over (duplicates, unknown) or, for jsonl, when an input is in no part; txt outputs
+// omit failed inputs, so there the found ones are written and the missing ids reported. Throws OutputError
+// for an unreadable part or a malformed line (naming file and line).
 MergeReport merge_transcripts(const std::vector<Utterance>& inputs, const std::vector<std::string>& parts,
                               OutputFormat format, TranscriptWriter& writer);
 

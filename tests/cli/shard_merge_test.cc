@@ -45,8 +45,45 @@ TEST(ShardMerge, ThreeShardsMergedEqualOneProcess) {
     const auto missing = run_w2v2({"merge", corpus.string(), "-o", dir.file("bad." + ext), "--parts", parts[0], parts[2]});
     EXPECT_EQ(missing.exit_code, 5);
     EXPECT_NE(missing.err.find("inputs are in no part"), std::string::npos) << missing.err;
-    EXPECT_FALSE(fs::exists(dir.file("bad." + ext)));
+    // jsonl parts hold every input they ran, so a missing one means a missing part: nothing is written. txt
+    // parts leave failures out, so the inputs found are merged (and the missing named).
+    EXPECT_EQ(fs::exists(dir.file("bad." + ext)), ext == "txt") << format;
   }
+}
+
+TEST(ShardMerge, FailedInputsAndTwoFoldersWithTheSameFileNames) {
+  // d1/x.wav and d2/x.wav (one of them broken): their ids must differ, and a txt merge must not refuse the
+  // run because the broken input is in no part.
+  test::TempDir dir;
+  const std::string model = test::fixture("models/tiny-group-st");
+  fs::create_directories(dir.path() / "d1");
+  fs::create_directories(dir.path() / "d2");
+  fs::copy_file(test::fixture("audio/sig_a.wav"), dir.path() / "d1" / "x.wav");
+  fs::copy_file(test::fixture("audio/sig_b.wav"), dir.path() / "d1" / "y.wav");
+  fs::copy_file(test::fixture("audio/sig_c.wav"), dir.path() / "d2" / "y.wav");
+  test::write_text(dir.file("d2/x.wav"), "RIFF not audio");
+  const std::vector<std::string> inputs{dir.file("d1"), dir.file("d2")};
+  for (const char* format : {"txt", "jsonl"}) {
+    const std::string ext = format;
+    std::vector<std::string> args{"transcribe", inputs[0], inputs[1], "--model", model, "-f", format, "-o",
+                                  dir.file("whole." + ext), "-q"};
+    ASSERT_EQ(run_w2v2(args).exit_code, 5);
+    std::vector<std::string> parts;
+    for (int shard = 0; shard < 2; ++shard) {
+      args = {"transcribe", inputs[0], inputs[1], "--model", model, "-f", format, "-o",
+              dir.file("part.{shard}." + ext), "--shard", std::to_string(shard) + "/2", "-q"};
+      run_w2v2(args);
+      parts.push_back(dir.file("part." + std::to_string(shard) + "." + ext));
+    }
+    args = {"merge", inputs[0], inputs[1], "-o", dir.file("merged." + ext), "--parts", parts[0], parts[1]};
+    const auto merged = run_w2v2(args);
+    EXPECT_EQ(merged.exit_code, ext == "txt" ? 5 : 0) << merged.err;  // txt: the broken input is in no part
+    EXPECT_EQ(merged.err.find("appear more than once"), std::string::npos) << merged.err;
+    EXPECT_EQ(test::read_text(dir.file("merged." + ext)), test::read_text(dir.file("whole." + ext))) << format;
+  }
+  const std::string whole = test::read_text(dir.file("whole.txt"));
+  EXPECT_NE(whole.find(dir.file("d1") + "/y.wav\t"), std::string::npos) << whole;
+  EXPECT_NE(whole.find(dir.file("d2") + "/y.wav\t"), std::string::npos) << whole;
 }
 
 }  // namespace
