@@ -144,6 +144,9 @@ Wav2Vec2Config Wav2Vec2Config::from_json_text(const std::string& text, const std
     }
     if (j.value("add_adapter", false)) problems.push_back("add_adapter=true is not supported");
     if (j.value("use_weighted_layer_sum", false)) problems.push_back("use_weighted_layer_sum=true is not supported");
+    if (j.contains("adapter_attn_dim") && !j["adapter_attn_dim"].is_null()) {
+      problems.push_back("adapter_attn_dim is set: MMS attention adapters are not supported");
+    }
     if (j.contains("position_embeddings_type") && !j["position_embeddings_type"].is_null()) {
       problems.push_back("position_embeddings_type is a Wav2Vec2-Conformer field; not supported");
     }

@@ -200,8 +200,20 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   std::atomic<size_t> cursor{0};
   std::atomic<int> readers_left{config_.reader_threads};
   std::vector<std::thread> threads;
+  // Starts a stage thread. Should that fail (std::system_error under a thread limit), the threads already
+  // running are stopped and joined before the exception leaves: a joinable std::thread destroyed would
+  // std::terminate the process.
+  auto spawn = [&](auto body) {
+    try {
+      threads.emplace_back(std::move(body));
+    } catch (...) {
+      close_all();
+      for (auto& t : threads) t.join();
+      throw;
+    }
+  };
   for (int r = 0; r < config_.reader_threads; ++r) {
-    threads.emplace_back([&, r] {
+    spawn([&, r] {
       trace.name_thread("reader " + std::to_string(r));
       latch.guard(
           [&] {
@@ -299,7 +311,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   // or when reading is the bottleneck) it sets `device_hungry` and nudges the batcher with a null item, and
   // the partial window is batched at once: the device never idles while audio is waiting in the window.
   std::atomic<bool> device_hungry{false};
-  threads.emplace_back([&] {
+  spawn([&] {
     trace.name_thread("batcher");
     latch.guard(
         [&] {
@@ -472,7 +484,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   std::map<size_t, Assembly> assemblies;  // input index -> pieces of a long file
   std::atomic<int> decoders_left{config_.decode_threads};
   for (int d = 0; d < config_.decode_threads; ++d) {
-    threads.emplace_back([&, d] {
+    spawn([&, d] {
       trace.name_thread("decode " + std::to_string(d));
       latch.guard(
           [&] {
@@ -535,7 +547,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
     }
   }
   double write_busy = 0.0;
-  threads.emplace_back([&] {
+  spawn([&] {
     trace.name_thread("writer");
     latch.guard(
       [&] {
@@ -591,9 +603,17 @@ PaddingCheck TranscriptionPipeline::check_padding(
   PaddingCheck check;
   for (const auto& [index, batched] : kept) {
     const Utterance& u = inputs[index];
-    Waveform w = read_audio_file(u.path, read_.audio);
-    if (read_.normalize) normalize_waveform(w.samples);
-    const UtteranceLogits alone = engine_.run({&w.samples}).front();
+    // The results are already written: a file that changed or vanished since, or a forward that fails
+    // now, is a warning about the check, not a failure of the run.
+    UtteranceLogits alone;
+    try {
+      Waveform w = read_audio_file(u.path, read_.audio);
+      if (read_.normalize) normalize_waveform(w.samples);
+      alone = engine_.run({&w.samples}).front();
+    } catch (const std::exception& e) {
+      spdlog::warn("--check-padding: {} not re-run alone: {}", u.path, e.what());
+      continue;
+    }
     UtteranceResult result;
     builder_.build(u, alone, result);
     ++check.checked;

@@ -85,6 +85,8 @@ TEST(Wav2Vec2Config, RejectsWhatItDoesNotImplement) {
   EXPECT_NE(error_of(with("feat_extract_activation", "swish")).find("feat_extract_activation"), std::string::npos);
   EXPECT_NE(error_of(with("feat_extract_norm", "batch")).find("feat_extract_norm 'batch'"), std::string::npos);
   EXPECT_NE(error_of(with("add_adapter", true)).find("add_adapter"), std::string::npos);
+  EXPECT_NE(error_of(with("adapter_attn_dim", 16)).find("MMS attention adapters"), std::string::npos);
+  EXPECT_EQ(error_of(with("adapter_attn_dim", nullptr)), "");
   EXPECT_NE(error_of(with("architectures", {"Wav2Vec2ForPreTraining"})).find("Wav2Vec2ForCTC"), std::string::npos);
 }
 
