@@ -10,6 +10,15 @@
 namespace w2v2 {
 namespace {
 
+// A "<key>: <n> kB" line of /proc/self/status, in bytes; 0 when absent.
+size_t status_bytes(const std::string& key) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(key, 0) == 0) return static_cast<size_t>(std::stoull(line.substr(key.size()))) * 1024;
+  }
+  return 0;
+}
+
 // Value of the first "key : value" line of /proc/cpuinfo whose key is `key`.
 std::string cpuinfo_field(const std::string& key) {
   std::ifstream in("/proc/cpuinfo");
@@ -56,19 +65,6 @@ SystemInfo SystemInfo::probe() {
   if (uname(&u) == 0) info.kernel = std::string(u.sysname) + " " + u.release;
   return info;
 }
-
-namespace {
-
-// A "<key>: <n> kB" line of /proc/self/status, in bytes; 0 when absent.
-size_t status_bytes(const std::string& key) {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind(key, 0) == 0) return static_cast<size_t>(std::stoull(line.substr(key.size()))) * 1024;
-  }
-  return 0;
-}
-
-}  // namespace
 
 size_t peak_rss_bytes() { return status_bytes("VmHWM:"); }
 

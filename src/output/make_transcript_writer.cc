@@ -1,7 +1,5 @@
 #include "output/make_transcript_writer.h"
 
-#include <spdlog/spdlog.h>
-
 #include "common/error.h"
 #include "output/csv_writer.h"
 #include "output/jsonl_writer.h"
@@ -28,17 +26,6 @@ std::string to_string(OutputFormat format) {
     case OutputFormat::kVtt: return "vtt";
   }
   return "?";
-}
-
-void write_result(TranscriptWriter& writer, UtteranceResult& result) {
-  try {
-    writer.write(result);
-  } catch (const ResultOutputError& e) {
-    result.status = UtteranceStatus::kFailed;
-    result.error_stage = "output";
-    result.error = e.what();
-    spdlog::warn("{}: failed at output: {}", result.path, e.what());
-  }
 }
 
 std::unique_ptr<TranscriptWriter> make_transcript_writer(OutputFormat format, const std::string& path) {
