@@ -19,6 +19,7 @@
 
 #include "common/error.h"
 #include "audio/audio_stream_reader.h"
+#include "audio/resampling_stream.h"
 #include "features/waveform_normalizer.h"
 #include "pipeline/bounded_queue.h"
 
@@ -228,18 +229,19 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               item->result.path = u.path;
               item->result.output_stem = u.output_stem;
               std::vector<AudioChunk> chunks;
-              std::unique_ptr<AudioStreamReader> stream;  // a long file read chunk by chunk
+              std::unique_ptr<ResamplingStream> stream;  // a long file read chunk by chunk
               try {
                 // One open per file: the header decides whether it is streamed in chunks or read whole.
                 auto reader = std::make_unique<AudioStreamReader>(u.path, read_.audio);
-                if (config_.chunking.chunk_seconds > 0 && reader->exact_length() &&
-                    reader->sample_rate_hz() == read_.audio.target_sample_rate_hz) {
-                  chunks = plan_chunks(reader->declared_frames(), config_.chunking, reader->sample_rate_hz());
+                const int rate = read_.audio.target_sample_rate_hz;
+                int64_t frames = 0;  // at the model's rate
+                if (config_.chunking.chunk_seconds > 0 && reader->exact_length()) {
+                  frames = ResamplingStream::target_frames(reader->declared_frames(), reader->sample_rate_hz(), rate);
+                  chunks = plan_chunks(frames, config_.chunking, rate);
                 }
                 if (chunks.size() > 1) {
-                  item->result.duration_seconds =
-                      static_cast<double>(reader->declared_frames()) / reader->sample_rate_hz();
-                  stream = std::move(reader);
+                  item->result.duration_seconds = static_cast<double>(frames) / rate;
+                  stream = std::make_unique<ResamplingStream>(std::move(reader), rate);
                 } else {
                   Waveform w = read_audio_file(*reader, read_.audio);
                   item->result.duration_seconds = w.duration_seconds();
@@ -278,8 +280,8 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                     if (stream) {
                       piece->samples = stream->read(chunks[k].start, chunks[k].length);
                       W2V2_CHECK_AS(AudioReadError, static_cast<int64_t>(piece->samples.size()) == chunks[k].length,
-                                    u.path, ": the file ends at frame ", chunks[k].start + piece->samples.size(),
-                                    ", before the ", stream->declared_frames(), " its header declares");
+                                    u.path, ": the file ends at sample ", chunks[k].start + piece->samples.size(),
+                                    " (at the model's rate), before the ", stream->frames(), " its header declares");
                     } else {
                       piece->samples.assign(item->samples.begin() + chunks[k].start,
                                             item->samples.begin() + chunks[k].start + chunks[k].length);

@@ -327,6 +327,23 @@ TEST(Cli, LongFilesAreChunkedTheSameWayWithAndWithoutThePipeline) {
   EXPECT_EQ(outputs[0], outputs[1]);
   const auto record = nlohmann::json::parse(outputs[0]);
   EXPECT_DOUBLE_EQ(record["duration"].get<double>(), 24.0);
+  // The same at 44.1 kHz stereo: the pipeline streams and resamples it chunk by chunk, the serial loop
+  // resamples it whole; the outputs must still be byte-identical.
+  std::vector<float> stereo;
+  for (int i = 0; i < 12; ++i) {
+    const auto tone = test::sine(150.0 + 40.0 * i, 44100, 88200, 0.4);
+    for (float x : tone) stereo.insert(stereo.end(), {x, 0.5f * x});
+  }
+  test::write_audio(dir.file("long-44k.flac"), stereo, 44100, 2, SF_FORMAT_FLAC | SF_FORMAT_PCM_24);
+  k = 0;
+  for (const char* pipeline : {"on", "off"}) {
+    const auto r = test::run_w2v2({"transcribe", dir.file("long-44k.flac"), "--model", model, "--chunk-seconds",
+                                   "5", "--stride-seconds", "1", "--pipeline", pipeline, "-f", "jsonl"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    outputs[k++] = r.out;
+  }
+  EXPECT_EQ(outputs[0], outputs[1]);
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(outputs[0])["duration"].get<double>(), 24.0);
   const auto bad = test::run_w2v2({"transcribe", dir.file("long.wav"), "--model", model, "--chunk-seconds", "4",
                                    "--stride-seconds", "2"});
   EXPECT_EQ(bad.exit_code, 3) << bad.err;

@@ -1,5 +1,6 @@
 #include "audio/audio_file_reader.h"
 #include "audio/audio_stream_reader.h"
+#include "audio/resampling_stream.h"
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
@@ -8,8 +9,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <memory>
 
 #include "common/error.h"
+#include "pipeline/audio_chunker.h"
 #include "support/test_support.h"
 
 namespace w2v2 {
@@ -188,6 +191,33 @@ TEST(AudioStreamReader, RangedReadsEqualTheWholeFile) {
   right.channel = 1;
   AudioStreamReader one_channel(dir.file("a.flac"), right);
   EXPECT_NEAR(one_channel.read(0, 1)[0], 0.25f, 1e-5);
+}
+
+TEST(ResamplingStream, ChunksOfALongFileAtAnotherRateEqualTheWholeFileResampled) {
+  // A long 44.1 kHz stereo (or 8 / 22.05 kHz) file is resampled chunk by chunk as a stream; every chunk must
+  // be bit-identical to the same range of the whole file resampled at once (what the serial loop uses).
+  test::TempDir dir;
+  for (const auto& [rate, channels] : std::vector<std::pair<int, int>>{{44100, 2}, {8000, 1}, {22050, 1}}) {
+    const int frames = rate * 47 + 123;
+    std::vector<float> signal(static_cast<size_t>(frames) * channels);
+    uint32_t state = 99;
+    for (auto& x : signal) x = static_cast<float>(static_cast<int32_t>(state = state * 1664525u + 1013904223u)) / 4.3e9f;
+    const std::string path = dir.file("long-" + std::to_string(rate) + ".wav");
+    test::write_audio(path, signal, rate, channels, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+    const Waveform whole = read_audio_file(path);
+    ResamplingStream stream(std::make_unique<AudioStreamReader>(path, AudioReadOptions{}), 16000);
+    ASSERT_EQ(stream.frames(), static_cast<int64_t>(whole.samples.size())) << rate;
+    const auto chunks = plan_chunks(stream.frames(), ChunkingConfig{}, 16000);
+    ASSERT_GE(chunks.size(), 2u);
+    for (const AudioChunk& c : chunks) {
+      const std::vector<float> part = stream.read(c.start, c.length);
+      ASSERT_EQ(static_cast<int64_t>(part.size()), c.length) << rate;
+      for (int64_t k = 0; k < c.length; ++k) {
+        ASSERT_EQ(part[k], whole.samples[c.start + k]) << rate << " sample " << c.start + k;
+      }
+    }
+    EXPECT_THROW(stream.read(0, 10), AudioReadError);  // ranges never go back
+  }
 }
 
 TEST(AudioStreamReader, CodecsThatCannotSeekStillReadFrontToBack) {

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "audio/audio_stream_reader.h"
+
+namespace w2v2 {
+
+// The mono samples of an exact-length file (AudioStreamReader::exact_length()) at `target_rate_hz`, read in
+// ranges whose starts never decrease (the overlapping chunks of a long file). At the file's own rate the
+// ranges come straight from the file; at another rate the file is read front to back and resampled as a
+// stream with libsoxr (SOXR_HQ), which gives the very samples `resample` gives for the whole file (soxr's
+// output does not depend on how its input is split) while holding only about one range in memory.
+class ResamplingStream {
+ public:
+  ResamplingStream(std::unique_ptr<AudioStreamReader> reader, int target_rate_hz);
+  ~ResamplingStream();
+  ResamplingStream(const ResamplingStream&) = delete;
+  ResamplingStream& operator=(const ResamplingStream&) = delete;
+
+  // Samples at the target rate of a file of `source_frames` at `source_rate_hz`: round(frames x ratio),
+  // as `resample` produces.
+  static int64_t target_frames(int64_t source_frames, int source_rate_hz, int target_rate_hz);
+
+  int64_t frames() const { return frames_; }  // at the target rate, from the declared length
+  // `count` samples from `start` (fewer where the file ends). Throws AudioReadError on decode errors and
+  // when `start` is before the previous read's start.
+  std::vector<float> read(int64_t start, int64_t count);
+
+ private:
+  void fill(int64_t end);  // resamples until target sample `end` is produced or the file ends
+
+  struct Soxr;
+  std::unique_ptr<AudioStreamReader> reader_;
+  std::unique_ptr<Soxr> soxr_;  // null at the file's own rate
+  double ratio_ = 1.0;  // target / source rate
+  int64_t frames_ = 0;
+  int64_t last_start_ = 0;
+  int64_t source_position_ = 0;
+  bool source_done_ = false;
+  int64_t produced_ = 0;       // target samples produced so far
+  std::vector<float> buffer_;  // the last produced samples: [produced_ - size, produced_)
+};
+
+}  // namespace w2v2
