@@ -16,26 +16,30 @@ PACKAGES=(
   sctk                                             # NIST sclite: the oracle of the scoring tests
 )
 
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo -n"   # never wait for a password (CI)
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# Debian's reference BLAS makes the model ~30x slower; libopenblas0-openmp must be the active alternative.
-blas=$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | awk '/^Value:/{print $2}')
+# Debian's reference BLAS makes the model ~30x slower; libopenblas0-openmp must be the active alternative
+# (the OpenMP build: its threads are the ones --threads sets; the pthread build keeps a pool of its own).
+group="libblas.so.3-$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -dumpmachine)"
+blas=$(update-alternatives --query "$group" 2>/dev/null | awk '/^Value:/{print $2}' || true)
 case "$blas" in
-  *openblas*) echo "setup: BLAS is $blas" >&2 ;;
+  *openblas-openmp*) echo "setup: BLAS is $blas" >&2 ;;
   *)
-    echo "setup: switching libblas.so.3 to OpenBLAS (was: ${blas:-none})" >&2
-    target=$(update-alternatives --list libblas.so.3-x86_64-linux-gnu | grep openblas-openmp | head -1)
-    [ -n "$target" ] || { echo "setup: OpenBLAS (libopenblas0-openmp) is not installed" >&2; exit 1; }
-    update-alternatives --set libblas.so.3-x86_64-linux-gnu "$target"
+    echo "setup: switching libblas.so.3 to OpenBLAS/OpenMP (was: ${blas:-none})" >&2
+    target=$(update-alternatives --list "$group" 2>/dev/null | grep openblas-openmp | head -1 || true)
+    [ -n "$target" ] || { echo "setup: OpenBLAS (libopenblas0-openmp) is not installed as $group" >&2; exit 1; }
+    $SUDO update-alternatives --set "$group" "$target"
     ;;
 esac
 

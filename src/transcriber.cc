@@ -18,6 +18,7 @@
 #include "pipeline/audio_chunker.h"
 #include "pipeline/transcription_pipeline.h"
 #include "runtime/inference_engine.h"
+#include "runtime/usable_cores.h"
 #include "text/make_detokenizer.h"
 
 namespace w2v2 {
@@ -37,10 +38,10 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
   detokenizer_ = make_detokenizer(*model_);
   engine_ = std::make_unique<InferenceEngine>(*model_, config_.runtime);
-  config_.pipeline.resolve_for_device(engine_->max_in_flight() > 1, std::max(1u, std::thread::hardware_concurrency()));
+  config_.pipeline.resolve_for_device(engine_->max_in_flight() > 1, static_cast<unsigned>(usable_cores()));
   // Thread budget: the intra-op threads run the model; readers and the decode pool mostly wait, but a
   // budget beyond the cores slows the model down.
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const auto cores = static_cast<unsigned>(usable_cores());
   const unsigned busy = static_cast<unsigned>(engine_->threads() + (config_.pipeline.enabled ? config_.pipeline.reader_threads : 0));
   if (engine_->max_in_flight() == 1 && busy > cores + 1) {  // a GPU's intra-op threads are mostly idle
     spdlog::warn("{} intra-op threads + {} reader threads on {} cores: oversubscribed; lower --threads or --readers",

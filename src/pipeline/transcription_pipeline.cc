@@ -22,6 +22,7 @@
 #include "audio/resampling_stream.h"
 #include "features/waveform_normalizer.h"
 #include "pipeline/bounded_queue.h"
+#include "runtime/usable_cores.h"
 
 namespace w2v2 {
 namespace {
@@ -172,7 +173,7 @@ TranscriptionPipeline::TranscriptionPipeline(PipelineConfig config, ReadOptions 
                                              const TranscriptBuilder& builder, TraceRecorder* trace)
     : config_(std::move(config)), read_(std::move(read)), engine_(engine), builder_(builder), trace_(trace) {
   config_.validate();
-  config_.resolve_for_device(engine_.max_in_flight() > 1, std::max(1u, std::thread::hardware_concurrency()));
+  config_.resolve_for_device(engine_.max_in_flight() > 1, static_cast<unsigned>(usable_cores()));
 }
 
 RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer,

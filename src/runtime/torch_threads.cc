@@ -3,13 +3,12 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
-#include <algorithm>
-#include <thread>
+#include "runtime/usable_cores.h"
 
 namespace w2v2 {
 
 int configure_torch_threads(int threads) {
-  const int wanted = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int wanted = threads > 0 ? threads : usable_cores();
   if (at::get_num_threads() != wanted) at::set_num_threads(wanted);
   return at::get_num_threads();
 }
