@@ -1,15 +1,17 @@
 #include "model/checkpoint_reader.h"
 
-#include <torch/serialize.h>
+#include <caffe2/serialize/inline_container.h>
 #include <torch/torch.h>
 
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 
 #include "common/error.h"
 #include "model/safetensors_file.h"
 #include "model/safetensors_writer.h"
+#include "model/state_dict_unpickler.h"
 
 namespace w2v2 {
 namespace {
@@ -38,29 +40,32 @@ StateDict read_safetensors(const std::string& path) {
 }
 
 StateDict read_pytorch_bin(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  W2V2_CHECK_AS(ModelLoadError, in.good(), path, ": cannot open");
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  W2V2_CHECK_AS(ModelLoadError, bytes.size() >= 4, path, ": file too short");
-  torch::IValue value;
+  std::ifstream probe(path, std::ios::binary);
+  W2V2_CHECK_AS(ModelLoadError, probe.good(), path, ": cannot open");
+  char magic[2] = {0, 0};
+  probe.read(magic, 2);
+  W2V2_CHECK_AS(ModelLoadError, probe.gcount() == 2 && magic[0] == 'P' && magic[1] == 'K', path,
+                ": not a torch.save zip archive (a legacy pre-1.6 torch.save file? re-save it with a current torch, "
+                "or as model.safetensors)");
+  std::unique_ptr<caffe2::serialize::PyTorchStreamReader> archive;
+  auto record = [&](const std::string& name) {
+    W2V2_CHECK_AS(ModelLoadError, archive->hasRecord(name), path, ": the archive has no record ", name);
+    const auto [data, size] = archive->getRecord(name);
+    return std::string(static_cast<const char*>(data.get()), size);
+  };
   try {
-    value = torch::pickle_load(bytes);
+    archive = std::make_unique<caffe2::serialize::PyTorchStreamReader>(path);
+    StateDictUnpickler unpickler(path, [&](const std::string& key) { return record("data/" + key); });
+    const std::map<std::string, torch::Tensor> tensors = unpickler.read(record("data.pkl"));
+    StateDict state;
+    for (const auto& [name, tensor] : tensors) {
+      W2V2_CHECK_AS(ModelLoadError, tensor.is_floating_point(), path, ": '", name, "' is not floating point");
+      state.emplace(name, tensor.to(torch::kFloat32).contiguous());
+    }
+    return state;
   } catch (const c10::Error& e) {
-    throw ModelLoadError(path + ": cannot unpickle (torch.save zip archive expected): " + e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    throw ModelLoadError(path + ": cannot unpickle: " + e.what());
+    throw ModelLoadError(path + ": cannot read the torch.save archive: " + e.what_without_backtrace());
   }
-  W2V2_CHECK_AS(ModelLoadError, value.isGenericDict(), path, ": expected a state dict (name -> tensor)");
-  StateDict state;
-  for (const auto& item : value.toGenericDict()) {
-    W2V2_CHECK_AS(ModelLoadError, item.key().isString(), path, ": state dict key is not a string");
-    const std::string name = item.key().toStringRef();
-    W2V2_CHECK_AS(ModelLoadError, item.value().isTensor(), path, ": '", name, "' is not a tensor");
-    const torch::Tensor tensor = item.value().toTensor();
-    W2V2_CHECK_AS(ModelLoadError, tensor.is_floating_point(), path, ": '", name, "' is not floating point");
-    state.emplace(name, tensor.to(torch::kFloat32).contiguous());
-  }
-  return state;
 }
 
 StateDict read_checkpoint(const ModelDirectory& model) {

@@ -14,7 +14,8 @@ using StateDict = std::map<std::string, torch::Tensor>;
 
 // Reads model.safetensors (memory-mapped, validated; F32/F16/BF16 converted to float32).
 StateDict read_safetensors(const std::string& path);
-// Reads pytorch_model.bin (torch.save zip archive of a state dict) through torch::pickle_load.
+// Reads pytorch_model.bin (torch.save zip archive of a dict or OrderedDict state dict; see
+// StateDictUnpickler), every tensor on the CPU.
 StateDict read_pytorch_bin(const std::string& path);
 // Reads the weights of a model folder in whichever format it has. Throws ModelLoadError.
 StateDict read_checkpoint(const ModelDirectory& model);

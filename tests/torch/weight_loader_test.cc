@@ -124,3 +124,70 @@ TEST(WeightLoader, BadModelFoldersGiveOneClearMessage) {
 
 }  // namespace
 }  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+// What real pytorch_model.bin files look like: torch.save of model.state_dict() (an OrderedDict with a
+// _metadata attribute), half-precision and strided tensors sharing one storage, storages saved on a GPU.
+// LibTorch's own unpickler turns the OrderedDict into None; ours must read all of it, on the CPU.
+TEST(PytorchBin, OrderedDictsHalfTensorsSharedStoragesAndGpuLocations) {
+  if (test::run_command("/usr/bin/python3", {"-c", "import torch"}).exit_code != 0) {
+    GTEST_SKIP() << "/usr/bin/python3 lacks torch (scripts/setup.sh installs python3-torch)";
+  }
+  test::TempDir dir;
+  const std::string plain = test::fixture("models/tiny-group-bin/pytorch_model.bin");
+  const std::string script = R"(
+import sys, zipfile, torch
+from collections import OrderedDict
+plain, out = sys.argv[1], sys.argv[2]
+sd = torch.load(plain)
+od = OrderedDict(sd)
+od._metadata = OrderedDict([('', {'version': 1}), ('lm_head', {'version': 1})])
+base = torch.arange(24, dtype=torch.float32).reshape(4, 6)
+od['extra.transposed'] = base.t()              # a strided view
+od['extra.row'] = base[2]                      # an offset into the same storage
+od['extra.half'] = torch.linspace(-2, 2, 7).half()
+torch.save(od, out + '/ordered.bin')
+# The same archive as if saved from a GPU: every storage location 'cpu' -> 'cuda:0'.
+with zipfile.ZipFile(out + '/ordered.bin') as src, zipfile.ZipFile(out + '/gpu.bin', 'w', zipfile.ZIP_STORED) as dst:
+    for info in src.infolist():
+        data = src.read(info.filename)
+        if info.filename.endswith('data.pkl'):
+            data = data.replace(b'X\x03\x00\x00\x00cpu', b'X\x06\x00\x00\x00cuda:0')
+            assert b'cuda:0' in data
+        dst.writestr(info, data)
+)";
+  const auto made = test::run_command("/usr/bin/python3", {"-c", script, plain, dir.path().string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const StateDict expected = read_pytorch_bin(plain);
+  for (const char* name : {"ordered.bin", "gpu.bin"}) {
+    const StateDict got = read_pytorch_bin(dir.file(name));
+    ASSERT_EQ(got.size(), expected.size() + 3) << name;
+    for (const auto& [key, tensor] : expected) {
+      ASSERT_TRUE(got.count(key)) << key;
+      EXPECT_TRUE(torch::equal(got.at(key), tensor)) << key;
+    }
+    const torch::Tensor base = torch::arange(24, torch::kFloat32).reshape({4, 6});
+    EXPECT_TRUE(torch::equal(got.at("extra.transposed"), base.t())) << name;
+    EXPECT_TRUE(torch::equal(got.at("extra.row"), base[2])) << name;
+    EXPECT_TRUE(torch::allclose(got.at("extra.half"), torch::linspace(-2, 2, 7).to(torch::kHalf).to(torch::kFloat32)));
+    EXPECT_TRUE(got.at("extra.transposed").device().is_cpu());
+  }
+}
+
+TEST(PytorchBin, MalformedArchivesAreNamedErrors) {
+  test::TempDir dir;
+  test::write_text(dir.file("legacy.bin"), std::string("\x80\x02\x8a\x0a", 4) + "not a zip");
+  try {
+    read_pytorch_bin(dir.file("legacy.bin"));
+    FAIL() << "no error";
+  } catch (const ModelLoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("legacy.bin: not a torch.save zip archive"), std::string::npos) << e.what();
+  }
+  test::write_text(dir.file("truncated.bin"), "PK\x03\x04 and then nothing");
+  EXPECT_THROW(read_pytorch_bin(dir.file("truncated.bin")), ModelLoadError);
+}
+
+}  // namespace
+}  // namespace w2v2
