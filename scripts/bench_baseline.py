@@ -28,7 +28,8 @@ import torchaudio
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import w2v2_hf  # noqa: E402  (torchaudio <-> Hugging Face names, safetensors reader)
 
-AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg")
+# The extensions `w2v2` lists in folders (src/audio/audio_file_reader.cc), so both see the same files.
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".au")
 
 
 def list_audio(paths):
@@ -80,7 +81,7 @@ def read_audio(path, do_normalize):
     return wave
 
 
-def run_pass(model, files, do_normalize, latencies=None, transcripts=None):
+def run_pass(model, files, do_normalize, decode, latencies=None, transcripts=None):
     """One file at a time: read, forward, greedy decode. -> (wall seconds, audio seconds, forward seconds)."""
     audio, forward = 0.0, 0.0
     start = time.perf_counter()
@@ -92,7 +93,7 @@ def run_pass(model, files, do_normalize, latencies=None, transcripts=None):
             t1 = time.perf_counter()
             logits, _ = model(wave.unsqueeze(0))
             forward += time.perf_counter() - t1
-        text = w2v2_hf.greedy_decode(logits[0])
+        text = decode(logits[0])
         if transcripts is not None:
             transcripts[path] = text
         if latencies is not None:
@@ -127,15 +128,23 @@ def main():
     with open(os.path.join(args.model, "preprocessor_config.json")) as f:
         do_normalize = json.load(f).get("do_normalize", True)
 
+    # Greedy decoding with the folder's own units and blank, as w2v2 decodes.
+    with open(os.path.join(args.model, "config.json")) as f:
+        blank = json.load(f).get("pad_token_id", 0)
+    vocab_path = os.path.join(args.model, "vocab.json")
+    vocab = json.load(open(vocab_path)) if os.path.exists(vocab_path) else None
+    def decode(logits):
+        return w2v2_hf.greedy_decode(logits, vocab=vocab, blank=blank)
+
     t0 = time.perf_counter()
     model = build_model(args.model)
     load_seconds = time.perf_counter() - t0
     for _ in range(args.warmup):
-        run_pass(model, files, do_normalize)
+        run_pass(model, files, do_normalize, decode)
     walls, forwards, latencies, transcripts = [], [], [], {}
     audio = 0.0
     for r in range(args.repeat):
-        wall, audio, forward = run_pass(model, files, do_normalize, latencies, transcripts)
+        wall, audio, forward = run_pass(model, files, do_normalize, decode, latencies, transcripts)
         walls.append(wall)
         forwards.append(forward)
         print(f"repeat {r + 1}: {wall:.2f} s for {audio:.1f} s of audio ({audio / wall:.2f}x real time)",

@@ -93,13 +93,14 @@ def write_safetensors(state, path, metadata=None):
             f.write(blob)
 
 
-def greedy_decode(logits, length=None):
-    """(T, V) logits -> text with the VOCAB above (repeats collapsed, blanks and specials dropped)."""
-    inv = {v: k for k, v in VOCAB.items()}
+def greedy_decode(logits, length=None, vocab=None, blank=0):
+    """(T, V) logits -> text with `vocab` (default: VOCAB above; repeats collapsed, blanks and specials
+    dropped, "|" a space)."""
+    inv = {v: k for k, v in (vocab or VOCAB).items()}
     ids = logits[: length if length is not None else logits.shape[0]].argmax(-1).tolist()
     out, prev = [], None
     for i in ids:
-        if i != prev and i != 0:
+        if i != prev and i != blank:
             out.append(inv.get(i, ""))
         prev = i
     text = "".join(c for c in out if c not in ("<s>", "</s>", "<unk>", "<pad>")).replace("|", " ")

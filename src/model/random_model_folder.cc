@@ -24,7 +24,9 @@ void write_random_model_folder(const std::string& config_dir, const std::string&
     if (fs::is_regular_file(src / name)) {
       fs::copy_file(src / name, fs::path(out_dir) / name, fs::copy_options::overwrite_existing, ec);
       W2V2_CHECK_AS(OutputError, !ec, out_dir, "/", name, ": cannot write (", ec.message(), ")");
-      fs::permissions(fs::path(out_dir) / name, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add);
+      fs::permissions(fs::path(out_dir) / name, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::add,
+                      ec);  // a read-only source (e.g. a packaged config) must not give a read-only copy
+      W2V2_CHECK_AS(OutputError, !ec, out_dir, "/", name, ": cannot make writable (", ec.message(), ")");
     }
   }
   torch::InferenceMode guard;
