@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
+#include "model/state_dict_unpickler.h"
 #include "model/safetensors_writer.h"
 #include "model/model_directory.h"
 #include "model/wav2vec2_weights.h"
@@ -174,6 +175,35 @@ with zipfile.ZipFile(out + '/ordered.bin') as src, zipfile.ZipFile(out + '/gpu.b
     EXPECT_TRUE(torch::allclose(got.at("extra.half"), torch::linspace(-2, 2, 7).to(torch::kHalf).to(torch::kFloat32)));
     EXPECT_TRUE(got.at("extra.transposed").device().is_cpu());
   }
+}
+
+TEST(PytorchBin, HostilePicklesAreErrorsNotCrashes) {
+  auto read = [](const std::string& pickle) {
+    StateDictUnpickler unpickler("x.bin", [](const std::string& key) -> std::string {
+      throw ModelLoadError("no storage " + key);
+    });
+    return unpickler.read(pickle);
+  };
+  auto error_of = [&](const std::string& pickle) -> std::string {
+    try {
+      read(pickle);
+    } catch (const ModelLoadError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  using namespace std::string_literals;
+  EXPECT_TRUE(read("\x80\x02}q\x00."s).empty());  // an empty dict
+  EXPECT_NE(error_of(""), "");
+  EXPECT_NE(error_of("\x80\x02."s).find("stack underflow"), std::string::npos);
+  EXPECT_NE(error_of("\x80\x02\xff"s).find("unsupported pickle opcode 0xff"), std::string::npos);
+  EXPECT_NE(error_of("\x80\x02}X\x01\x00\x00\x00" "aK\x01s."s).find("'a' is not a tensor"), std::string::npos);
+  EXPECT_NE(error_of("\x80\x02h\x05."s).find("unknown memo key"), std::string::npos);
+  EXPECT_NE(error_of("\x80\x02X\xff\xff\xff\x7f" "abc"s).find("truncated"), std::string::npos);
+  EXPECT_NE(error_of("\x80\x02\x8a\x09"s).find("too large"), std::string::npos);
+  const std::string call = error_of("\x80\x02" "cos\nsystem\nX\x02\x00\x00\x00" "ls\x85R."s);
+  EXPECT_NE(call.find("unsupported object in the pickle: os.system"), std::string::npos) << call;  // no callables
+  EXPECT_NE(error_of("\x80\x02K\x01u."s).find("no mark"), std::string::npos);
 }
 
 TEST(PytorchBin, MalformedArchivesAreNamedErrors) {
