@@ -130,7 +130,8 @@ def main():
 
     # Greedy decoding with the folder's own units and blank, as w2v2 decodes.
     with open(os.path.join(args.model, "config.json")) as f:
-        blank = json.load(f).get("pad_token_id", 0)
+        blank = json.load(f).get("pad_token_id")
+    blank = 0 if blank is None else blank  # w2v2 reads a null pad_token_id as 0 too
     vocab_path = os.path.join(args.model, "vocab.json")
     vocab = json.load(open(vocab_path)) if os.path.exists(vocab_path) else None
     def decode(logits):

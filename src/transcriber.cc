@@ -127,7 +127,14 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
   }
   summary.run_audio_seconds = run_audio_seconds;
   writer.finish();
-  std::filesystem::remove(journal, ec);
+  size_t unwritten = 0;
+  for (const auto& failure : summary.failures) unwritten += failure.error_stage == "output";
+  if (unwritten > 0) {  // e.g. a full disk: the journal still has those transcripts
+    spdlog::warn("{}: kept: {} transcripts could not be written; fix the cause and rerun with --resume", journal,
+                 unwritten);
+  } else {
+    std::filesystem::remove(journal, ec);
+  }
   return summary;
 }
 

@@ -28,11 +28,13 @@ std::vector<Utterance> make_dataset(const std::vector<std::string>& inputs) {
       part = read_librispeech(input);
       // Audio that no *.trans.txt lists (a LibriSpeech folder beside other recordings) is still an input:
       // transcribed, without a reference.
+      // Keyed by folder and stem: a listed X.flac with a converted X.wav beside it is one utterance.
+      auto key = [](const std::string& path) { return fs::path(path).lexically_normal().replace_extension().string(); };
       std::set<std::string> listed;
-      for (const auto& u : part) listed.insert(fs::path(u.path).lexically_normal().string());
+      for (const auto& u : part) listed.insert(key(u.path));
       size_t unlisted = 0;
       for (auto& u : list_audio_files({input})) {
-        if (listed.count(fs::path(u.path).lexically_normal().string()) > 0) continue;
+        if (listed.count(key(u.path)) > 0) continue;
         part.push_back(std::move(u));
         ++unlisted;
       }

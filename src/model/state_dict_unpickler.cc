@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -160,6 +161,16 @@ std::map<std::string, torch::Tensor> StateDictUnpickler::read(const std::string&
         stack.push_back(v);
         break;
       }
+      case 0x93: {  // STACK_GLOBAL (protocol 4)
+        const ValuePtr name = pop();
+        const ValuePtr module = pop();
+        W2V2_CHECK_AS(ModelLoadError, name->kind == Value::Kind::kString && module->kind == Value::Kind::kString, src,
+                      ": malformed pickle (STACK_GLOBAL)");
+        auto v = make(Value::Kind::kGlobal);
+        v->text = module->text + "." + name->text;
+        stack.push_back(v);
+        break;
+      }
       case 'q': memo[byte()] = top(); break;          // BINPUT
       case 'r': memo[little(4)] = top(); break;       // LONG_BINPUT
       case 0x94: memo[memo.size()] = top(); break;    // MEMOIZE
@@ -295,6 +306,15 @@ std::map<std::string, torch::Tensor> StateDictUnpickler::read(const std::string&
           }
           W2V2_CHECK_AS(ModelLoadError, empty || last < storage.numel(), src,
                         ": tensor reaches past the end of its storage");
+          // Stride 0 (an expanded tensor) can make a view far larger than its storage: bounded, so a hostile
+          // file is an error rather than a huge allocation.
+          int64_t elements = 1;
+          for (int64_t s : size) {
+            W2V2_CHECK_AS(ModelLoadError, !__builtin_mul_overflow(elements, s, &elements), src,
+                          ": malformed tensor geometry");
+          }
+          W2V2_CHECK_AS(ModelLoadError, elements <= std::max<int64_t>(storage.numel(), int64_t{1} << 24), src,
+                        ": a tensor of ", elements, " elements over a storage of ", storage.numel());
           auto v = make(Value::Kind::kTensor);
           v->tensor = empty ? torch::empty(size, storage.options())
                             : storage.as_strided(size, stride, offset).clone();

@@ -71,7 +71,7 @@ void Wav2Vec2Config::validate() const {
   // Frame arithmetic (samples per frame, receptive field) stays far from int64 overflow.
   need(conv_dim.size() <= 64, "at most 64 feature-extractor layers");
   int64_t stride_product = 1;
-  for (int s : conv_stride) stride_product = std::min<int64_t>(stride_product * std::max(s, 1), int64_t{1} << 40);
+  for (int s : conv_stride) stride_product = std::min<int64_t>(stride_product * std::clamp(s, 1, 4096), int64_t{1} << 40);
   need(stride_product <= (1 << 20), "the product of conv_stride (samples per frame) must be at most 1048576");
   need(hidden_size > 0 && hidden_size <= 65536, "hidden_size must be in 1..65536");
   need(num_hidden_layers >= 0 && num_hidden_layers <= 1024, "num_hidden_layers must be in 0..1024");

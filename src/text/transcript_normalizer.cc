@@ -12,7 +12,10 @@ namespace {
 // not start a valid sequence.
 std::pair<long, size_t> decode_utf8(const std::string& text, size_t i) {
   const auto lead = static_cast<unsigned char>(text[i]);
-  const size_t length = lead >= 0xF0 && lead < 0xF5 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+  const size_t length = lead >= 0xF0 && lead < 0xF5   ? 4
+                        : lead >= 0xE0 && lead < 0xF0 ? 3
+                        : lead >= 0xC2 && lead < 0xE0 ? 2
+                                                      : 0;
   if (length == 0 || i + length > text.size()) return {-1, 1};
   long code = lead & (0x7F >> length);
   for (size_t k = 1; k < length; ++k) {
@@ -20,19 +23,22 @@ std::pair<long, size_t> decode_utf8(const std::string& text, size_t i) {
     if ((next & 0xC0) != 0x80) return {-1, 1};
     code = (code << 6) | (next & 0x3F);
   }
+  static const long kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};  // shorter forms are overlong
+  if (code < kSmallest[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return {-1, 1};
   return {code, length};
 }
 
 // Typographic apostrophes: right single quotation mark, modifier letter apostrophe, left single quote.
 bool is_apostrophe(long code) { return code == 0x2019 || code == 0x02BC || code == 0x2018; }
 
-// Non-ASCII spaces and punctuation that separate words: no-break space, Latin-1 punctuation (¡ « · » ¿),
-// the General Punctuation block (dashes, quotes, ellipsis, thin spaces), CJK punctuation and ideographic
-// space, the byte order mark.
+// Non-ASCII spaces and punctuation that separate words: no-break space, Latin-1 punctuation (¡ « » ¿),
+// the General Punctuation block (spaces, dashes, quotes, ellipsis) except its zero-width and format
+// characters (U+200B-200F, U+202A-202E, U+2060-206F: a ZWNJ sits inside Persian and Indic words), CJK punctuation and
+// ideographic space, the byte order mark. The middle dot stays (Catalan "col·legi").
 bool is_separator(long code) {
-  return code == 0x00A0 || code == 0x00A1 || code == 0x00AB || code == 0x00B7 || code == 0x00BB ||
-         code == 0x00BF || (code >= 0x2000 && code <= 0x206F) || (code >= 0x3000 && code <= 0x303F) ||
-         code == 0xFEFF;
+  return code == 0x00A0 || code == 0x00A1 || code == 0x00AB || code == 0x00BB || code == 0x00BF ||
+         (code >= 0x2000 && code <= 0x200A) || (code >= 0x2010 && code <= 0x2029) || (code >= 0x202F && code <= 0x205F) ||
+         (code >= 0x3000 && code <= 0x303F) || code == 0xFEFF;
 }
 
 }  // namespace

@@ -50,6 +50,7 @@ TEST(LibriSpeechReader, AudioNoTranscriptListsIsStillAnInput) {
   make_librispeech(dir.path() / "ls");
   test::write_text(dir.file("meeting1.wav"), "x");
   test::write_text(dir.file("ls/test-clean/11/22/extra.flac"), "x");
+  test::write_text(dir.file("ls/test-clean/11/22/11-22-0000.wav"), "x");  // a conversion of a listed file
   const auto u = make_dataset({dir.path().string()});
   ASSERT_EQ(u.size(), 5u);
   size_t with_reference = 0;

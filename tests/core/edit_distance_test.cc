@@ -153,6 +153,12 @@ TEST(TranscriptNormalizer, Modes) {
   EXPECT_EQ(normalize_transcript("caf\u00e9 na\u00efve\u3002", TextNormalization::kLibriSpeech), "CAF\u00e9 NA\u00efVE");
   EXPECT_EQ(normalize_transcript("bad \xff byte", TextNormalization::kLibriSpeech), "BAD \xff BYTE");
   EXPECT_EQ(normalize_transcript("don\u2019t", TextNormalization::kNone), "don\u2019t");
+  // Zero-width non-joiners and bidi marks belong to their words (Persian, Indic); the middle dot too.
+  EXPECT_EQ(normalize_transcript("a\u200cb c\u00b7d e\u200ff", TextNormalization::kLibriSpeech),
+            "A\u200cB C\u00b7D E\u200fF");
+  // Invalid UTF-8 (a lead byte past 0xF4, an overlong apostrophe) is kept as bytes, never decoded.
+  EXPECT_EQ(normalize_transcript("x\xff\xbb\xbfy", TextNormalization::kLibriSpeech), "X\xff\xbb\xbfY");
+  EXPECT_EQ(normalize_transcript("x\xf0\x82\x80\x99y", TextNormalization::kLibriSpeech), "X\xf0\x82\x80\x99Y");
   EXPECT_EQ(normalize_transcript("", TextNormalization::kLibriSpeech), "");
   EXPECT_EQ(normalize_transcript("naïve café", TextNormalization::kLibriSpeech), "NAïVE CAFé");
 }

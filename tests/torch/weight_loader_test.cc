@@ -150,6 +150,7 @@ od['extra.transposed'] = base.t()              # a strided view
 od['extra.row'] = base[2]                      # an offset into the same storage
 od['extra.half'] = torch.linspace(-2, 2, 7).half()
 torch.save(od, out + '/ordered.bin')
+torch.save(od, out + '/p4.bin', pickle_protocol=4)  # STACK_GLOBAL, MEMOIZE, FRAME, SHORT_BINUNICODE
 # The same archive as if saved from a GPU: every storage location 'cpu' -> 'cuda:0'.
 with zipfile.ZipFile(out + '/ordered.bin') as src, zipfile.ZipFile(out + '/gpu.bin', 'w', zipfile.ZIP_STORED) as dst:
     for info in src.infolist():
@@ -162,7 +163,7 @@ with zipfile.ZipFile(out + '/ordered.bin') as src, zipfile.ZipFile(out + '/gpu.b
   const auto made = test::run_command("/usr/bin/python3", {"-c", script, plain, dir.path().string()});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const StateDict expected = read_pytorch_bin(plain);
-  for (const char* name : {"ordered.bin", "gpu.bin"}) {
+  for (const char* name : {"ordered.bin", "gpu.bin", "p4.bin"}) {
     const StateDict got = read_pytorch_bin(dir.file(name));
     ASSERT_EQ(got.size(), expected.size() + 3) << name;
     for (const auto& [key, tensor] : expected) {
