@@ -9,22 +9,35 @@
 
 namespace w2v2 {
 
+void SoxrDeleter::operator()(soxr* resampler) const { soxr_delete(resampler); }
+
+SoxrHandle make_soxr(int input_rate_hz, int output_rate_hz) {
+  W2V2_CHECK_AS(AudioReadError, input_rate_hz > 0 && output_rate_hz > 0, "invalid sample rates ",
+                input_rate_hz, " -> ", output_rate_hz);
+  soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  soxr_error_t error = nullptr;
+  SoxrHandle resampler(soxr_create(input_rate_hz, output_rate_hz, 1, &error, &io, &quality, nullptr));
+  W2V2_CHECK_AS(AudioReadError, error == nullptr && resampler, "soxr_create failed: ",
+                error ? error : "unknown error");
+  return resampler;
+}
+
+int64_t resampled_length(int64_t frames, int input_rate_hz, int output_rate_hz) {
+  if (input_rate_hz == output_rate_hz) return frames;
+  const double ratio = static_cast<double>(output_rate_hz) / input_rate_hz;
+  return static_cast<int64_t>(std::llround(static_cast<double>(frames) * ratio));
+}
+
 std::vector<float> resample(const std::vector<float>& input, int input_rate_hz, int output_rate_hz) {
   W2V2_CHECK_AS(AudioReadError, input_rate_hz > 0 && output_rate_hz > 0, "invalid sample rates ",
                 input_rate_hz, " -> ", output_rate_hz);
   if (input_rate_hz == output_rate_hz || input.empty()) return input;
 
-  const double ratio = static_cast<double>(output_rate_hz) / input_rate_hz;
-  const size_t expected = static_cast<size_t>(std::llround(input.size() * ratio));
-  std::vector<float> output(expected);
-
-  soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-  soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  std::vector<float> output(
+      static_cast<size_t>(resampled_length(static_cast<int64_t>(input.size()), input_rate_hz, output_rate_hz)));
+  const SoxrHandle resampler = make_soxr(input_rate_hz, output_rate_hz);
   soxr_error_t error = nullptr;
-  std::unique_ptr<soxr, decltype(&soxr_delete)> resampler(
-      soxr_create(input_rate_hz, output_rate_hz, 1, &error, &io, &quality, nullptr), &soxr_delete);
-  W2V2_CHECK_AS(AudioReadError, error == nullptr && resampler, "soxr_create failed: ",
-                error ? error : "unknown error");
 
   // soxr removes its own filter delay; feeding the whole input and then flushing (nullptr input)
   // yields exactly the expected number of samples.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "audio/resampler.h"
 #include "common/error.h"
 
 namespace w2v2 {
@@ -14,32 +15,13 @@ constexpr int64_t kSourceBlockFrames = 1 << 16;
 
 }  // namespace
 
-struct ResamplingStream::Soxr {
-  soxr_t handle = nullptr;
-  ~Soxr() {
-    if (handle) soxr_delete(handle);
-  }
-};
-
-int64_t ResamplingStream::target_frames(int64_t source_frames, int source_rate_hz, int target_rate_hz) {
-  if (source_rate_hz == target_rate_hz) return source_frames;
-  const double ratio = static_cast<double>(target_rate_hz) / source_rate_hz;
-  return static_cast<int64_t>(std::llround(static_cast<double>(static_cast<size_t>(source_frames)) * ratio));
-}
-
 ResamplingStream::ResamplingStream(std::unique_ptr<AudioStreamReader> reader, int target_rate_hz)
     : reader_(std::move(reader)) {
   W2V2_CHECK(reader_ && reader_->exact_length(), "ResamplingStream needs a file whose length is exact");
-  frames_ = target_frames(reader_->declared_frames(), reader_->sample_rate_hz(), target_rate_hz);
+  frames_ = resampled_length(reader_->declared_frames(), reader_->sample_rate_hz(), target_rate_hz);
   if (reader_->sample_rate_hz() == target_rate_hz) return;
   ratio_ = static_cast<double>(target_rate_hz) / reader_->sample_rate_hz();
-  soxr_ = std::make_unique<Soxr>();
-  soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-  soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
-  soxr_error_t error = nullptr;
-  soxr_->handle = soxr_create(reader_->sample_rate_hz(), target_rate_hz, 1, &error, &io, &quality, nullptr);
-  W2V2_CHECK_AS(AudioReadError, error == nullptr && soxr_->handle, "soxr_create failed: ",
-                error ? error : "unknown error");
+  soxr_ = make_soxr(reader_->sample_rate_hz(), target_rate_hz);
 }
 
 ResamplingStream::~ResamplingStream() = default;
@@ -74,7 +56,7 @@ void ResamplingStream::fill(int64_t end) {
       source_done_ = true;
       for (;;) {
         size_t produced = 0;
-        soxr_error_t error = soxr_process(soxr_->handle, nullptr, 0, nullptr, output.data(), output.size(), &produced);
+        soxr_error_t error = soxr_process(soxr_.get(), nullptr, 0, nullptr, output.data(), output.size(), &produced);
         W2V2_CHECK_AS(AudioReadError, error == nullptr, "soxr_process (flush) failed: ", error);
         if (produced == 0) break;
         append(produced);
@@ -84,7 +66,7 @@ void ResamplingStream::fill(int64_t end) {
     for (size_t offset = 0; offset < input.size();) {
       size_t consumed = 0;
       size_t produced = 0;
-      soxr_error_t error = soxr_process(soxr_->handle, input.data() + offset, input.size() - offset, &consumed,
+      soxr_error_t error = soxr_process(soxr_.get(), input.data() + offset, input.size() - offset, &consumed,
                                         output.data(), output.size(), &produced);
       W2V2_CHECK_AS(AudioReadError, error == nullptr, "soxr_process failed: ", error);
       W2V2_CHECK_AS(AudioReadError, consumed > 0 || produced > 0, "soxr_process made no progress");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "audio/audio_stream_reader.h"
+#include "audio/resampler.h"
 
 namespace w2v2 {
 
@@ -20,10 +21,6 @@ class ResamplingStream {
   ResamplingStream(const ResamplingStream&) = delete;
   ResamplingStream& operator=(const ResamplingStream&) = delete;
 
-  // Samples at the target rate of a file of `source_frames` at `source_rate_hz`: round(frames x ratio),
-  // as `resample` produces.
-  static int64_t target_frames(int64_t source_frames, int source_rate_hz, int target_rate_hz);
-
   int64_t frames() const { return frames_; }  // at the target rate, from the declared length
   // `count` samples from `start` (fewer where the file ends). Throws AudioReadError on decode errors and
   // when `start` is before the previous read's start.
@@ -32,9 +29,8 @@ class ResamplingStream {
  private:
   void fill(int64_t end);  // resamples until target sample `end` is produced or the file ends
 
-  struct Soxr;
   std::unique_ptr<AudioStreamReader> reader_;
-  std::unique_ptr<Soxr> soxr_;  // null at the file's own rate
+  SoxrHandle soxr_;  // null at the file's own rate
   double ratio_ = 1.0;  // target / source rate
   int64_t frames_ = 0;
   int64_t last_start_ = 0;

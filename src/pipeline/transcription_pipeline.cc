@@ -19,6 +19,7 @@
 
 #include "common/error.h"
 #include "audio/audio_stream_reader.h"
+#include "audio/resampler.h"
 #include "audio/resampling_stream.h"
 #include "features/waveform_normalizer.h"
 #include "pipeline/bounded_queue.h"
@@ -237,7 +238,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 const int rate = read_.audio.target_sample_rate_hz;
                 int64_t frames = 0;  // at the model's rate
                 if (config_.chunking.chunk_seconds > 0 && reader->exact_length()) {
-                  frames = ResamplingStream::target_frames(reader->declared_frames(), reader->sample_rate_hz(), rate);
+                  frames = resampled_length(reader->declared_frames(), reader->sample_rate_hz(), rate);
                   chunks = plan_chunks(frames, config_.chunking, rate);
                 }
                 if (chunks.size() > 1) {
