@@ -4,8 +4,6 @@
 #include <unistd.h>
 
 #include <exception>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli_options.h"
@@ -23,6 +21,7 @@
 #include "version.h"
 #include "model/random_model_folder.h"
 #include "output/make_transcript_writer.h"
+#include "output/output_stream.h"
 #include "transcriber.h"
 
 namespace {
@@ -137,7 +136,7 @@ int run_eval(const w2v2::app::CliOptions& options) {
   if (!options.report_path.empty()) {
     const auto report = w2v2::make_evaluation_report(scores, summary, options.transcriber,
                                                      std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
-    w2v2::write_text_file_atomically(options.report_path, json_text(report));
+    w2v2::write_output_file(options.report_path, json_text(report));
   }
   if (!options.details_path.empty()) scores.write_details_jsonl(options.details_path);
   if (!options.trn_dir.empty()) scores.write_trn(options.trn_dir);
@@ -167,7 +166,7 @@ int run_bench(const w2v2::app::CliOptions& options) {
   const w2v2::BenchReport report = benchmark.run();
   std::cout << report.table() << std::flush;
   if (!config.json_path.empty()) {
-    w2v2::write_text_file_atomically(config.json_path, json_text(report.to_json()));
+    w2v2::write_output_file(config.json_path, json_text(report.to_json()));
     spdlog::info("wrote {}", config.json_path);
   }
   size_t failures = 0;

@@ -1,6 +1,5 @@
 #include "common/error.h"
 
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -13,18 +12,6 @@ std::string read_text_file(const std::string& path) {
   buffer << in.rdbuf();
   W2V2_CHECK_AS(ConfigError, !in.bad(), path, ": read failed");
   return buffer.str();
-}
-
-void write_text_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": cannot open for writing");
-    out << content;
-    out.flush();
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": write failed");
-  }
-  W2V2_CHECK_AS(OutputError, std::rename(tmp.c_str(), path.c_str()) == 0, path, ": cannot rename ", tmp, " to it");
 }
 
 }  // namespace w2v2

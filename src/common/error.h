@@ -55,10 +55,6 @@ inline void throw_if_problems(const std::string& title, const std::vector<std::s
 // The whole content of a small text file (configs, vocabularies); throws ConfigError when it cannot be read.
 std::string read_text_file(const std::string& path);
 
-// Writes `content` to `path` through "<path>.tmp" and a rename, so readers never see half a file; throws
-// OutputError naming the file when it cannot.
-void write_text_file_atomically(const std::string& path, const std::string& content);
-
 namespace detail {
 template <typename... Args>
 std::string concat(Args&&... args) {

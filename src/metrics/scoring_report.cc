@@ -2,10 +2,10 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "common/error.h"
+#include "output/output_stream.h"
 
 namespace w2v2 {
 namespace {
@@ -133,7 +133,7 @@ void ScoringReport::write_details_jsonl(const std::string& path) const {
     j["alignment"] = ops;
     out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }
-  write_text_file_atomically(path, out.str());
+  write_output_file(path, out.str());
 }
 
 void ScoringReport::write_trn(const std::string& dir) const {
@@ -146,8 +146,8 @@ void ScoringReport::write_trn(const std::string& dir) const {
     hyp << d.hypothesis << " (" << d.id << ")\n";
     ref << d.reference << " (" << d.id << ")\n";
   }
-  write_text_file_atomically((std::filesystem::path(dir) / "hyp.trn").string(), hyp.str());
-  write_text_file_atomically((std::filesystem::path(dir) / "ref.trn").string(), ref.str());
+  write_output_file((std::filesystem::path(dir) / "hyp.trn").string(), hyp.str());
+  write_output_file((std::filesystem::path(dir) / "ref.trn").string(), ref.str());
 }
 
 }  // namespace w2v2

@@ -31,4 +31,10 @@ void OutputStream::commit() {
   committed_ = true;
 }
 
+void write_output_file(const std::string& path, const std::string& content) {
+  OutputStream out(path);
+  out.stream() << content;
+  out.commit();
+}
+
 }  // namespace w2v2

@@ -26,4 +26,8 @@ class OutputStream {
   bool committed_ = false;
 };
 
+// The whole of `content` through an OutputStream: written under a temporary name and renamed into place
+// (or to stdout for "" or "-"). Throws OutputError naming the file.
+void write_output_file(const std::string& path, const std::string& content);
+
 }  // namespace w2v2
