@@ -1,11 +1,17 @@
 #include "audio/audio_stream_reader.h"
 
+#include <fcntl.h>
 #include <sndfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include "common/error.h"
 
@@ -14,13 +20,22 @@ namespace {
 
 constexpr int kMaxChannels = 256;
 constexpr sf_count_t kBlockFrames = 1 << 15;
+// read_all() reserves the declared length up to this much (64 MB of floats) and grows past it as samples
+// arrive: a header cannot make it allocate what the file does not hold.
+constexpr int64_t kMaxReserveFrames = int64_t{1} << 24;
 
 }  // namespace
 
 struct AudioStreamReader::File {
+  int fd = -1;
   SNDFILE* handle = nullptr;
-  ~File() {
+  void close_decoder() {
     if (handle) sf_close(handle);
+    handle = nullptr;
+  }
+  ~File() {
+    close_decoder();
+    if (fd >= 0) ::close(fd);
   }
 };
 
@@ -30,36 +45,77 @@ AudioStreamReader::AudioStreamReader(const std::string& path, const AudioReadOpt
   const auto status = std::filesystem::status(path, ec);
   W2V2_CHECK_AS(AudioReadError, !ec && std::filesystem::exists(status), path, ": file not found");
   W2V2_CHECK_AS(AudioReadError, std::filesystem::is_regular_file(status), path, ": not a regular file");
-  W2V2_CHECK_AS(AudioReadError, std::filesystem::file_size(path, ec) > 0 && !ec, path, ": empty file");
+  // Non-blocking, so that a file swapped for a FIFO since the check above cannot hang the open.
+  file_->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  W2V2_CHECK_AS(AudioReadError, file_->fd >= 0, path, ": cannot open (", std::strerror(errno), ")");
+  struct stat st {};
+  W2V2_CHECK_AS(AudioReadError, ::fstat(file_->fd, &st) == 0 && S_ISREG(st.st_mode), path, ": not a regular file");
+  W2V2_CHECK_AS(AudioReadError, st.st_size > 0, path, ": empty file");
+  open_decoder();
+  W2V2_CHECK_AS(AudioReadError, options.channel < channels_, path, ": channel ", options.channel,
+                " requested but the file has ", channels_);
+  W2V2_CHECK_AS(AudioReadError, frames_ < 0 || static_cast<double>(frames_) / sample_rate_hz_ <= options.max_duration_seconds,
+                path, ": declared length ", frames_, " frames exceeds the limit of ", options.max_duration_seconds, " s");
+  known_frames_ = exact_length_ ? frames_ : -1;
+}
 
+AudioStreamReader::~AudioStreamReader() = default;
+
+void AudioStreamReader::open_decoder() {
   SF_INFO info{};
-  file_->handle = sf_open(path.c_str(), SFM_READ, &info);
+  // By descriptor: sf_open copies the path into a 1,024-byte buffer and refuses longer ones. The descriptor
+  // stays ours (closed by File), also when libsndfile fails.
+  file_->handle = sf_open_fd(file_->fd, SFM_READ, &info, SF_FALSE);
   if (file_->handle == nullptr) {
     std::string reason = sf_strerror(nullptr);
     // libsndfile says this of data it cannot parse (e.g. an MP3 without valid frames); the file exists.
     if (reason.find("does not exist") != std::string::npos) reason = "unrecognized or corrupt audio data";
-    throw AudioReadError(path + ": cannot decode audio (" + reason + ")");
+    throw AudioReadError(path_ + ": cannot decode audio (" + reason + ")");
   }
-  W2V2_CHECK_AS(AudioReadError, info.channels > 0 && info.channels <= kMaxChannels, path,
+  W2V2_CHECK_AS(AudioReadError, info.channels > 0 && info.channels <= kMaxChannels, path_,
                 ": unsupported channel count ", info.channels);
-  W2V2_CHECK_AS(AudioReadError, info.samplerate >= 1000 && info.samplerate <= 768000, path,
+  W2V2_CHECK_AS(AudioReadError, info.samplerate >= 1000 && info.samplerate <= 768000, path_,
                 ": unsupported sample rate ", info.samplerate, " Hz");
-  W2V2_CHECK_AS(AudioReadError, options.channel < info.channels, path, ": channel ", options.channel,
-                " requested but the file has ", info.channels);
   // A FLAC written to a pipe may not state its length: libsndfile then says SF_COUNT_MAX.
   const bool length_known = info.frames >= 0 && info.frames != SF_COUNT_MAX;
-  W2V2_CHECK_AS(AudioReadError, !length_known ||
-                    static_cast<double>(info.frames) / info.samplerate <= options.max_duration_seconds,
-                path, ": declared length ", info.frames, " frames exceeds the limit of ",
-                options.max_duration_seconds, " s");
   channels_ = info.channels;
   sample_rate_hz_ = info.samplerate;
   frames_ = length_known ? info.frames : -1;
   const int major = info.format & SF_FORMAT_TYPEMASK;
   exact_length_ = length_known && info.seekable && major != SF_FORMAT_OGG && major != SF_FORMAT_MPEG;
+  position_ = 0;
 }
 
-AudioStreamReader::~AudioStreamReader() = default;
+int64_t AudioStreamReader::max_frames() const {
+  const double frames = options_.max_duration_seconds * sample_rate_hz_;
+  return frames >= 9.0e18 ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(frames);
+}
+
+int64_t AudioStreamReader::count_frames() {
+  const int64_t limit = max_frames();
+  std::vector<float> block(static_cast<size_t>(kBlockFrames) * channels_);
+  int64_t total = position_;
+  for (;;) {
+    const sf_count_t got = sf_readf_float(file_->handle, block.data(), kBlockFrames);
+    if (got <= 0) break;
+    total += got;
+    W2V2_CHECK_AS(AudioReadError, total <= limit, path_, ": longer than the limit of ", options_.max_duration_seconds,
+                  " s per file (", limit, " frames at ", sample_rate_hz_, " Hz)");
+  }
+  const int error = sf_error(file_->handle);
+  W2V2_CHECK_AS(AudioReadError, error == SF_ERR_NO_ERROR, path_, ": decode error (", sf_error_number(error), ")");
+  // Back to frame 0 by opening the file afresh: MP3, Ogg and a FLAC without a length need not seek.
+  const int channels = channels_;
+  const int rate = sample_rate_hz_;
+  file_->close_decoder();
+  W2V2_CHECK_AS(AudioReadError, ::lseek(file_->fd, 0, SEEK_SET) == 0, path_, ": cannot rewind (",
+                std::strerror(errno), ")");
+  open_decoder();
+  W2V2_CHECK_AS(AudioReadError, channels_ == channels && sample_rate_hz_ == rate, path_,
+                ": the file changed while it was read");
+  known_frames_ = total;
+  return total;
+}
 
 std::vector<float> AudioStreamReader::read(int64_t start, int64_t count) {
   W2V2_CHECK_AS(AudioReadError, start >= 0 && count >= 0, path_, ": invalid range");
@@ -72,7 +128,7 @@ std::vector<float> AudioStreamReader::read(int64_t start, int64_t count) {
   }
   std::vector<float> block(static_cast<size_t>(std::min<int64_t>(count, kBlockFrames)) * channels_);
   std::vector<float> mono;
-  mono.reserve(static_cast<size_t>(count));
+  mono.reserve(static_cast<size_t>(std::min<int64_t>(count, kMaxReserveFrames)));
   while (static_cast<int64_t>(mono.size()) < count) {
     const sf_count_t want = std::min<sf_count_t>(kBlockFrames, count - static_cast<int64_t>(mono.size()));
     const sf_count_t got = sf_readf_float(file_->handle, block.data(), want);
@@ -100,15 +156,15 @@ std::vector<float> AudioStreamReader::read(int64_t start, int64_t count) {
 
 std::vector<float> AudioStreamReader::read_all() {
   // Read in blocks rather than trusting the declared frame count (MP3 and broken headers lie).
-  const auto max_frames = static_cast<int64_t>(options_.max_duration_seconds * sample_rate_hz_);
+  const int64_t limit = max_frames();
   std::vector<float> mono;
-  mono.reserve(static_cast<size_t>(std::max<int64_t>(std::min(frames_, max_frames), 0)));
+  mono.reserve(static_cast<size_t>(std::clamp<int64_t>(std::min(frames_, limit), 0, kMaxReserveFrames)));
   for (;;) {
-    std::vector<float> block = read(static_cast<int64_t>(mono.size()), kBlockFrames);
+    std::vector<float> block = read(position_, kBlockFrames);
     if (block.empty()) break;
     mono.insert(mono.end(), block.begin(), block.end());
-    W2V2_CHECK_AS(AudioReadError, static_cast<int64_t>(mono.size()) <= max_frames, path_, ": longer than ",
-                  options_.max_duration_seconds, " s");
+    W2V2_CHECK_AS(AudioReadError, static_cast<int64_t>(mono.size()) <= limit, path_, ": longer than the limit of ",
+                  options_.max_duration_seconds, " s per file (", limit, " frames at ", sample_rate_hz_, " Hz)");
   }
   W2V2_CHECK_AS(AudioReadError, !mono.empty(), path_, ": contains no audio samples");
   return mono;

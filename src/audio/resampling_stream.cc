@@ -17,9 +17,12 @@ constexpr int64_t kSourceBlockFrames = 1 << 16;
 
 ResamplingStream::ResamplingStream(std::unique_ptr<AudioStreamReader> reader, int target_rate_hz)
     : reader_(std::move(reader)) {
-  W2V2_CHECK(reader_ && reader_->exact_length(), "ResamplingStream needs a file whose length is exact");
-  frames_ = resampled_length(reader_->declared_frames(), reader_->sample_rate_hz(), target_rate_hz);
+  W2V2_CHECK(reader_ && reader_->known_frames() >= 0,
+             "ResamplingStream needs a file whose length is known (an exact header or the counting pass)");
+  frames_ = resampled_length(reader_->known_frames(), reader_->sample_rate_hz(), target_rate_hz);
+  sequential_ = !reader_->exact_length();
   if (reader_->sample_rate_hz() == target_rate_hz) return;
+  sequential_ = true;
   ratio_ = static_cast<double>(target_rate_hz) / reader_->sample_rate_hz();
   soxr_ = make_soxr(reader_->sample_rate_hz(), target_rate_hz);
 }
@@ -27,9 +30,10 @@ ResamplingStream::ResamplingStream(std::unique_ptr<AudioStreamReader> reader, in
 ResamplingStream::~ResamplingStream() = default;
 
 std::vector<float> ResamplingStream::read(int64_t start, int64_t count) {
-  W2V2_CHECK_AS(AudioReadError, start >= last_start_ && count >= 0, "ResamplingStream: ranges must not go back");
+  W2V2_CHECK_AS(AudioReadError, start >= last_start_ && count >= 0, reader_->path(),
+                ": ResamplingStream: ranges must not go back");
   last_start_ = start;
-  if (!soxr_) return reader_->read(start, count);
+  if (!sequential_) return reader_->read(start, std::min(count, std::max<int64_t>(frames_ - start, 0)));
   fill(start + count);
   const int64_t buffer_start = produced_ - static_cast<int64_t>(buffer_.size());
   const int64_t from = std::clamp<int64_t>(start - buffer_start, 0, static_cast<int64_t>(buffer_.size()));
@@ -39,18 +43,24 @@ std::vector<float> ResamplingStream::read(int64_t start, int64_t count) {
   return out;
 }
 
+void ResamplingStream::append(const float* samples, size_t count) {
+  const auto room = static_cast<size_t>(std::max<int64_t>(frames_ - produced_, 0));
+  const size_t kept = std::min(count, room);
+  buffer_.insert(buffer_.end(), samples, samples + kept);
+  produced_ += static_cast<int64_t>(kept);
+}
+
 void ResamplingStream::fill(int64_t end) {
   end = std::min(end, frames_);
   std::vector<float> output;
-  auto append = [&](size_t produced) {
-    const auto room = static_cast<size_t>(std::max<int64_t>(frames_ - produced_, 0));  // as resample(): capped
-    const size_t kept = std::min(produced, room);
-    buffer_.insert(buffer_.end(), output.begin(), output.begin() + static_cast<std::ptrdiff_t>(kept));
-    produced_ += static_cast<int64_t>(kept);
-  };
   while (produced_ < end && !source_done_) {
     const std::vector<float> input = reader_->read(source_position_, kSourceBlockFrames);  // front to back
     source_position_ += static_cast<int64_t>(input.size());
+    if (!soxr_) {
+      source_done_ = input.empty();
+      append(input.data(), input.size());
+      continue;
+    }
     output.resize(static_cast<size_t>(static_cast<double>(input.size()) * ratio_) + 4096);
     if (input.empty()) {  // end of the file: flush the filter
       source_done_ = true;
@@ -59,7 +69,7 @@ void ResamplingStream::fill(int64_t end) {
         soxr_error_t error = soxr_process(soxr_.get(), nullptr, 0, nullptr, output.data(), output.size(), &produced);
         W2V2_CHECK_AS(AudioReadError, error == nullptr, "soxr_process (flush) failed: ", error);
         if (produced == 0) break;
-        append(produced);
+        append(output.data(), produced);
       }
       break;
     }
@@ -71,7 +81,7 @@ void ResamplingStream::fill(int64_t end) {
       W2V2_CHECK_AS(AudioReadError, error == nullptr, "soxr_process failed: ", error);
       W2V2_CHECK_AS(AudioReadError, consumed > 0 || produced > 0, "soxr_process made no progress");
       offset += consumed;
-      append(produced);
+      append(output.data(), produced);
     }
   }
 }

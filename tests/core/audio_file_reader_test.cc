@@ -1,4 +1,5 @@
 #include "audio/audio_file_reader.h"
+#include "audio/audio_source.h"
 #include "audio/audio_stream_reader.h"
 #include "audio/resampling_stream.h"
 
@@ -10,6 +11,8 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "pipeline/audio_chunker.h"
@@ -250,6 +253,184 @@ TEST(AudioStreamReader, AFlacWithoutADeclaredLengthReadsWhole) {
   EXPECT_FALSE(reader.exact_length());
   const Waveform w = read_audio_file(dir.file("open.flac"));
   EXPECT_EQ(w.samples, read_audio_file(dir.file("a.flac")).samples);
+}
+
+}  // namespace
+}  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+// Noise-like interleaved samples (a fixed LCG), so that every sample matters in comparisons.
+std::vector<float> noise(int64_t frames, int channels, uint32_t seed = 7) {
+  std::vector<float> out(static_cast<size_t>(frames) * channels);
+  uint32_t state = seed;
+  for (auto& x : out) x = static_cast<float>(static_cast<int32_t>(state = state * 1664525u + 1013904223u)) / 8.6e9f;
+  return out;
+}
+
+// A FLAC that does not state its length, as an encoder writing to a pipe leaves it: total_samples = 0.
+void write_lengthless_flac(const std::string& path, const std::vector<float>& interleaved, int rate, int channels) {
+  test::write_audio(path, interleaved, rate, channels, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+  std::string bytes = test::read_text(path);  // binary-safe
+  ASSERT_EQ(bytes.compare(0, 4, "fLaC"), 0);
+  ASSERT_EQ(bytes[4] & 0x7F, 0);  // the first metadata block is STREAMINFO
+  bytes[21] = static_cast<char>(bytes[21] & 0xF0);  // 36-bit total_samples: low nibble of byte 21, bytes 22-25
+  for (int i = 22; i <= 25; ++i) bytes[i] = 0;
+  test::write_text(path, bytes);
+}
+
+struct LengthlessCase {
+  std::string name;
+  int rate;
+  int channels;
+  bool mp3;
+};
+
+std::string write_case(const test::TempDir& dir, const LengthlessCase& c, double seconds) {
+  const auto frames = static_cast<int64_t>(seconds * c.rate);
+  const std::string path = dir.file(c.name);
+  if (c.mp3) {
+    test::write_audio(path, noise(frames, c.channels), c.rate, c.channels, SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III);
+  } else {
+    write_lengthless_flac(path, noise(frames, c.channels), c.rate, c.channels);
+  }
+  return path;
+}
+
+const std::vector<LengthlessCase>& lengthless_cases() {
+  static const std::vector<LengthlessCase> cases = {{"s48k.mp3", 48000, 2, true},
+                                                    {"m16k.mp3", 16000, 1, true},
+                                                    {"s44k.flac", 44100, 2, false},
+                                                    {"m16k.flac", 16000, 1, false}};
+  return cases;
+}
+
+TEST(AudioStreamReader, CountingPassGivesTheExactLengthAndStartsOver) {
+  test::TempDir dir;
+  for (const auto& c : lengthless_cases()) {
+    const std::string path = write_case(dir, c, 6.3);
+    AudioStreamReader whole(path, AudioReadOptions{});
+    const std::vector<float> all = whole.read_all();
+    AudioStreamReader reader(path, AudioReadOptions{});
+    EXPECT_FALSE(reader.exact_length()) << c.name;
+    EXPECT_EQ(reader.known_frames(), -1) << c.name;
+    const std::vector<float> head = reader.read(0, 1000);  // counting goes on from here
+    EXPECT_EQ(reader.count_frames(), static_cast<int64_t>(all.size())) << c.name;
+    EXPECT_EQ(reader.known_frames(), static_cast<int64_t>(all.size())) << c.name;
+    // Back at frame 0, read front to back without a seek: the same samples again.
+    const std::vector<float> again = reader.read(0, static_cast<int64_t>(all.size()) + 10);
+    EXPECT_EQ(again, all) << c.name;
+  }
+}
+
+TEST(AudioSource, LongMp3AndLengthlessFlacStreamAsTheWholeFileResampled) {
+  // MP3 and a FLAC without a length are counted, then streamed front to back (never seeking): every chunk
+  // must be bit-identical to the same range of the whole file read and resampled at once.
+  test::TempDir dir;
+  for (const auto& c : lengthless_cases()) {
+    const std::string path = write_case(dir, c, 23.7);
+    const Waveform whole = read_audio_file(path);
+    AudioSource source(path, AudioReadOptions{}, 5.0);
+    EXPECT_TRUE(source.streamed()) << c.name;
+    ASSERT_EQ(source.frames(), static_cast<int64_t>(whole.samples.size())) << c.name;
+    ChunkingConfig chunking;
+    chunking.chunk_seconds = 5.0;
+    chunking.stride_seconds = 1.0;
+    const auto chunks = plan_chunks(source.frames(), chunking, 16000);
+    ASSERT_GE(chunks.size(), 5u);
+    for (const AudioChunk& k : chunks) {
+      const std::vector<float> part = source.read(k.start, k.length);
+      ASSERT_EQ(static_cast<int64_t>(part.size()), k.length) << c.name;
+      for (int64_t i = 0; i < k.length; ++i) {
+        ASSERT_EQ(part[i], whole.samples[k.start + i]) << c.name << " sample " << k.start + i;
+      }
+    }
+    // A short one is held whole; the samples are the same either way.
+    AudioSource short_source(path, AudioReadOptions{}, 30.0);
+    EXPECT_FALSE(short_source.streamed()) << c.name;
+    EXPECT_EQ(short_source.take_all(), whole.samples) << c.name;
+    AudioSource streamed_whole(path, AudioReadOptions{}, 2.0);
+    EXPECT_TRUE(streamed_whole.streamed()) << c.name;
+    EXPECT_EQ(streamed_whole.take_all(), whole.samples) << c.name;
+  }
+}
+
+TEST(AudioSource, ExactLengthFilesStreamOnlyWhenLong) {
+  test::TempDir dir;
+  const std::string path = dir.file("a.flac");
+  test::write_audio(path, noise(44100 * 12, 2), 44100, 2, SF_FORMAT_FLAC | SF_FORMAT_PCM_24);
+  const Waveform whole = read_audio_file(path);
+  AudioSource long_source(path, AudioReadOptions{}, 5.0);
+  EXPECT_TRUE(long_source.streamed());
+  EXPECT_EQ(long_source.frames(), 16000 * 12);
+  EXPECT_EQ(long_source.read(0, 100), std::vector<float>(whole.samples.begin(), whole.samples.begin() + 100));
+  EXPECT_EQ(long_source.read(50, 100), std::vector<float>(whole.samples.begin() + 50, whole.samples.begin() + 150));
+  EXPECT_THROW(long_source.read(10, 100), AudioReadError);  // starts never go back
+  EXPECT_THROW(long_source.read(16000 * 12 - 10, 11), AudioReadError);  // past the end
+  AudioSource short_source(path, AudioReadOptions{}, 0.0);  // 0: whole whatever the length
+  EXPECT_FALSE(short_source.streamed());
+  EXPECT_EQ(short_source.take_all(), whole.samples);
+}
+
+TEST(AudioSource, ALengthlessFileLongerThanTheLimitFailsWhileCounting) {
+  // 768 kHz without a declared length: read whole this asked for gigabytes; now the counting pass stops at
+  // the limit (in seconds, whatever the rate) and names the file and the limit.
+  // libsndfile does not write FLAC above 655,350 Hz; sox does, and to a pipe it leaves the length open.
+  if (test::run_command("sh", {"-c", "command -v sox"}).exit_code != 0) GTEST_SKIP() << "sox is not installed";
+  test::TempDir dir;
+  const std::string path = dir.file("fast.flac");
+  const auto sox = test::run_command(
+      "sh", {"-c", "sox -R -n -r 768000 -c 1 -b 16 -t flac - synth 3 whitenoise vol 0.3 | cat > \"$0\"", path});
+  ASSERT_EQ(sox.exit_code, 0) << sox.err;
+  ASSERT_EQ(AudioStreamReader(path, AudioReadOptions{}).declared_frames(), -1);
+  AudioReadOptions options;
+  options.max_duration_seconds = 2.0;
+  for (double whole_up_to : {30.0, 1.0, 0.0}) {
+    try {
+      AudioSource source(path, options, whole_up_to);
+      ADD_FAILURE() << "no error at " << whole_up_to;
+    } catch (const AudioReadError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(path), std::string::npos) << what;
+      EXPECT_NE(what.find("limit of 2 s"), std::string::npos) << what;
+    }
+  }
+  EXPECT_THROW(read_audio_file(path, options), AudioReadError);
+  AudioStreamReader reader(path, options);
+  EXPECT_THROW(reader.count_frames(), AudioReadError);
+  options.max_duration_seconds = 4.0;  // within the limit: streamed at 16 kHz
+  AudioSource source(path, options, 1.0);
+  EXPECT_TRUE(source.streamed());
+  EXPECT_EQ(source.frames(), 16000 * 3);
+  EXPECT_EQ(source.take_all(), read_audio_file(path, options).samples);
+}
+
+TEST(AudioStreamReader, OpensAPathLongerThanLibsndfilesLimit) {
+  // libsndfile's sf_open refuses paths over 1,024 characters; a valid 1,035-character path must still open.
+  test::TempDir dir;
+  std::filesystem::path deep = dir.path();
+  const std::string name = "a.wav";
+  while (deep.string().size() + 1 + name.size() < 1035) {
+    const size_t room = 1035 - deep.string().size() - 1 - name.size() - 1;  // "/" + component + "/" + name
+    deep /= std::string(std::min<size_t>(std::max<size_t>(room, 1), 200), 'd');
+  }
+  std::filesystem::create_directories(deep);
+  const std::string path = (deep / name).string();
+  ASSERT_EQ(path.size(), 1035u);
+  const auto signal = test::sine(440.0, 16000, 8000);
+  test::write_audio(dir.file(name), signal, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  std::filesystem::rename(dir.file(name), path);
+  const Waveform w = read_audio_file(path);
+  ASSERT_EQ(w.samples.size(), 8000u);
+  EXPECT_NEAR(w.samples[100], signal[100], 1.0 / 32768);
+  EXPECT_EQ(AudioSource(path, AudioReadOptions{}, 30.0).frames(), 8000);
+  try {
+    read_audio_file(path + "x");
+    ADD_FAILURE() << "no error for a missing file";
+  } catch (const AudioReadError& e) {
+    EXPECT_NE(std::string(e.what()).find("not found"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
