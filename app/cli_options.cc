@@ -92,6 +92,7 @@ CliOptions parse_cli(int argc, char** argv) {
     cmd->add_option("--max-failures", options.max_failures,
                     "Exit 0 when at most this many inputs failed (their failure records are still written)")
         ->capture_default_str()
+        ->check(CLI::NonNegativeNumber)
         ->group("Output");
     cmd->add_option("--journal", cfg.output.journal_path,
                     "Journal of finished utterances (default with --output F: F.journal; with --output-dir D: "

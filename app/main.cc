@@ -21,6 +21,7 @@
 #include "version.h"
 #include "model/random_model_folder.h"
 #include "output/make_transcript_writer.h"
+#include "output/output_path_check.h"
 #include "output/output_stream.h"
 #include "transcriber.h"
 
@@ -64,6 +65,21 @@ std::unique_ptr<w2v2::app::ProgressBar> make_progress_bar(const w2v2::app::CliOp
   return std::make_unique<w2v2::app::ProgressBar>();
 }
 
+// Refuses outputs that would destroy inputs or each other (see check_output_paths) before any work starts.
+void check_paths(const w2v2::app::CliOptions& options, const std::vector<w2v2::Utterance>& inputs,
+                 const std::vector<std::string>& more_inputs = {}) {
+  std::vector<std::string> input_paths = options.inputs;
+  input_paths.insert(input_paths.end(), more_inputs.begin(), more_inputs.end());
+  for (const auto& u : inputs) input_paths.push_back(u.path);
+  const auto& out = options.transcriber.output;
+  std::vector<w2v2::NamedOutput> outputs{{"--output", out.path}, {"--trace", out.trace_path},
+                                         {"--report", options.report_path}, {"--details", options.details_path}};
+  if (!options.trn_dir.empty()) {
+    for (const char* name : {"hyp.trn", "ref.trn"}) outputs.push_back({"--trn-dir", options.trn_dir + "/" + name});
+  }
+  w2v2::check_output_paths(outputs, out.journal_path, input_paths);
+}
+
 // The inputs of this process: all of them, or its shard's.
 std::vector<w2v2::Utterance> list_inputs(const w2v2::app::CliOptions& options) {
   auto inputs = w2v2::make_dataset(options.inputs);
@@ -77,6 +93,7 @@ std::vector<w2v2::Utterance> list_inputs(const w2v2::app::CliOptions& options) {
 
 int run_merge(const w2v2::app::CliOptions& options) {
   const auto inputs = w2v2::make_dataset(options.inputs);
+  check_paths(options, inputs, options.merge_parts);
   const auto& out = options.transcriber.output;
   auto writer = w2v2::make_transcript_writer(out.formats.front(), out.path);
   const w2v2::MergeReport report = w2v2::merge_transcripts(inputs, options.merge_parts, out.formats.front(), *writer);
@@ -99,6 +116,7 @@ int run_transcribe(const w2v2::app::CliOptions& options) {
   options.transcriber.validate();
   spdlog::info("{}", options.transcriber.to_string());
   const auto inputs = list_inputs(options);
+  check_paths(options, inputs);
   w2v2::Transcriber transcriber(options.transcriber);
   auto writer = w2v2::make_transcript_writer(options.transcriber.output.formats, options.transcriber.output.path,
                                                options.transcriber.output.output_dir);
@@ -112,6 +130,7 @@ int run_eval(const w2v2::app::CliOptions& options) {
   options.transcriber.validate();
   spdlog::info("{}", options.transcriber.to_string());
   const auto inputs = list_inputs(options);
+  check_paths(options, inputs);
   w2v2::require_unique_reference_ids(inputs);
   size_t with_reference = 0;
   for (const auto& u : inputs) with_reference += u.reference.has_value();

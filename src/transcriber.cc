@@ -34,6 +34,12 @@ double seconds_since(Clock::time_point start) {
 
 Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) {
   config_.validate();
+  // More intra-op threads than usable cores make OpenMP spin against itself (measured: a run 40x slower).
+  if (const int cores = usable_cores(); config_.runtime.threads > cores) {
+    spdlog::warn("--threads {} is more than the {} cores this process may use; using {}", config_.runtime.threads,
+                 cores, cores);
+    config_.runtime.threads = cores;
+  }
   model_ = std::make_unique<ModelDirectory>(ModelDirectory::open(config_.model_dir));
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
   detokenizer_ = make_detokenizer(*model_);
@@ -66,14 +72,11 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
                                              ProgressObserver* progress) {
   const std::string& journal = config_.output.journal_path;
   auto key = [](const std::string& id, const std::string& path) { return id + '\n' + path; };
+  // Opened (and locked) for the whole run; an earlier run's records come back with --resume.
+  JournalWriter journal_writer(journal, config_.output.resume);
   std::multimap<std::string, UtteranceResult> done;  // successful records of an earlier run
-  std::error_code ec;
-  if (std::filesystem::exists(journal, ec)) {
-    W2V2_CHECK_AS(ConfigError, config_.output.resume, journal,
-                  ": the journal of an unfinished run exists; add --resume to continue it, or remove it to start over");
-    for (auto& r : JournalWriter::recover(journal)) {
-      if (r.status == UtteranceStatus::kOk) done.emplace(key(r.id, r.path), std::move(r));  // failures are retried
-    }
+  for (const auto& r : journal_writer.recovered()) {
+    if (r.status == UtteranceStatus::kOk) done.emplace(key(r.id, r.path), r);  // failures are retried
   }
   std::vector<std::optional<UtteranceResult>> results(inputs.size());
   std::vector<Utterance> remaining;
@@ -96,9 +99,9 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
   // Journal each new result (durably) and keep it for the final, ordered write.
   class Journaling : public TranscriptWriter {
    public:
-    Journaling(const std::string& path, std::vector<std::optional<UtteranceResult>>& results,
+    Journaling(JournalWriter& journal, std::vector<std::optional<UtteranceResult>>& results,
                const std::vector<size_t>& position)
-        : journal_(path), results_(results), position_(position) {}
+        : journal_(journal), results_(results), position_(position) {}
     void write(const UtteranceResult& result) override {
       journal_.write(result);
       results_[position_[result.index]] = result;
@@ -106,10 +109,10 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
     void finish() override { journal_.finish(); }
 
    private:
-    JournalWriter journal_;
+    JournalWriter& journal_;
     std::vector<std::optional<UtteranceResult>>& results_;
     const std::vector<size_t>& position_;
-  } journaling(journal, results, position);
+  } journaling(journal_writer, results, position);
   RunSummary summary = run(remaining, journaling, progress);
 
   // Every input, in input order, to the real outputs; the summary counts them all.
@@ -133,7 +136,7 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
     spdlog::warn("{}: kept: {} transcripts could not be written; fix the cause and rerun with --resume", journal,
                  unwritten);
   } else {
-    std::filesystem::remove(journal, ec);
+    journal_writer.remove();
   }
   return summary;
 }

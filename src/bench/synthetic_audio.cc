@@ -53,15 +53,31 @@ std::vector<std::string> write_synthetic_corpus(const std::string& dir, const st
   std::filesystem::create_directories(dir, ec);
   W2V2_CHECK_AS(OutputError, !ec, dir, ": cannot create (", ec.message(), ")");
   constexpr int kRate = 16000;
+  // The bytes still to write, against the free space, before writing any: a mistyped --count must not fill
+  // the disk (files already there with the right size are reused and cost nothing).
+  auto name_of = [&](int i, double seconds) {
+    char name[64];
+    std::snprintf(name, sizeof(name), "synth-%04d-%.2fs.wav", i, seconds);
+    return (std::filesystem::path(dir) / name).string();
+  };
+  auto size_of = [](double seconds) {  // canonical 16-bit mono WAV header + data
+    return 44 + 2 * static_cast<uintmax_t>(std::llround(seconds * kRate));
+  };
+  uintmax_t needed = 0;
+  for (int i = 0; i < count; ++i) {
+    const double seconds = durations[static_cast<size_t>(i) % durations.size()];
+    if (std::filesystem::file_size(name_of(i, seconds), ec) != size_of(seconds) || ec) needed += size_of(seconds);
+  }
+  const auto space = std::filesystem::space(dir, ec);
+  const uintmax_t reserve = uintmax_t{256} << 20;  // leave room for everything else
+  W2V2_CHECK_AS(ConfigError, ec || needed + reserve <= space.available, dir, ": ", count,
+                " synthetic files need up to ", needed >> 20, " MiB but only ", space.available >> 20,
+                " MiB are free (keeping 256 MiB); lower --count or --durations, or give --audio-dir elsewhere");
   std::vector<std::string> paths;
   for (int i = 0; i < count; ++i) {
     const double seconds = durations[static_cast<size_t>(i) % durations.size()];
-    char name[64];
-    std::snprintf(name, sizeof(name), "synth-%04d-%.2fs.wav", i, seconds);
-    const std::string path = (std::filesystem::path(dir) / name).string();
-    const auto samples = static_cast<uintmax_t>(std::llround(seconds * kRate));
-    const uintmax_t expected_size = 44 + 2 * samples;  // canonical 16-bit mono WAV header + data
-    if (std::filesystem::file_size(path, ec) != expected_size || ec) {
+    const std::string path = name_of(i, seconds);
+    if (std::filesystem::file_size(path, ec) != size_of(seconds) || ec) {
       write_wav_file(path, synthetic_speech(seconds, kRate, seed * 1000003u + static_cast<uint64_t>(i)), kRate);
     }
     paths.push_back(path);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -52,7 +53,13 @@ inline void throw_if_problems(const std::string& title, const std::vector<std::s
   throw ConfigError(message);
 }
 
-// The whole content of a small text file (configs, vocabularies); throws ConfigError when it cannot be read.
+// What a failure record's "error" field holds: the first line of `message`, at most 4096 bytes (cut at a
+// UTF-8 boundary). LibTorch errors append a C++ backtrace of ~30 lines; that belongs in the debug log only.
+std::string error_summary(const std::string& message);
+
+// The whole content of a small text file (configs, vocabularies): a regular file (a FIFO or device is
+// refused) of at most kMaxTextFileBytes; throws ConfigError naming the file otherwise.
+inline constexpr uint64_t kMaxTextFileBytes = uint64_t{64} << 20;
 std::string read_text_file(const std::string& path);
 
 namespace detail {

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include "common/error.h"
+#include "common/line_reader.h"
 
 namespace w2v2 {
 namespace fs = std::filesystem;
@@ -34,10 +34,10 @@ std::vector<Utterance> read_librispeech(const std::string& root) {
        !ec && it != end; it.increment(ec)) {
     if (!is_transcript(it->path())) continue;
     const fs::path transcript = it->path();
-    std::ifstream in(transcript);
-    W2V2_CHECK_AS(DatasetError, in.good(), transcript.string(), ": cannot open");
+    LineReader in(transcript.string());  // a regular file only: never a FIFO or /dev/zero
     std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
+    while (in.next(line)) {
+      const int number = in.line_number();
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
       const size_t space = line.find(' ');

@@ -3,10 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "common/error.h"
+#include "common/json_limits.h"
+#include "common/line_reader.h"
 
 namespace w2v2 {
 namespace fs = std::filesystem;
@@ -27,13 +28,12 @@ std::string stem_of(const std::string& id) {
 // "<key> <rest>" lines of a Kaldi table.
 std::map<std::string, std::string> read_table(const fs::path& path, bool required) {
   std::map<std::string, std::string> table;
-  std::ifstream in(path);
-  if (!in.good()) {
-    W2V2_CHECK_AS(DatasetError, !required, path.string(), ": cannot open");
-    return table;
-  }
+  std::error_code ec;
+  if (!required && !fs::exists(path, ec)) return table;
+  LineReader in(path.string());  // a regular file only: never a FIFO or /dev/zero
   std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
+  while (in.next(line)) {
+    const int number = in.line_number();
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     const size_t split = line.find_first_of(" \t");
@@ -49,28 +49,27 @@ std::map<std::string, std::string> read_table(const fs::path& path, bool require
 }  // namespace
 
 std::vector<Utterance> read_manifest(const std::string& path) {
-  std::ifstream in(path);
-  W2V2_CHECK_AS(DatasetError, in.good(), path, ": cannot open");
+  LineReader in(path);  // a regular file only; a NUL byte in a line is refused there
   const fs::path base = fs::path(path).parent_path();
   std::vector<Utterance> utterances;
   std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
+  while (in.next(line)) {
+    const int number = in.line_number();
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      throw DatasetError(path + ":" + std::to_string(number) + ": malformed JSON (" + e.what() + ")");
-    }
+    const nlohmann::json j = parse_json_bounded<DatasetError>(line, path + ":" + std::to_string(number));
     W2V2_CHECK_AS(DatasetError, j.is_object() && j.contains("audio_filepath") && j["audio_filepath"].is_string(),
                   path, ":", number, ": expected an object with a string \"audio_filepath\"");
     Utterance u;
     u.id = j["audio_filepath"].get<std::string>();
+    W2V2_CHECK_AS(DatasetError, u.id.find('\0') == std::string::npos, path, ":", number,
+                  ": \"audio_filepath\" holds a NUL character (\\u0000); refused");
     u.path = resolve(base, u.id);
     u.output_stem = stem_of(u.id);
     if (j.contains("text")) {
       W2V2_CHECK_AS(DatasetError, j["text"].is_string(), path, ":", number, ": \"text\" must be a string");
       u.reference = j["text"].get<std::string>();
+      W2V2_CHECK_AS(DatasetError, u.reference->find('\0') == std::string::npos, path, ":", number,
+                    ": \"text\" holds a NUL character (\\u0000); refused");
     }
     if (j.contains("speaker") && (j["speaker"].is_string() || j["speaker"].is_number())) {
       u.speaker = j["speaker"].is_string() ? j["speaker"].get<std::string>() : j["speaker"].dump();

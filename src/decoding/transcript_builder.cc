@@ -44,7 +44,7 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
     result.error = e.what();
     result.text.clear();
     result.words.clear();
-    spdlog::warn("{}: failed at {}: {}", utterance.path, stage, e.what());
+    spdlog::warn("{}: failed at {}: {}", utterance.path, stage, error_summary(e.what()));
   }
 }
 

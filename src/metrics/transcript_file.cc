@@ -1,10 +1,10 @@
 #include "metrics/transcript_file.h"
 
-#include <fstream>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "common/line_reader.h"
 
 namespace w2v2 {
 namespace {
@@ -20,15 +20,13 @@ bool looks_like_trn(const std::string& line) {
 }  // namespace
 
 std::map<std::string, std::string> read_transcript_file(const std::string& path) {
-  std::ifstream in(path);
-  W2V2_CHECK_AS(DatasetError, in.good(), path, ": cannot open");
+  LineReader in(path);  // a regular file only: never a FIFO or /dev/zero
   std::vector<std::pair<int, std::string>> lines;  // (line number, line without trailing blanks)
   std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
+  while (in.next(line)) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
-    if (line.find_first_not_of(" \t") != std::string::npos) lines.emplace_back(number, line);
+    if (line.find_first_not_of(" \t") != std::string::npos) lines.emplace_back(in.line_number(), line);
   }
-  W2V2_CHECK_AS(DatasetError, !in.bad(), path, ": read error");
 
   // One format per file: trn only when every line is a trn line, so a Kaldi line that happens to end in
   // "(LAUGHTER)" stays Kaldi.

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "common/json_limits.h"
 
 namespace w2v2 {
 namespace {
@@ -33,21 +36,54 @@ std::string JsonlWriter::record(const UtteranceResult& result) {
   return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::optional<UtteranceResult> JsonlWriter::parse(const std::string& line) {
+std::optional<UtteranceResult> JsonlWriter::parse(const std::string& line, std::string* why) {
+  auto fail = [why](const std::string& reason) -> std::optional<UtteranceResult> {
+    if (why) *why = reason;
+    return std::nullopt;
+  };
+  if (json_nesting_depth(line) > kMaxJsonDepth) return fail("nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("id") || !j.contains("status")) return std::nullopt;
+  if (j.is_discarded()) return fail("not JSON");
+  if (!j.is_object()) return fail("not a JSON object");
+  // Each field must have its type: a wrong one is damage, never an exception from deep inside.
+  auto text_field = [&](const char* key, bool required, std::string& out) -> bool {
+    const auto it = j.find(key);
+    if (it == j.end()) return !required;
+    if (!it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+  };
+  auto number_field = [&](const nlohmann::json& object, const char* key, double& out) -> bool {
+    const auto it = object.find(key);
+    if (it == object.end()) return true;
+    if (!it->is_number()) return false;
+    out = it->get<double>();
+    return true;
+  };
   UtteranceResult r;
-  r.id = j.value("id", "");
-  r.path = j.value("path", "");
-  r.status = j.value("status", "") == "ok" ? UtteranceStatus::kOk : UtteranceStatus::kFailed;
-  r.text = j.value("text", "");
-  r.duration_seconds = j.value("duration", 0.0);
-  r.error_stage = j.value("stage", "");
-  r.error = j.value("error", "");
-  if (j.contains("words") && j["words"].is_array()) {
-    for (const auto& w : j["words"]) {
-      if (!w.is_object()) return std::nullopt;
-      r.words.push_back({w.value("word", ""), w.value("start", 0.0), w.value("end", 0.0), w.value("confidence", 0.0)});
+  std::string status;
+  const std::initializer_list<std::tuple<const char*, bool, std::string*>> fields = {
+      {"id", true, &r.id},         {"status", true, &status},      {"path", false, &r.path},
+      {"text", false, &r.text},    {"stage", false, &r.error_stage}, {"error", false, &r.error}};
+  for (const auto& [key, required, target] : fields) {
+    if (!text_field(key, required, *target)) {
+      return fail(std::string("field \"") + key + "\" is " + (j.contains(key) ? "not a string" : "missing"));
+    }
+  }
+  if (status != "ok" && status != "error") return fail("field \"status\" is neither \"ok\" nor \"error\"");
+  r.status = status == "ok" ? UtteranceStatus::kOk : UtteranceStatus::kFailed;
+  if (!number_field(j, "duration", r.duration_seconds)) return fail("field \"duration\" is not a number");
+  if (const auto words = j.find("words"); words != j.end()) {
+    if (!words->is_array()) return fail("field \"words\" is not an array");
+    for (const auto& w : *words) {
+      WordTiming timing;
+      const auto word = w.is_object() ? w.find("word") : w.end();
+      if (!w.is_object() || (word != w.end() && !word->is_string()) || !number_field(w, "start", timing.start_seconds) ||
+          !number_field(w, "end", timing.end_seconds) || !number_field(w, "confidence", timing.confidence)) {
+        return fail("a word of field \"words\" is not {word, start, end, confidence}");
+      }
+      if (word != w.end()) timing.word = word->get<std::string>();
+      r.words.push_back(std::move(timing));
     }
   }
   return r;

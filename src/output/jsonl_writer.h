@@ -19,8 +19,8 @@ class JsonlWriter : public TranscriptWriter {
 
   static std::string record(const UtteranceResult& result);  // one line, without the newline
   // A record back into a result (index and output stem are not stored); std::nullopt when `line` is not a
-  // complete record.
-  static std::optional<UtteranceResult> parse(const std::string& line);
+  // complete record (not JSON, nested too deep, a field missing or of the wrong type), with the reason in *why.
+  static std::optional<UtteranceResult> parse(const std::string& line, std::string* why = nullptr);
 
  private:
   OutputStream out_;

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "common/error.h"
+#include "output/output_stream.h"
 
 namespace w2v2 {
 
@@ -23,19 +24,15 @@ void write_npy(const std::string& path, const float* data, const std::vector<int
   while ((10 + header.size() + 1) % 64 != 0) header.push_back(' ');
   header.push_back('\n');
 
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": cannot open for writing");
-    out.write("\x93NUMPY\x01\x00", 8);
-    const uint16_t len = static_cast<uint16_t>(header.size());
-    const char len_bytes[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
-    out.write(len_bytes, 2);
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(count * sizeof(float)));
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": write failed");
-  }
-  W2V2_CHECK_AS(OutputError, std::rename(tmp.c_str(), path.c_str()) == 0, path, ": rename failed");
+  OutputStream file(path);
+  std::ostream& out = file.stream();
+  out.write("\x93NUMPY\x01\x00", 8);
+  const uint16_t len = static_cast<uint16_t>(header.size());
+  const char len_bytes[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
+  out.write(len_bytes, 2);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(count * sizeof(float)));
+  file.commit();
 }
 
 NpyArray read_npy(const std::string& path) {

@@ -1,13 +1,22 @@
 #pragma once
 
-#include <fstream>
+#include <memory>
 #include <ostream>
 #include <string>
 
 namespace w2v2 {
 
-// Standard output (path "" or "-") or a file written under a temporary name and renamed into place
-// on commit(), so a reader never sees a half-written file.
+class FdStreamBuf;
+
+// Where results go: standard output (path "" or "-") or a file.
+// - A regular file, or a new one, is written under a unique temporary name in its folder (created with
+//   O_CREAT|O_EXCL|O_NOFOLLOW, so a planted symlink is never followed) and renamed into place on commit(): a
+//   reader never sees a half-written file.
+// - A character or block device, FIFO or socket (/dev/null, a named pipe, /dev/stdout of a pipe) is written
+//   straight through, never replaced.
+// - A symbolic link is followed: the file it names is written (the link stays a link), and a link to a
+//   descriptor (/dev/stdout -> /proc/self/fd/1) writes into that descriptor. A folder is refused.
+// Throws OutputError naming the path.
 class OutputStream {
  public:
   explicit OutputStream(const std::string& path);
@@ -19,15 +28,16 @@ class OutputStream {
   void commit();  // throws OutputError
 
  private:
-  std::string path_;
-  std::string tmp_path_;
-  std::ofstream file_;
+  std::string path_;      // as given
+  std::string target_;    // the file that ends up written (path_ with symbolic links resolved)
+  std::string tmp_path_;  // the temporary file renamed onto target_; "" when writing straight through
+  std::unique_ptr<FdStreamBuf> buffer_;
+  std::unique_ptr<std::ostream> file_;
   std::ostream* out_;
   bool committed_ = false;
 };
 
-// The whole of `content` through an OutputStream: written under a temporary name and renamed into place
-// (or to stdout for "" or "-"). Throws OutputError naming the file.
+// The whole of `content` through an OutputStream. Throws OutputError naming the file.
 void write_output_file(const std::string& path, const std::string& content);
 
 }  // namespace w2v2

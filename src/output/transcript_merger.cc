@@ -1,11 +1,11 @@
 #include "output/transcript_merger.h"
 
 #include <deque>
-#include <fstream>
 #include <map>
 #include <utility>
 
 #include "common/error.h"
+#include "common/line_reader.h"
 #include "output/jsonl_writer.h"
 
 namespace w2v2 {
@@ -17,20 +17,19 @@ MergeReport merge_transcripts(const std::vector<Utterance>& inputs, const std::v
   MergeReport report;
   std::map<std::string, std::deque<UtteranceResult>> found;  // by id, in the parts' order
   for (const std::string& part : parts) {
-    std::ifstream in(part, std::ios::binary);
-    W2V2_CHECK_AS(OutputError, in.good(), part, ": cannot read");
-    size_t line_number = 0;
-    for (std::string line; std::getline(in, line);) {
-      ++line_number;
+    LineReader in(part);  // a regular file only: never a FIFO or /dev/zero
+    for (std::string line; in.next(line);) {
+      const int line_number = in.line_number();
       if (line.empty()) continue;
       UtteranceResult result;
       if (format == OutputFormat::kJsonl) {
-        auto parsed = JsonlWriter::parse(line);
-        W2V2_CHECK_AS(OutputError, parsed.has_value(), part, ":", line_number, ": not a w2v2 JSONL record");
+        std::string why;
+        auto parsed = JsonlWriter::parse(line, &why);
+        W2V2_CHECK_AS(DatasetError, parsed.has_value(), part, ":", line_number, ": not a w2v2 JSONL record (", why, ")");
         result = std::move(*parsed);
       } else {
         const auto tab = line.find('\t');
-        W2V2_CHECK_AS(OutputError, tab != std::string::npos, part, ":", line_number, ": expected 'id<TAB>text'");
+        W2V2_CHECK_AS(DatasetError, tab != std::string::npos, part, ":", line_number, ": expected 'id<TAB>text'");
         result.id = line.substr(0, tab);
         result.text = line.substr(tab + 1);
       }

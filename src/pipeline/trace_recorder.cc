@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "output/output_stream.h"
 
 namespace w2v2 {
 
@@ -67,14 +68,8 @@ void TraceRecorder::write(const std::string& path) const {
     if (!e.detail.empty()) event["args"] = {{"detail", e.detail}};
     events.push_back(event);
   }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": cannot open for writing");
-    out << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump(-1, ' ', false,
-                                                                                  nlohmann::json::error_handler_t::replace);
-  }
-  W2V2_CHECK_AS(OutputError, std::rename(tmp.c_str(), path.c_str()) == 0, path, ": rename failed");
+  write_output_file(path, nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump(
+                              -1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace w2v2

@@ -80,7 +80,7 @@ void isolate_failure(const BatchEngine& engine, const std::vector<const std::vec
     return;
   }
   ++splits;
-  spdlog::warn("a batch of {} failed ({}); retrying it in halves", end - begin, error);
+  spdlog::warn("a batch of {} failed ({}); retrying it in halves", end - begin, error_summary(error));
   const size_t mid = begin + (end - begin) / 2;
   run_isolating(engine, waveforms, begin, mid, out, splits);
   run_isolating(engine, waveforms, mid, end, out, splits);
@@ -436,7 +436,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 c.item->result.status = UtteranceStatus::kFailed;
                 c.item->result.error_stage = "model";
                 c.item->result.error = outcomes[k].error;
-                spdlog::warn("{}: failed at model: {}", inputs[c.item->index].path, outcomes[k].error);
+                spdlog::warn("{}: failed at model: {}", inputs[c.item->index].path, error_summary(outcomes[k].error));
               } else {
                 c.logits = std::move(outcomes[k].logits);
               }

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "output/journal_writer.h"
 #include "support/test_support.h"
 
 namespace w2v2 {
@@ -39,7 +40,8 @@ TEST(Resume, ReusesJournaledRecordsAndRedoesATornOne) {
   // An interrupted run's journal: sig_a done (its text marked, to see that it is reused), sig_b torn.
   auto marked = nlohmann::json::parse(first);
   marked["text"] = "FROM THE JOURNAL";
-  test::write_text(out + ".journal", marked.dump() + "\n" + second.substr(0, second.size() / 2));
+  test::write_text(out + ".journal", std::string(JournalWriter::kHeader) + "\n" + marked.dump() + "\n" +
+                                        second.substr(0, second.size() / 2));
   const auto refused = run_w2v2({"transcribe", test::fixture("audio"), "--model", model, "-f", "jsonl", "-o", out});
   EXPECT_EQ(refused.exit_code, 3) << "an existing journal without --resume is refused";
   EXPECT_NE(refused.err.find("--resume"), std::string::npos) << refused.err;

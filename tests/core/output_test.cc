@@ -89,8 +89,24 @@ TEST(Writers, UnfinishedFileLeavesNothingBehind) {
     PlainTextWriter w(dir.file("never.txt"));
     w.write(ok("a", "A"));
   }
-  EXPECT_FALSE(std::filesystem::exists(dir.file("never.txt")));
-  EXPECT_FALSE(std::filesystem::exists(dir.file("never.txt.tmp")));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "neither the file nor a temporary one";
+}
+
+TEST(Writers, AFailureRecordKeepsTheFirstLineOfItsCauseOnly) {
+  // LibTorch errors carry a C++ backtrace of ~30 lines; records (CSV/JSONL "error") keep the first line.
+  test::TempDir dir;
+  UtteranceResult failed = ok("x", "");
+  failed.status = UtteranceStatus::kFailed;
+  failed.error_stage = "model";
+  failed.error = "Calculated padded input size per channel: (4). Kernel size: (10).\nException raised from "
+                 "_convolution at ../aten/src/ATen/native/Convolution.cpp:1234 (most recent call first):\n"
+                 "frame #0: c10::Error::Error(...) + 0x8f (0x7f00 in /usr/lib/libc10.so)\n";
+  JsonlWriter writer(dir.file("out.jsonl"));
+  write_result(writer, failed);
+  writer.finish();
+  const auto record = nlohmann::json::parse(test::read_text(dir.file("out.jsonl")));
+  EXPECT_EQ(record["error"], "Calculated padded input size per channel: (4). Kernel size: (10).");
+  EXPECT_EQ(failed.error, record["error"]) << "the summary counts the same text";
 }
 
 }  // namespace
