@@ -32,13 +32,14 @@ struct Alignment {
   size_t errors() const { return substitutions + deletions + insertions; }
 };
 
-// Levenshtein alignment with the given costs (O(|ref| x |hyp|) time, one byte per cell of memory). Among
-// equal-cost alignments the backtrace prefers, from the end: match/substitution, then deletion, then
-// insertion.
+// Levenshtein alignment with the given (non-negative; std::invalid_argument otherwise) costs. Among equal-cost
+// alignments the backtrace prefers, from the end: match/substitution, then deletion, then insertion, exactly as
+// the full cost table would. Only cells that can lie on a minimum-cost path are computed (Ukkonen's cut-off):
+// time O(|ref| x w), w ~ cost / min(insertion, deletion) + ||hyp| - |ref|| diagonals (at most |hyp| + 1);
+// memory O(|ref| + |hyp| + w sqrt(|ref|)), never a full table.
 Alignment align(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis,
                 const EditCosts& costs = EditCosts::unit());
-// The counts and cost of that same alignment without its ops, in O(|hyp|) memory (character error rates
-// of hour-long transcripts).
+// The counts and cost of that same alignment without its ops: the same time, O(|ref| + |hyp|) memory.
 Alignment count_edits(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis,
                       const EditCosts& costs = EditCosts::unit());
 

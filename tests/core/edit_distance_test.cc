@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <random>
+#include <stdexcept>
 
 #include "metrics/error_rate.h"
 #include "text/transcript_normalizer.h"
@@ -60,6 +62,200 @@ TEST(EditDistance, MatchesTheTextbookBacktraceOnRandomSequences) {
       EXPECT_TRUE(counted.ops.empty());
     }
   }
+}
+
+// The implementation before the pruned lattice (kept as the oracle): the forward recurrence over the full
+// table with one step byte per cell, counts carried along the chosen steps, and the backtrace from (n, m).
+Alignment full_table_align(const std::vector<std::string>& r, const std::vector<std::string>& h, const EditCosts& c) {
+  enum Step : uint8_t { kDiagonal, kUp, kLeft };
+  struct Cell {
+    int64_t cost = 0;
+    size_t s = 0, d = 0, i = 0, m = 0;
+  };
+  const size_t n = r.size(), m = h.size();
+  std::vector<uint8_t> steps(n * m);
+  std::vector<Cell> previous(m + 1), current(m + 1);
+  for (size_t j = 0; j <= m; ++j) previous[j] = {static_cast<int64_t>(j) * c.insertion, 0, 0, j, 0};
+  for (size_t i = 1; i <= n; ++i) {
+    current[0] = previous[0];
+    current[0].cost += c.deletion;
+    ++current[0].d;
+    for (size_t j = 1; j <= m; ++j) {
+      const bool same = r[i - 1] == h[j - 1];
+      const int64_t diagonal = previous[j - 1].cost + (same ? 0 : c.substitution);
+      const int64_t up = previous[j].cost + c.deletion;
+      const int64_t left = current[j - 1].cost + c.insertion;
+      const int64_t best = std::min({diagonal, up, left});
+      Cell& cell = current[j];
+      if (diagonal == best) {
+        cell = previous[j - 1];
+        ++(same ? cell.m : cell.s);
+        steps[(i - 1) * m + (j - 1)] = kDiagonal;
+      } else if (up == best) {
+        cell = previous[j];
+        ++cell.d;
+        steps[(i - 1) * m + (j - 1)] = kUp;
+      } else {
+        cell = current[j - 1];
+        ++cell.i;
+        steps[(i - 1) * m + (j - 1)] = kLeft;
+      }
+      cell.cost = best;
+    }
+    std::swap(previous, current);
+  }
+  Alignment a;
+  a.cost = previous[m].cost;
+  a.substitutions = previous[m].s;
+  a.deletions = previous[m].d;
+  a.insertions = previous[m].i;
+  a.matches = previous[m].m;
+  for (size_t i = n, j = m; i > 0 || j > 0;) {
+    const Step step = i == 0 ? kLeft : j == 0 ? kUp : static_cast<Step>(steps[(i - 1) * m + (j - 1)]);
+    if (step == kDiagonal) {
+      a.ops.push_back(r[i - 1] == h[j - 1] ? EditOp::kMatch : EditOp::kSubstitution);
+      --i;
+      --j;
+    } else if (step == kUp) {
+      a.ops.push_back(EditOp::kDeletion);
+      --i;
+    } else {
+      a.ops.push_back(EditOp::kInsertion);
+      --j;
+    }
+  }
+  std::reverse(a.ops.begin(), a.ops.end());
+  return a;
+}
+
+void expect_same_as_full_table(const std::vector<std::string>& r, const std::vector<std::string>& h,
+                               const EditCosts& c, const std::string& what) {
+  const Alignment expected = full_table_align(r, h, c);
+  const Alignment a = align(r, h, c);
+  ASSERT_EQ(a.ops, expected.ops) << what;
+  ASSERT_EQ(a.cost, expected.cost) << what;
+  ASSERT_EQ(a.matches, expected.matches) << what;
+  ASSERT_EQ(a.substitutions, expected.substitutions) << what;
+  ASSERT_EQ(a.deletions, expected.deletions) << what;
+  ASSERT_EQ(a.insertions, expected.insertions) << what;
+  const Alignment counted = count_edits(r, h, c);
+  ASSERT_TRUE(counted.ops.empty()) << what;
+  ASSERT_EQ(counted.cost, expected.cost) << what;
+  ASSERT_EQ(counted.matches, expected.matches) << what;
+  ASSERT_EQ(counted.substitutions, expected.substitutions) << what;
+  ASSERT_EQ(counted.deletions, expected.deletions) << what;
+  ASSERT_EQ(counted.insertions, expected.insertions) << what;
+}
+
+// Copies ref with bursts of substitutions, deletions and insertions (each burst 1..burst tokens long).
+std::vector<std::string> with_errors(const std::vector<std::string>& ref, double rate, int burst, int vocabulary,
+                                     std::mt19937& rng) {
+  std::uniform_real_distribution<double> u(0, 1);
+  auto word = [&] { return "w" + std::to_string(rng() % static_cast<unsigned>(vocabulary)); };
+  std::vector<std::string> hyp;
+  for (size_t i = 0; i < ref.size();) {
+    if (u(rng) >= rate) {
+      hyp.push_back(ref[i++]);
+      continue;
+    }
+    const int length = 1 + static_cast<int>(rng() % static_cast<unsigned>(burst));
+    switch (rng() % 3) {
+      case 0:
+        for (int k = 0; k < length && i < ref.size(); ++k, ++i) hyp.push_back(word());
+        break;
+      case 1:
+        i += std::min<size_t>(static_cast<size_t>(length), ref.size() - i);
+        break;
+      default:
+        for (int k = 0; k < length; ++k) hyp.push_back(word());
+    }
+  }
+  return hyp;
+}
+
+std::vector<std::string> random_words(size_t count, int vocabulary, std::mt19937& rng) {
+  std::vector<std::string> words(count);
+  for (auto& x : words) x = "w" + std::to_string(rng() % static_cast<unsigned>(vocabulary));
+  return words;
+}
+
+const std::vector<EditCosts> kCostSets{EditCosts::unit(), EditCosts::sclite(), {2, 1, 3}, {5, 1, 1}, {0, 2, 1},
+                                       {400000000, 300000000, 300000000}};  // the last needs 64-bit sums
+
+TEST(EditDistance, SmallRandomPairsMatchTheFullTableExactly) {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 4000; ++trial) {
+    const int vocabulary = 1 + trial % 4;  // few words: many equal-cost ties
+    const auto r = random_words(rng() % (trial % 10 == 0 ? 3 : 40), vocabulary, rng);
+    const auto h = trial % 3 == 0 ? with_errors(r, 0.3, 3, vocabulary, rng)
+                                  : random_words(rng() % (trial % 10 == 1 ? 3 : 40), vocabulary, rng);
+    const EditCosts& c = kCostSets[static_cast<size_t>(trial) % kCostSets.size()];
+    expect_same_as_full_table(r, h, c, "trial " + std::to_string(trial));
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(EditDistance, LongPairsWithBurstsAndShiftsMatchTheFullTableExactly) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 60; ++trial) {
+    const int vocabulary = trial % 2 == 0 ? 3 : 50;
+    const auto r = random_words(200 + rng() % 1500, vocabulary, rng);
+    std::vector<std::string> h = with_errors(r, 0.02 + 0.05 * (trial % 4), 1 + trial % 20, vocabulary, rng);
+    if (trial % 5 == 0) {  // a long block moved from the front to the back: off the narrow band's diagonals
+      const size_t cut = std::min<size_t>(h.size(), 150 + rng() % 300);
+      std::rotate(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(cut), h.end());
+    }
+    if (trial % 7 == 0) h.resize(h.size() / 3);  // a truncated hypothesis
+    const EditCosts& c = kCostSets[static_cast<size_t>(trial) % 2];
+    expect_same_as_full_table(r, h, c, "trial " + std::to_string(trial));
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(EditDistance, UnrelatedTextsMatchTheFullTable) {
+  std::mt19937 rng(3);
+  const auto r = random_words(900, 40, rng);
+  const auto h = random_words(700, 40, rng);
+  expect_same_as_full_table(r, h, EditCosts::unit(), "unit");
+  expect_same_as_full_table(r, h, EditCosts::sclite(), "sclite");
+  expect_same_as_full_table({}, {}, EditCosts::unit(), "both empty");
+}
+
+// 60k x 60k words: a full table would be 3.6 GB; the pruned lattice stays small. The ops must rebuild
+// both texts, and their counts and cost agree with each other and with count_edits.
+TEST(EditDistance, SixtyThousandWordsAlignWithoutATable) {
+  std::mt19937 rng(5);
+  const auto r = random_words(60000, 5000, rng);
+  const auto h = with_errors(r, 0.03, 4, 5000, rng);
+  const EditCosts c = EditCosts::sclite();
+  const Alignment a = align(r, h, c);
+  size_t i = 0, j = 0;
+  for (EditOp op : a.ops) {
+    if (op == EditOp::kMatch) {
+      ASSERT_EQ(r[i], h[j]);
+    } else if (op == EditOp::kSubstitution) {
+      ASSERT_NE(r[i], h[j]);
+    }
+    i += op == EditOp::kInsertion ? 0 : 1;
+    j += op == EditOp::kDeletion ? 0 : 1;
+  }
+  EXPECT_EQ(i, r.size());
+  EXPECT_EQ(j, h.size());
+  EXPECT_EQ(a.cost, static_cast<int64_t>(a.substitutions) * c.substitution +
+                        static_cast<int64_t>(a.deletions) * c.deletion +
+                        static_cast<int64_t>(a.insertions) * c.insertion);
+  EXPECT_GT(a.errors(), r.size() / 50);
+  EXPECT_LT(a.errors(), r.size() / 10);
+  const Alignment counted = count_edits(r, h, c);
+  EXPECT_EQ(counted.cost, a.cost);
+  EXPECT_EQ(counted.substitutions, a.substitutions);
+  EXPECT_EQ(counted.deletions, a.deletions);
+  EXPECT_EQ(counted.insertions, a.insertions);
+}
+
+TEST(EditDistance, NegativeCostsAreRejected) {
+  EXPECT_THROW(align(w("a"), w("b"), EditCosts{-1, 1, 1}), std::invalid_argument);
+  EXPECT_THROW(count_edits(w("a"), w("b"), EditCosts{1, 1, -1}), std::invalid_argument);
 }
 
 TEST(EditDistance, HandComputedCases) {
