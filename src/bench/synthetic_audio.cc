@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <random>
 
 #include "audio/audio_file_writer.h"
@@ -63,10 +64,17 @@ std::vector<std::string> write_synthetic_corpus(const std::string& dir, const st
   auto size_of = [](double seconds) {  // canonical 16-bit mono WAV header + data
     return 44 + 2 * static_cast<uintmax_t>(std::llround(seconds * kRate));
   };
+  std::map<std::string, uintmax_t> existing;  // one listing, not a stat per planned file
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code size_ec;
+    const uintmax_t size = it->file_size(size_ec);
+    if (!size_ec) existing.emplace(it->path().string(), size);
+  }
   uintmax_t needed = 0;
   for (int i = 0; i < count; ++i) {
     const double seconds = durations[static_cast<size_t>(i) % durations.size()];
-    if (std::filesystem::file_size(name_of(i, seconds), ec) != size_of(seconds) || ec) needed += size_of(seconds);
+    const auto it = existing.empty() ? existing.end() : existing.find(name_of(i, seconds));
+    if (it == existing.end() || it->second != size_of(seconds)) needed += size_of(seconds);
   }
   const auto space = std::filesystem::space(dir, ec);
   const uintmax_t reserve = uintmax_t{256} << 20;  // leave room for everything else
