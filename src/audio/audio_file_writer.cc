@@ -1,8 +1,13 @@
 #include "audio/audio_file_writer.h"
 
+#include <fcntl.h>
 #include <sndfile.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <unistd.h>
 
-#include <cstdio>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "common/error.h"
@@ -11,23 +16,34 @@ namespace w2v2 {
 
 void write_wav_file(const std::string& path, const std::vector<float>& samples, int sample_rate_hz) {
   W2V2_CHECK_AS(OutputError, sample_rate_hz > 0, path, ": sample rate must be positive");
-  const std::string tmp = path + ".tmp";
+  // A unique temporary beside the file, created O_EXCL (a planted link is never followed), renamed into place.
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  std::string tmp = ((folder.empty() ? std::filesystem::path(".") : folder) / ".w2v2-XXXXXX.tmp").string();
+  const int fd = ::mkostemps(tmp.data(), 4, O_CLOEXEC);
+  W2V2_CHECK_AS(OutputError, fd >= 0, path, ": cannot create a temporary file (", std::strerror(errno), ")");
+  ::fchmod(fd, 0644);
   SF_INFO info{};
   info.samplerate = sample_rate_hz;
   info.channels = 1;
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* file = sf_open(tmp.c_str(), SFM_WRITE, &info);
-  W2V2_CHECK_AS(OutputError, file != nullptr, path, ": cannot write (", sf_strerror(nullptr), ")");
+  SNDFILE* file = sf_open_fd(fd, SFM_WRITE, &info, /*close_desc=*/SF_TRUE);
+  if (file == nullptr) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw OutputError(path + ": cannot write (" + sf_strerror(nullptr) + ")");
+  }
   const auto frames = static_cast<sf_count_t>(samples.size());
   const sf_count_t written = sf_writef_float(file, samples.data(), frames);
   const int closed = sf_close(file);
   if (written != frames || closed != 0) {
-    std::remove(tmp.c_str());
+    ::unlink(tmp.c_str());
     throw OutputError(path + ": short write");
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  W2V2_CHECK_AS(OutputError, !ec, path, ": cannot rename into place (", ec.message(), ")");
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    throw OutputError(path + ": cannot rename into place (" + why + ")");
+  }
 }
 
 }  // namespace w2v2
