@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 
 namespace w2v2 {
 
@@ -32,7 +33,7 @@ std::string PreprocessorConfig::to_string() const {
 PreprocessorConfig PreprocessorConfig::from_json_text(const std::string& text, const std::string& source) {
   PreprocessorConfig config;
   try {
-    const auto json = nlohmann::json::parse(text);
+    const auto json = parse_json_bounded<ConfigError>(text, source);
     W2V2_CHECK_AS(ConfigError, json.is_object(), source, ": expected a JSON object");
     config.sampling_rate = json.value("sampling_rate", config.sampling_rate);
     config.do_normalize = json.value("do_normalize", config.do_normalize);

@@ -14,17 +14,21 @@
 #include <limits>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 
 namespace w2v2 {
 namespace {
 
 constexpr uint64_t kMaxHeaderBytes = 100ull << 20;  // the format's own limit is 100 MB
 
+// A name or value as it may appear in a message: at most 100 bytes.
+std::string cut(const std::string& text) { return text.size() <= 100 ? text : text.substr(0, 100) + "..."; }
+
 TensorDType parse_dtype(const std::string& text, const std::string& where) {
   if (text == "F32") return TensorDType::kF32;
   if (text == "F16") return TensorDType::kF16;
   if (text == "BF16") return TensorDType::kBF16;
-  throw ModelLoadError(where + ": unsupported dtype '" + text + "' (supported: F32, F16, BF16)");
+  throw ModelLoadError(where + ": unsupported dtype '" + cut(text) + "' (supported: F32, F16, BF16)");
 }
 
 }  // namespace
@@ -59,6 +63,9 @@ std::map<std::string, TensorView> SafetensorsFile::parse(const std::byte* bytes,
   const std::byte* data = bytes + 8 + header_len;
   const uint64_t data_size = size - 8 - header_len;
 
+  const char* header_text = reinterpret_cast<const char*>(bytes + 8);
+  W2V2_CHECK_AS(ModelLoadError, json_nesting_depth(header_text, header_len) <= kMaxJsonDepth, source,
+                ": header JSON nested deeper than ", kMaxJsonDepth, " levels");
   nlohmann::json header;
   try {
     header = nlohmann::json::parse(reinterpret_cast<const char*>(bytes + 8),
@@ -71,7 +78,7 @@ std::map<std::string, TensorView> SafetensorsFile::parse(const std::byte* bytes,
   std::map<std::string, TensorView> tensors;
   std::vector<std::pair<uint64_t, uint64_t>> ranges;
   for (const auto& [name, entry] : header.items()) {
-    const std::string where = source + ": tensor '" + name + "'";
+    const std::string where = source + ": tensor '" + cut(name) + "'";
     if (name == "__metadata__") {
       W2V2_CHECK_AS(ModelLoadError, entry.is_object(), source, ": __metadata__ must be an object");
       for (const auto& [k, v] : entry.items()) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 
 namespace w2v2 {
 namespace {
@@ -25,7 +26,7 @@ int integer_of(const json& value, const std::string& key) {
   const bool fits = (value.is_number_unsigned() && value.get<uint64_t>() <= INT32_MAX) ||
                     (value.is_number_integer() && !value.is_number_unsigned() && value.get<int64_t>() >= INT32_MIN &&
                      value.get<int64_t>() <= INT32_MAX);
-  if (!fits) throw FieldError(key + " must be an integer in the range of int (got " + value.dump() + ")");
+  if (!fits) throw FieldError(key + " must be an integer in the range of int (got " + json_excerpt(value) + ")");
   return static_cast<int>(value.get<int64_t>());
 }
 
@@ -46,6 +47,9 @@ void read_field<std::vector<int>>(const json& j, const char* key, std::vector<in
   field.clear();
   for (const auto& value : j.at(key)) field.push_back(integer_of(value, key));
 }
+
+// A string value as it may appear in a message: at most 60 characters.
+std::string cut(const std::string& text) { return text.size() <= 60 ? text : text.substr(0, 60) + "..."; }
 
 std::string join(const std::vector<int>& values) {
   std::string out = "[";
@@ -122,16 +126,33 @@ int64_t Wav2Vec2Config::receptive_field() const {
   return field;
 }
 
+int64_t Wav2Vec2Config::parameter_count() const {
+  const int64_t H = hidden_size, F = intermediate_size;
+  int64_t count = 0, in_channels = 1;
+  for (size_t i = 0; i < conv_dim.size(); ++i) {
+    const int64_t out = conv_dim[i];
+    count += out * in_channels * conv_kernel[i] + (conv_bias ? out : 0);
+    if (feat_extract_norm == FeatExtractNorm::kLayer || i == 0) count += 2 * out;
+    in_channels = out;
+  }
+  count += 2 * in_channels + H * in_channels + H;  // feature projection: layer norm, linear
+  count += H * (H / num_conv_pos_embedding_groups) * num_conv_pos_embeddings + num_conv_pos_embeddings + H;
+  count += 2 * H;                                                                         // encoder layer norm
+  count += int64_t{num_hidden_layers} * (4 * (H * H + H) + 2 * H + 2 * F * H + F + H + 2 * H);
+  count += int64_t{vocab_size} * H + vocab_size;  // lm_head
+  return count;
+}
+
 Wav2Vec2Config Wav2Vec2Config::from_json_text(const std::string& text, const std::string& source) {
   Wav2Vec2Config config;
   std::vector<std::string> problems;
   try {
-    const json j = json::parse(text);
+    const json j = parse_json_bounded<ConfigError>(text, source);
     W2V2_CHECK_AS(ConfigError, j.is_object(), source, ": expected a JSON object");
 
     const std::string model_type = j.value("model_type", std::string("wav2vec2"));
     if (model_type != "wav2vec2") {
-      problems.push_back("model_type '" + model_type + "' is not supported (only 'wav2vec2')");
+      problems.push_back("model_type '" + cut(model_type) + "' is not supported (only 'wav2vec2')");
     }
     if (j.contains("architectures") && j["architectures"].is_array()) {
       bool ctc = false;
@@ -140,7 +161,7 @@ Wav2Vec2Config Wav2Vec2Config::from_json_text(const std::string& text, const std
     }
     for (const char* key : {"feat_extract_activation", "hidden_act"}) {
       const std::string act = j.value(key, std::string("gelu"));
-      if (act != "gelu") problems.push_back(std::string(key) + " '" + act + "' is not supported (only 'gelu')");
+      if (act != "gelu") problems.push_back(std::string(key) + " '" + cut(act) + "' is not supported (only 'gelu')");
     }
     if (j.value("add_adapter", false)) problems.push_back("add_adapter=true is not supported");
     if (j.value("use_weighted_layer_sum", false)) problems.push_back("use_weighted_layer_sum=true is not supported");
@@ -161,7 +182,7 @@ Wav2Vec2Config Wav2Vec2Config::from_json_text(const std::string& text, const std
     } else if (norm == "layer") {
       config.feat_extract_norm = FeatExtractNorm::kLayer;
     } else {
-      problems.push_back("feat_extract_norm '" + norm + "' is not supported (choose 'group' or 'layer')");
+      problems.push_back("feat_extract_norm '" + cut(norm) + "' is not supported (choose 'group' or 'layer')");
     }
     read_field(j, "hidden_size", config.hidden_size);
     read_field(j, "num_hidden_layers", config.num_hidden_layers);

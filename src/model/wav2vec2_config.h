@@ -36,6 +36,10 @@ struct Wav2Vec2Config {
   int64_t samples_per_frame() const;
   // Smallest input that yields one frame (the receptive field): 400 for the published conv stack.
   int64_t receptive_field() const;
+  // Number of weights of Wav2Vec2ForCTC as a Hugging Face checkpoint stores them (positional-conv weight
+  // norm as weight_g + weight_v; masked_spec_embed and pre-training modules not counted): 94,395,552 for
+  // wav2vec2-base-960h. For a validated config (no overflow).
+  int64_t parameter_count() const;
 
   // Parses config.json; unsupported values (another model_type, activation, adapter, ...) are
   // rejected with a clear ConfigError naming `source`.

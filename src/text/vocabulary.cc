@@ -7,26 +7,24 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/json_limits.h"
 
 namespace w2v2 {
 namespace {
 constexpr int kMaxVocab = 1 << 20;
-}
+// A token as it may appear in a message: at most 60 bytes.
+std::string cut(const std::string& token) { return token.size() <= 60 ? token : token.substr(0, 60) + "..."; }
+}  // namespace
 
 Vocabulary Vocabulary::from_json_text(const std::string& text, const std::string& source) {
   Vocabulary vocab;
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw ConfigError(source + ": malformed JSON: " + e.what());
-  }
+  const nlohmann::json json = parse_json_bounded<ConfigError>(text, source);
   W2V2_CHECK_AS(ConfigError, json.is_object() && !json.empty(), source, ": expected a non-empty object token -> id");
   int max_id = -1;
   for (const auto& [token, value] : json.items()) {
-    W2V2_CHECK_AS(ConfigError, value.is_number_integer(), source, ": id of token '", token, "' is not an integer");
+    W2V2_CHECK_AS(ConfigError, value.is_number_integer(), source, ": id of token '", cut(token), "' is not an integer");
     const auto id = value.get<int64_t>();
-    W2V2_CHECK_AS(ConfigError, id >= 0 && id < kMaxVocab, source, ": id ", id, " of token '", token, "' out of range");
+    W2V2_CHECK_AS(ConfigError, id >= 0 && id < kMaxVocab, source, ": id ", id, " of token '", cut(token), "' out of range");
     max_id = std::max<int>(max_id, static_cast<int>(id));
   }
   vocab.tokens_.assign(static_cast<size_t>(max_id + 1), std::string());

@@ -96,6 +96,16 @@ TEST(SafetensorsFile, RejectsMalformedHeaders) {
             std::string::npos);
 }
 
+TEST(SafetensorsFile, DeeplyNestedHeadersAndLongNamesAreCutShort) {
+  const std::string deep = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_EQ(parse_error(image_with_header(deep, 0)), "m.safetensors: header JSON nested deeper than 64 levels");
+  const std::string name(1 << 20, 'n');
+  const std::string message =
+      parse_error(image_with_header("{\"" + name + R"(":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}})", 8));
+  EXPECT_NE(message.find("unsupported dtype"), std::string::npos);
+  EXPECT_LT(message.size(), 400u);
+}
+
 TEST(SafetensorsFile, TruncatedFileOnDiskIsAnErrorNamingIt) {
   test::TempDir dir;
   SafetensorsWriter writer;

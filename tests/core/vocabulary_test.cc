@@ -31,6 +31,22 @@ TEST(Vocabulary, RejectsMalformedFiles) {
   EXPECT_THROW(Vocabulary::from_json_text("{", "v"), ConfigError);
 }
 
+TEST(Vocabulary, DeepNestingAndLongTokensNeverReachAMessageWhole) {
+  try {
+    Vocabulary::from_json_text("{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}", "v");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "v: JSON nested deeper than 64 levels");
+  }
+  try {
+    Vocabulary::from_json_text("{\"" + std::string(1 << 20, 'a') + "\": \"x\"}", "v");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_LT(std::string(e.what()).size(), 200u);
+    EXPECT_NE(std::string(e.what()).find("is not an integer"), std::string::npos);
+  }
+}
+
 TEST(CharDetokenizer, DelimitersSpecialsAndWhitespace) {
   const CharDetokenizer d(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
   // H=11 E=5 L=15 O=8 |=4 W=18 R=13 D=14; <s>=1 </s>=2 <unk>=3 <pad>=0

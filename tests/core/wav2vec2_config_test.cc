@@ -100,7 +100,7 @@ TEST(Wav2Vec2Config, RejectsInconsistentValuesListingEveryProblem) {
   EXPECT_NE(message.find("num_conv_pos_embedding_groups"), std::string::npos) << message;
   EXPECT_NE(error_of(with("vocab_size", -3)), "");
   EXPECT_NE(error_of(with("hidden_size", "big")).find("malformed"), std::string::npos);
-  EXPECT_NE(error_of("{not json").find("malformed"), std::string::npos);
+  EXPECT_NE(error_of("{not json").find("config.json: not valid JSON"), std::string::npos);
   EXPECT_NE(error_of("[1, 2]").find("JSON object"), std::string::npos);
   EXPECT_NE(error_of(with("pad_token_id", 99)).find("pad_token_id"), std::string::npos);
 }
@@ -126,6 +126,37 @@ TEST(Wav2Vec2Config, IntegersAreNotTruncatedOrWrapped) {
 TEST(PreprocessorConfig, RejectsOtherSamplingRates) {
   EXPECT_THROW(PreprocessorConfig::from_json_text(R"({"sampling_rate": 8000})", "p"), ConfigError);
   EXPECT_FALSE(PreprocessorConfig::from_json_text(R"({"do_normalize": false})", "p").do_normalize);
+}
+
+// Issue #20: a hidden_size nested 100,000 deep crashed while its value was printed in the error message.
+TEST(Wav2Vec2Config, DeepNestingAndLongValuesNeverReachAMessageWhole) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const char* key : {"hidden_size", "conv_dim"}) {
+    std::string text = base_json();
+    text.insert(1, "\"" + std::string(key) + "\": " + deep + ", ");
+    EXPECT_EQ(error_of(text), "config.json: JSON nested deeper than 64 levels") << key;
+  }
+  // Nested within the limit: the message shows a cut excerpt of the value.
+  const std::string message = error_of(with("hidden_size", nlohmann::json::parse(std::string(60, '[') + "1" +
+                                                                                  std::string(60, ']'))));
+  EXPECT_NE(message.find("hidden_size must be an integer in the range of int (got [[[[["), std::string::npos) << message;
+  EXPECT_LT(message.size(), 300u);
+  const std::string conv = error_of(with("conv_dim", {512, std::string(100000, 'x')}));
+  EXPECT_NE(conv.find("conv_dim must be an integer"), std::string::npos) << conv.substr(0, 300);
+  EXPECT_LT(conv.size(), 300u);
+  const std::string type = error_of(with("model_type", std::string(100000, 'h')));
+  EXPECT_NE(type.find("model_type 'hhhh"), std::string::npos);
+  EXPECT_LT(type.size(), 400u);
+}
+
+TEST(PreprocessorConfig, DeepNestingIsAConfigError) {
+  try {
+    PreprocessorConfig::from_json_text("{\"sampling_rate\": " + std::string(100000, '[') + std::string(100000, ']') + "}",
+                                       "preprocessor_config.json");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "preprocessor_config.json: JSON nested deeper than 64 levels");
+  }
 }
 
 }  // namespace
