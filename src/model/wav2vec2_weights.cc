@@ -4,12 +4,24 @@
 #include <torch/torch.h>
 
 #include <cstdint>
-#include <set>
+#include <new>
 
 #include "common/error.h"
 
 namespace w2v2 {
 namespace {
+
+// The modules a Wav2Vec2ForCTC checkpoint's tensors belong to; other tensors (masked_spec_embed,
+// quantizer, adapters) are not used for CTC inference.
+const std::vector<std::string> kOwnedPrefixes = {"wav2vec2.feature_extractor.", "wav2vec2.feature_projection.",
+                                                 "wav2vec2.encoder.", "lm_head."};
+
+bool owned(const std::string& key) {
+  for (const auto& prefix : kOwnedPrefixes) {
+    if (key.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
 
 class KeyTaker {
  public:
@@ -29,13 +41,9 @@ class KeyTaker {
 
   // Fails on leftovers that belong to modules this model owns; logs the harmless rest.
   void finish() const {
-    static const std::vector<std::string> kOwned = {"wav2vec2.feature_extractor.", "wav2vec2.feature_projection.",
-                                                    "wav2vec2.encoder.", "lm_head."};
     for (const auto& [key, tensor] : state_) {
-      for (const auto& prefix : kOwned) {
-        W2V2_CHECK_AS(ModelLoadError, key.rfind(prefix, 0) != 0, source_, ": unexpected tensor '", key,
-                      "': the checkpoint does not match config.json");
-      }
+      W2V2_CHECK_AS(ModelLoadError, !owned(key), source_, ": unexpected tensor '", key,
+                    "': the checkpoint does not match config.json");
       spdlog::debug("{}: ignoring tensor '{}' (not used for CTC inference)", source_, key);
     }
   }
@@ -51,10 +59,24 @@ torch::Tensor fold_weight_norm(const torch::Tensor& g, const torch::Tensor& v) {
   return (g * v / norm).contiguous();
 }
 
+Wav2Vec2Weights build_weights(const Wav2Vec2Config& config, StateDict state, const std::string& source);
+
 }  // namespace
 
 Wav2Vec2Weights Wav2Vec2Weights::from_state_dict(const Wav2Vec2Config& config, StateDict state,
                                                  const std::string& source) {
+  try {
+    return build_weights(config, std::move(state), source);
+  } catch (const std::bad_alloc&) {
+    throw ModelLoadError(source + ": out of memory while preparing the weights");
+  } catch (const c10::Error& e) {
+    throw ModelLoadError(source + ": cannot prepare the weights: " + e.what_without_backtrace());
+  }
+}
+
+namespace {
+
+Wav2Vec2Weights build_weights(const Wav2Vec2Config& config, StateDict state, const std::string& source) {
   config.validate();
   KeyTaker keys(std::move(state), source);
   Wav2Vec2Weights w;
@@ -122,6 +144,17 @@ Wav2Vec2Weights Wav2Vec2Weights::from_state_dict(const Wav2Vec2Config& config, S
   w.lm_head_bias = keys.take("lm_head.bias", {config.vocab_size});
   keys.finish();
   return w;
+}
+
+}  // namespace
+
+CheckpointSelection Wav2Vec2Weights::checkpoint_selection(const Wav2Vec2Config& config) {
+  config.validate();
+  const uint64_t bytes = static_cast<uint64_t>(config.parameter_count()) * sizeof(float);
+  CheckpointSelection selection;
+  selection.wanted = owned;
+  selection.max_bytes = bytes + bytes / 4 + (64ull << 20);
+  return selection;
 }
 
 StateDict random_state_dict(const Wav2Vec2Config& config, uint64_t seed) {

@@ -43,6 +43,11 @@ struct Wav2Vec2Weights {
   // are ignored with a debug log. Both weight-norm namings are accepted.
   static Wav2Vec2Weights from_state_dict(const Wav2Vec2Config& config, StateDict state, const std::string& source);
 
+  // What to read of a checkpoint for `config`: the tensors of the model's own modules (the ones
+  // from_state_dict takes, and leftovers it must report), at most the float32 bytes of
+  // config.parameter_count() plus a quarter plus 64 MiB. Other tensors are skipped unread.
+  static CheckpointSelection checkpoint_selection(const Wav2Vec2Config& config);
+
   // A copy with every tensor on `device` (undefined tensors stay undefined).
   Wav2Vec2Weights to(const torch::Device& device) const;
 };

@@ -1,8 +1,8 @@
 #include "text/sentencepiece_detokenizer.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "common/error.h"
 
@@ -61,6 +61,11 @@ class WireReader {
 
 constexpr const char* kWordStart = "\xe2\x96\x81";  // U+2581 "▁"
 
+// Limits checked before anything is allocated: real SentencePiece models take a few MB (250k pieces), and a
+// CTC head has at most 2^20 outputs (Wav2Vec2Config's vocab_size limit).
+constexpr uint64_t kMaxModelBytes = 64ull << 20;
+constexpr size_t kMaxPieces = size_t{1} << 20;
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -82,6 +87,8 @@ std::vector<SentencePieceDetokenizer::Piece> SentencePieceDetokenizer::parse_mod
       model.skip(wire);
       continue;
     }
+    W2V2_CHECK_AS(ModelLoadError, pieces.size() < kMaxPieces, source, ": more than ", kMaxPieces,
+                  " pieces (a CTC head has at most that many outputs)");
     const auto [begin, end] = model.bytes_field();
     WireReader entry(bytes, begin, end, source);
     Piece piece;
@@ -110,7 +117,15 @@ SentencePieceDetokenizer::SentencePieceDetokenizer(const std::string& model_path
     : blank_id_(blank_id) {
   std::ifstream in(model_path, std::ios::binary);
   W2V2_CHECK_AS(ModelLoadError, in.good(), model_path, ": cannot open");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(model_path, ec);
+  W2V2_CHECK_AS(ModelLoadError, !ec && std::filesystem::is_regular_file(model_path, ec), model_path,
+                ": not a regular file");
+  W2V2_CHECK_AS(ModelLoadError, size <= kMaxModelBytes, model_path, ": ", size, " bytes, more than the ",
+                kMaxModelBytes >> 20, " MiB a SentencePiece model may take");
+  std::string bytes(static_cast<size_t>(size), '\0');  // no more than was checked, even if the file grows
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  bytes.resize(static_cast<size_t>(in.gcount()));
   pieces_ = parse_model(bytes, model_path);
 }
 

@@ -10,6 +10,7 @@
 #include "model/safetensors_writer.h"
 #include "model/model_directory.h"
 #include "model/wav2vec2_weights.h"
+#include "model/zip_directory.h"
 #include "support/test_support.h"
 
 namespace w2v2 {
@@ -106,6 +107,19 @@ TEST(WeightLoader, HalfPrecisionSafetensorsAreWidened) {
   }
 }
 
+TEST(WeightLoader, ParameterCountIsWhatACheckpointHolds) {
+  for (const char* folder : {"models/tiny-group-st", "models/tiny-layer-st"}) {
+    const auto config = Wav2Vec2Config::from_file(test::fixture(std::string(folder) + "/config.json"));
+    int64_t total = 0;
+    for (const auto& [name, tensor] : random_state_dict(config, 1)) total += tensor.numel();
+    EXPECT_EQ(config.parameter_count(), total) << folder;
+  }
+  const std::string base = test::shared_data_dir() + "/hf-configs/wav2vec2-base-960h/config.json";
+  if (!test::shared_data_dir().empty() && std::filesystem::exists(base)) {
+    EXPECT_EQ(Wav2Vec2Config::from_file(base).parameter_count(), 94'395'552);
+  }
+}
+
 TEST(WeightLoader, BadModelFoldersGiveOneClearMessage) {
   test::TempDir dir;
   EXPECT_THROW(ModelDirectory::open(dir.file("absent")), ModelLoadError);
@@ -179,12 +193,7 @@ with zipfile.ZipFile(out + '/ordered.bin') as src, zipfile.ZipFile(out + '/gpu.b
 }
 
 TEST(PytorchBin, HostilePicklesAreErrorsNotCrashes) {
-  auto read = [](const std::string& pickle) {
-    StateDictUnpickler unpickler("x.bin", [](const std::string& key) -> std::string {
-      throw ModelLoadError("no storage " + key);
-    });
-    return unpickler.read(pickle);
-  };
+  auto read = [](const std::string& pickle) { return StateDictUnpickler("x.bin").read(pickle); };
   auto error_of = [&](const std::string& pickle) -> std::string {
     try {
       read(pickle);
@@ -205,6 +214,143 @@ TEST(PytorchBin, HostilePicklesAreErrorsNotCrashes) {
   const std::string call = error_of("\x80\x02" "cos\nsystem\nX\x02\x00\x00\x00" "ls\x85R."s);
   EXPECT_NE(call.find("unsupported object in the pickle: os.system"), std::string::npos) << call;  // no callables
   EXPECT_NE(error_of("\x80\x02K\x01u."s).find("no mark"), std::string::npos);
+}
+
+// Issue #20: a 200 KB pickle nesting 200,000 tuples crashed in recursive destruction.
+TEST(PytorchBin, NestingObjectCountsAndCyclesAreBounded) {
+  auto error_of = [](const std::string& pickle, UnpicklerLimits limits = {}) -> std::string {
+    try {
+      StateDictUnpickler("x.bin", limits).read(pickle);
+    } catch (const ModelLoadError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  using namespace std::string_literals;
+  const std::string deep = "\x80\x02)"s + std::string(200000, '\x85') + ".";  // ((((),),),)...
+  EXPECT_EQ(error_of(deep), "x.bin: the pickle nests containers deeper than 64 levels");
+  std::string nested_lists = "\x80\x02";  // lists appended into lists, 100,000 deep
+  for (int i = 0; i < 100000; ++i) nested_lists += "]";
+  for (int i = 0; i < 99999; ++i) nested_lists += "a";
+  EXPECT_NE(error_of(nested_lists + ".").find("deeper than 64 levels"), std::string::npos);
+  // A list appended to itself (a cycle): refused by depth, and nothing leaks (the arena owns every object).
+  std::string cycle = "\x80\x02]q\x00"s;
+  for (int i = 0; i < 100; ++i) cycle += "h\x00"s + "a";
+  EXPECT_NE(error_of(cycle + ".").find("deeper than 64 levels"), std::string::npos);
+  // 64 levels are fine: the error is about the content, not the nesting.
+  EXPECT_NE(error_of("\x80\x02}X\x01\x00\x00\x00" "a)"s + std::string(62, '\x85') + "s.").find("'a' is not a tensor"),
+            std::string::npos);
+  // Object counts: a million Nones.
+  EXPECT_NE(error_of("\x80\x02" + std::string(1'000'001, 'N') + ".").find("more than 1000000 objects"),
+            std::string::npos);
+  UnpicklerLimits small;
+  small.max_objects = 10;
+  EXPECT_NE(error_of("\x80\x02]" + std::string(10, 'N') + "e.", small).find("more than 10 objects"),
+            std::string::npos);
+}
+
+TEST(PytorchBin, TensorGeometryIsCheckedAgainstTheDeclaredStorage) {
+  using namespace std::string_literals;
+  auto i64 = [](int64_t v) {
+    std::string s = "\x8a\x08"s;
+    for (int k = 0; k < 8; ++k) s += static_cast<char>((static_cast<uint64_t>(v) >> (8 * k)) & 0xff);
+    return s;
+  };
+  auto text = [](const std::string& t) {
+    std::string s = "X"s;
+    for (int k = 0; k < 4; ++k) s += static_cast<char>((t.size() >> (8 * k)) & 0xff);
+    return s + t;
+  };
+  // {"w": _rebuild_tensor_v2(storage(numel), offset, (size,), (stride,), False, OrderedDict())}
+  auto pickle = [&](int64_t numel, int64_t offset, int64_t size, int64_t stride) {
+    return "\x80\x02}"s + text("w") + "ctorch._utils\n_rebuild_tensor_v2\n(" + "(" + text("storage") +
+           "ctorch\nHalfStorage\n" + text("0") + text("cpu") + i64(numel) + "tQ" + i64(offset) + "(" + i64(size) +
+           "t(" + i64(stride) + "t\x89" + "ccollections\nOrderedDict\n)RtRs.";
+  };
+  const auto ok = StateDictUnpickler("x.bin").read(pickle(10, 2, 4, 2));
+  ASSERT_EQ(ok.size(), 1u);
+  const PickledTensor& t = ok.at("w");
+  EXPECT_EQ(t.storage_key, "0");
+  EXPECT_EQ(t.storage_type, StorageType::kFloat16);
+  EXPECT_EQ(t.storage_numel, 10);
+  EXPECT_EQ(t.offset, 2);
+  EXPECT_EQ(t.size, (std::vector<int64_t>{4}));
+  EXPECT_EQ(t.stride, (std::vector<int64_t>{2}));
+  auto error_of = [&](const std::string& p) -> std::string {
+    try {
+      StateDictUnpickler("x.bin").read(p);
+    } catch (const ModelLoadError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(error_of(pickle(10, 4, 4, 2)).find("reaches past the end of its storage"), std::string::npos);
+  EXPECT_NE(error_of(pickle(1, 0, int64_t{1} << 25, 0)).find("elements over a storage of 1"), std::string::npos);
+  EXPECT_NE(error_of(pickle(10, 0, INT64_MAX, INT64_MAX)).find("malformed tensor geometry"), std::string::npos);
+  EXPECT_NE(error_of(pickle(-1, 0, 1, 1)).find("invalid size"), std::string::npos);
+}
+
+TEST(PytorchBin, SelectionSkipsUnwantedTensorsAndBoundsTheirBytes) {
+  const std::string bin = test::fixture("models/tiny-group-bin/pytorch_model.bin");
+  const StateDict all = read_pytorch_bin(bin);
+  CheckpointSelection lm_head;
+  lm_head.wanted = [](const std::string& name) { return name.rfind("lm_head.", 0) == 0; };
+  const StateDict some = read_pytorch_bin(bin, lm_head);
+  ASSERT_EQ(some.size(), 2u);
+  EXPECT_TRUE(torch::equal(some.at("lm_head.weight"), all.at("lm_head.weight")));
+  CheckpointSelection tight;
+  tight.max_bytes = 1024;
+  try {
+    read_pytorch_bin(bin, tight);
+    FAIL() << "no error";
+  } catch (const ModelLoadError& e) {
+    EXPECT_NE(std::string(e.what()).find(bin + ": the tensors to read take more than 1024 bytes, the most this "
+                                               "checkpoint may take"),
+              std::string::npos)
+        << e.what();
+  }
+  const std::string st = test::fixture(std::string(kFolder) + "/model.safetensors");
+  EXPECT_EQ(read_safetensors(st, lm_head).size(), 2u);
+  EXPECT_THROW(read_safetensors(st, tight), ModelLoadError);
+  // A model folder reads only the model's own tensors: masked_spec_embed is skipped.
+  ASSERT_TRUE(fixture_state().count("wav2vec2.masked_spec_embed"));
+  const StateDict read = read_checkpoint(ModelDirectory::open(test::fixture(kFolder)));
+  EXPECT_FALSE(read.count("wav2vec2.masked_spec_embed"));
+  EXPECT_TRUE(read.count("lm_head.weight"));
+}
+
+TEST(PytorchBin, ZipSizesAreCheckedBeforeExtraction) {
+  const std::string bin = test::read_text(test::fixture("models/tiny-group-bin/pytorch_model.bin"));
+  const ZipDirectory zip = ZipDirectory::read(bin.data(), bin.size(), "x.bin");
+  const std::string prefix = zip.entries().front().name.substr(0, zip.entries().front().name.find('/') + 1);
+  const ZipEntry* pickle = zip.find(prefix + "data.pkl");
+  ASSERT_NE(pickle, nullptr);
+  EXPECT_EQ(zip.find(prefix + "DATA.PKL"), pickle);  // miniz compares names ignoring case
+  EXPECT_EQ(pickle->method, 0);
+  EXPECT_EQ(bin.substr(pickle->data_offset, 2), "\x80\x02");
+  auto error_of = [](const std::string& bytes) -> std::string {
+    try {
+      ZipDirectory::read(bytes.data(), bytes.size(), "x.bin");
+    } catch (const ModelLoadError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(error_of(bin.substr(0, bin.size() / 2)), "");
+  EXPECT_NE(error_of("PK"), "");
+  // The central directory entry of data.pkl, turned into a deflated member claiming 4 GB.
+  const size_t central = bin.find("PK\x01\x02");
+  ASSERT_NE(central, std::string::npos);
+  std::string bomb = bin;
+  bomb[central + 10] = 8;
+  for (int k = 0; k < 4; ++k) bomb[central + 24 + k] = '\xfe';
+  EXPECT_NE(error_of(bomb).find("more than deflate can expand"), std::string::npos) << error_of(bomb);
+  std::string stored = bin;  // a stored member whose sizes disagree
+  stored[central + 24] = static_cast<char>(stored[central + 24] + 1);
+  EXPECT_NE(error_of(stored).find("stored sizes disagree"), std::string::npos) << error_of(stored);
+  std::string past = bin;  // a member said to start past the end of the file
+  for (int k = 0; k < 4; ++k) past[central + 42 + k] = '\x7f';
+  EXPECT_NE(error_of(past).find("past the end"), std::string::npos) << error_of(past);
 }
 
 TEST(PytorchBin, MalformedArchivesAreNamedErrors) {
