@@ -191,18 +191,18 @@ TEST(CliEval, ToleranceGatesTheExitCode) {
 }
 
 TEST(Cli, AnOutputFileThatCannotBeWrittenFailsOnlyItsInput) {
-  // 248 characters + ".wav" is a legal name, but its "<stem>.txt.tmp" exceeds the 255-byte limit.
+  // 251 characters + ".wav" is a legal name, but its "<stem>.json" exceeds the 255-byte limit.
   test::TempDir dir;
   fs::create_directories(dir.path() / "in");
-  const std::string long_stem(248, 'n');
+  const std::string long_stem(251, 'n');
   fs::copy_file(test::fixture("audio/sig_a.wav"), dir.path() / "in" / "a.wav");
   fs::copy_file(test::fixture("audio/sig_b.wav"), dir.path() / "in" / (long_stem + ".wav"));
   for (const char* pipeline : {"on", "off"}) {
     const std::string out = dir.file(std::string("out-") + pipeline);
     const auto r = run_w2v2({"transcribe", dir.file("in"), "--model", test::fixture("models/tiny-group-st"),
-                             "--output-dir", out, "--pipeline", pipeline});
+                             "--output-dir", out, "-f", "jsonl", "--pipeline", pipeline});
     EXPECT_EQ(r.exit_code, 5) << r.err;  // some inputs failed; not an internal error
-    EXPECT_TRUE(fs::exists(fs::path(out) / "a.txt")) << pipeline;
+    EXPECT_TRUE(fs::exists(fs::path(out) / "a.json")) << pipeline;
     EXPECT_NE(r.err.find("failed at output"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("1 ok, 1 failed"), std::string::npos) << r.err;
     // The journal keeps the transcript that could not be written (a full disk looks the same): --resume.
