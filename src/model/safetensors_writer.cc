@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "output/output_stream.h"
 
 namespace w2v2 {
 
@@ -48,15 +49,7 @@ std::string SafetensorsWriter::serialize() const {
 }
 
 void SafetensorsWriter::write(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": cannot open for writing");
-    const std::string image = serialize();
-    out.write(image.data(), static_cast<std::streamsize>(image.size()));
-    W2V2_CHECK_AS(OutputError, out.good(), tmp, ": write failed");
-  }
-  W2V2_CHECK_AS(OutputError, std::rename(tmp.c_str(), path.c_str()) == 0, path, ": rename failed");
+  write_output_file(path, serialize());  // a unique O_EXCL temporary renamed into place (OutputStream)
 }
 
 }  // namespace w2v2
