@@ -3,9 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-
 #include "common/error.h"
+#include "common/json_limits.h"
 #include "text/char_detokenizer.h"
 #include "text/sentencepiece_detokenizer.h"
 
@@ -13,13 +12,8 @@ namespace w2v2 {
 namespace {
 
 void add_special_tokens(const std::string& path, Vocabulary& vocab) {
-  std::ifstream in(path);
-  nlohmann::json json;
-  try {
-    in >> json;
-  } catch (const nlohmann::json::exception& e) {
-    throw ConfigError(path + ": malformed JSON: " + e.what());
-  }
+  // A regular file of bounded size and nesting, like every other config file.
+  const nlohmann::json json = parse_json_bounded<ConfigError>(read_text_file(path), path);
   if (!json.is_object()) return;
   for (const auto& [key, value] : json.items()) {
     if (value.is_string()) vocab.add_special_token(value.get<std::string>());

@@ -157,6 +157,18 @@ TEST(HostilePaths, SpecialFilesInCorpusFoldersAreRefusedNotReadOrWaitedOn) {
   }
 }
 
+TEST(HostilePaths, ASpecialTokensFileIsBoundedLikeEveryConfig) {
+  test::TempDir dir;
+  const std::string in = audio_folder(dir);
+  const fs::path model = dir.path() / "model";
+  fs::copy(tiny_model(), model);
+  const fs::path special = model / "special_tokens_map.json";
+  test::write_text(special.string(), std::string(100000, '[') + std::string(100000, ']'));
+  const auto r = run_w2v2({"transcribe", in, "--model", model.string(), "-q"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("special_tokens_map.json: JSON nested deeper than 64"), std::string::npos) << r.err;
+}
+
 TEST(HostilePaths, WronglyTypedRecordsNameTheirFileAndLine) {
   test::TempDir dir;
   const std::string in = audio_folder(dir);
