@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Times `w2v2 score` on one long utterance: WORDS reference words against a hypothesis with about 12 % word
 # errors (substitutions, insertions, deletions, some in bursts of up to 8 words), and a worst case of unrelated
-# texts. Prints wall time, CPU time and peak RSS (/usr/bin/time -v) per case; the process itself (LibTorch
-# loaded) starts at about 165 MB.
+# texts. Prints wall time, CPU time and peak RSS (/usr/bin/time -v) per case, and the WER and CER lines (errors
+# sub del ins ref) to compare builds; the process itself (LibTorch loaded) starts at about 165 MB.
 # Usage: scripts/bench_score.sh [W2V2_BINARY] [WORDS...]   (default build-h1/w2v2, 20000 60000 100000)
 set -euo pipefail
 bin=${1:-build-h1/w2v2}
@@ -51,12 +51,13 @@ PY
 
 run() {  # run LABEL PREFIX
   /usr/bin/time -v "$bin" score --ref "$2.ref" --hyp "$2.hyp" > "$2.out" 2> "$2.time" || { cat "$2.time"; exit 1; }
-  local wall cpu rss wer
+  local wall cpu rss wer cer
   wall=$(grep 'Elapsed (wall clock)' "$2.time" | awk '{print $NF}')
   cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$2.time")
   rss=$(grep 'Maximum resident set size' "$2.time" | awk '{print $NF}')
-  wer=$(grep -m1 -i 'wer' "$2.out" | tr -s ' ' | cut -c1-60)
-  printf '%-22s wall %-9s cpu %6s s  peak RSS %6d MB   %s\n' "$1" "$wall" "$cpu" $((rss / 1024)) "$wer"
+  wer=$(grep -m1 -i '^wer' "$2.out" | tr -s ' ' | cut -c1-60)
+  cer=$(grep -m1 -i '^cer' "$2.out" | tr -s ' ' | cut -c1-60)
+  printf '%-22s wall %-9s cpu %6s s  peak RSS %6d MB   %s | %s\n' "$1" "$wall" "$cpu" $((rss / 1024)) "$wer" "$cer"
 }
 
 for words in "${sizes[@]}"; do

@@ -36,10 +36,13 @@ struct Alignment {
 // alignments the backtrace prefers, from the end: match/substitution, then deletion, then insertion, exactly as
 // the full cost table would. Only cells that can lie on a minimum-cost path are computed (Ukkonen's cut-off):
 // time O(|ref| x w), w ~ cost / min(insertion, deletion) + ||hyp| - |ref|| diagonals (at most |hyp| + 1);
-// memory O(|ref| + |hyp| + w sqrt(|ref|)), never a full table.
+// memory O(|ref| + |hyp| + w sqrt(|ref|)), never a full table. Unit costs (the default) compute the same cells
+// 64 to a machine word (bit-parallel, Myers/Hyyro) and recompute blocks of sqrt(|ref|) rows for the backtrace
+// in a narrow band: 630k characters with 5-9 % errors count in about 2 s and 30 MB.
 Alignment align(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis,
                 const EditCosts& costs = EditCosts::unit());
-// The counts and cost of that same alignment without its ops: the same time, O(|ref| + |hyp|) memory.
+// The counts and cost of that same alignment without its ops: the same time; O(|ref| + |hyp|) memory, plus
+// O(w sqrt(|ref|)) with unit costs.
 Alignment count_edits(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis,
                       const EditCosts& costs = EditCosts::unit());
 

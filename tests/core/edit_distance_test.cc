@@ -253,6 +253,93 @@ TEST(EditDistance, SixtyThousandWordsAlignWithoutATable) {
   EXPECT_EQ(counted.insertions, a.insertions);
 }
 
+// Unit costs take the bit-parallel path (64 cells per word, a pruned range of words per row, kept rows every
+// ~sqrt(n) rows and a backtrace recomputing blocks of rows). Lengths cross word and block boundaries; tiny
+// alphabets give many ties; large ones give symbols rarer than the dense mask table takes (built per row).
+TEST(EditDistance, UnitCostsBitParallelMatchesTheFullTableExactly) {
+  std::mt19937 rng(17);
+  for (int trial = 0; trial < 3000; ++trial) {
+    const int vocabulary = trial % 3 == 0 ? 1 + trial % 4 : trial % 3 == 1 ? 30 : 600;
+    const size_t length = rng() % (trial % 4 == 0 ? 8 : trial % 4 == 1 ? 140 : 400);
+    auto r = random_words(length, vocabulary, rng);
+    auto h = trial % 5 == 4 ? random_words(rng() % 400, vocabulary, rng)
+                            : with_errors(r, 0.01 * static_cast<double>(rng() % 40), 1 + trial % 9, vocabulary, rng);
+    if (trial % 6 == 0 && !h.empty()) {  // a block moved from the front to the back
+      std::rotate(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(rng() % h.size()), h.end());
+    }
+    if (trial % 7 == 0) h.resize(h.size() / 4);
+    if (trial % 2 == 1) std::swap(r, h);  // more deletions than insertions, and the reverse
+    expect_same_as_full_table(r, h, EditCosts::unit(), "trial " + std::to_string(trial));
+    if (HasFatalFailure()) return;
+  }
+}
+
+// Characters of long texts: thousands of columns (dozens of words per row) and rows (many kept-row blocks).
+TEST(EditDistance, UnitCostsBitParallelMatchesTheFullTableOnLongCharacterTexts) {
+  std::mt19937 rng(23);
+  const std::vector<std::string> letters{"a", "b", "c", "d", "e", " ", "\xc3\xa9", "\xe6\x9d\xb1", "\xff"};
+  for (int trial = 0; trial < 12; ++trial) {
+    std::vector<std::string> r(1500 + rng() % 2500);
+    for (auto& x : r) x = letters[rng() % (trial % 3 == 0 ? 3 : letters.size())];
+    std::vector<std::string> h;
+    for (size_t i = 0; i < r.size(); ++i) {  // about 2-14 % character errors, some in bursts
+      const unsigned roll = rng() % 1000;
+      const unsigned rate = 20 + 40 * static_cast<unsigned>(trial % 4);
+      const size_t burst = rng() % 10 == 0 ? 1 + rng() % 30 : 1;
+      if (roll < rate / 3) {
+        for (size_t k = 0; k < burst; ++k) h.push_back(letters[rng() % letters.size()]);
+      } else if (roll < 2 * rate / 3) {
+        i += burst - 1;
+      } else if (roll < rate) {
+        h.push_back(letters[rng() % letters.size()]);
+        h.push_back(r[i]);
+      } else {
+        h.push_back(r[i]);
+      }
+    }
+    if (trial == 5) std::rotate(h.begin(), h.begin() + 700, h.end());
+    if (trial == 7) h.resize(h.size() / 2);
+    expect_same_as_full_table(r, h, EditCosts::unit(), "trial " + std::to_string(trial));
+    if (HasFatalFailure()) return;
+  }
+}
+
+// Past the full table's reach: the bit-parallel counts equal those of the pruned lattice, run with every cost
+// doubled (the same comparisons, so the same backtrace, at twice the cost), and the ops rebuild both texts.
+TEST(EditDistance, UnitCostsBitParallelMatchesThePrunedLatticeOnTwentyFiveThousandCharacters) {
+  std::mt19937 rng(29);
+  const auto r = random_words(5000, 3000, rng);
+  std::string ref_text, hyp_text;
+  for (const auto& x : r) ref_text += x + " ";
+  for (const auto& x : with_errors(r, 0.1, 4, 3000, rng)) hyp_text += x + " ";
+  const auto rc = split_characters(ref_text);
+  const auto hc = split_characters(hyp_text);
+  ASSERT_GT(rc.size(), 25000u);
+  const Alignment fast = count_edits(rc, hc);
+  const Alignment lattice = count_edits(rc, hc, EditCosts{2, 2, 2});
+  EXPECT_EQ(2 * fast.cost, lattice.cost);
+  EXPECT_EQ(fast.matches, lattice.matches);
+  EXPECT_EQ(fast.substitutions, lattice.substitutions);
+  EXPECT_EQ(fast.deletions, lattice.deletions);
+  EXPECT_EQ(fast.insertions, lattice.insertions);
+  EXPECT_GT(fast.errors(), rc.size() / 40);
+  const Alignment a = align(rc, hc);
+  EXPECT_EQ(a.ops, align(rc, hc, EditCosts{2, 2, 2}).ops);
+  EXPECT_EQ(a.cost, fast.cost);
+  size_t i = 0, j = 0;
+  for (EditOp op : a.ops) {
+    if (op == EditOp::kMatch) {
+      ASSERT_EQ(rc[i], hc[j]);
+    } else if (op == EditOp::kSubstitution) {
+      ASSERT_NE(rc[i], hc[j]);
+    }
+    i += op == EditOp::kInsertion ? 0 : 1;
+    j += op == EditOp::kDeletion ? 0 : 1;
+  }
+  EXPECT_EQ(i, rc.size());
+  EXPECT_EQ(j, hc.size());
+}
+
 TEST(EditDistance, NegativeCostsAreRejected) {
   EXPECT_THROW(align(w("a"), w("b"), EditCosts{-1, 1, 1}), std::invalid_argument);
   EXPECT_THROW(count_edits(w("a"), w("b"), EditCosts{1, 1, -1}), std::invalid_argument);
