@@ -3,9 +3,9 @@
 # errors (substitutions, insertions, deletions, some in bursts of up to 8 words), and a worst case of unrelated
 # texts. Prints wall time, CPU time and peak RSS (/usr/bin/time -v) per case, and the WER and CER lines (errors
 # sub del ins ref) to compare builds; the process itself (LibTorch loaded) starts at about 165 MB.
-# Usage: scripts/bench_score.sh [W2V2_BINARY] [WORDS...]   (default build-h1/w2v2, 20000 60000 100000)
+# Usage: scripts/bench_score.sh [W2V2_BINARY] [WORDS...]   (default build/w2v2, 20000 60000 100000)
 set -euo pipefail
-bin=${1:-build-h1/w2v2}
+bin=${1:-build/w2v2}
 shift || true
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(20000 60000 100000)

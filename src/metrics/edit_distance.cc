@@ -658,22 +658,49 @@ std::vector<std::string> split_words(const std::string& text) {
   return words;
 }
 
+namespace {
+
+// Bytes of the UTF-8 character at text[i] (a malformed byte is a character of its own).
+size_t character_length(const std::string& text, size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 1;
+  if (i + len > text.size()) return 1;
+  for (size_t k = 1; k < len; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 1;
+  }
+  return len;
+}
+
+}  // namespace
+
 std::vector<std::string> split_characters(const std::string& text) {
   std::vector<std::string> chars;
   for (size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 1;
-    if (i + len > text.size()) len = 1;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) {
-        len = 1;
-        break;
-      }
-    }
+    const size_t len = character_length(text, i);
     chars.push_back(text.substr(i, len));
     i += len;
   }
   return chars;
+}
+
+Alignment count_character_edits(const std::string& reference, const std::string& hypothesis, const EditCosts& costs,
+                                size_t* reference_characters) {
+  // Characters straight to ids (views into the texts): no string per character (40 MB for 630k characters).
+  std::unordered_map<std::string_view, int32_t> ids;
+  auto append = [&ids](const std::string& text, std::vector<int32_t>& out) {
+    for (size_t i = 0; i < text.size();) {
+      const size_t len = character_length(text, i);
+      out.push_back(ids.emplace(std::string_view(text).substr(i, len), static_cast<int32_t>(ids.size())).first->second);
+      i += len;
+    }
+  };
+  TokenIds t;
+  append(reference, t.a);
+  t.b_padded.push_back(-1);
+  append(hypothesis, t.b_padded);
+  if (reference_characters) *reference_characters = t.a.size();
+  if (bit_parallel_applies(t, costs)) return bit_parallel_alignment(t, false);
+  return fits_int32(t, costs) ? count_with<int32_t>(t, costs) : count_with<int64_t>(t, costs);
 }
 
 }  // namespace w2v2

@@ -46,6 +46,11 @@ Alignment align(const std::vector<std::string>& reference, const std::vector<std
 Alignment count_edits(const std::vector<std::string>& reference, const std::vector<std::string>& hypothesis,
                       const EditCosts& costs = EditCosts::unit());
 
+// count_edits over the UTF-8 characters (split_characters) of two texts, without a string per character;
+// *reference_characters (when given) receives the reference's character count.
+Alignment count_character_edits(const std::string& reference, const std::string& hypothesis,
+                                const EditCosts& costs = EditCosts::unit(), size_t* reference_characters = nullptr);
+
 std::vector<std::string> split_words(const std::string& text);
 // UTF-8 code points (a malformed byte counts as one character); spaces are characters too, as in jiwer's CER.
 std::vector<std::string> split_characters(const std::string& text);

@@ -29,8 +29,9 @@ UtteranceScore ErrorRateAccumulator::score(const std::string& id, const std::str
   const auto ref_words = split_words(reference);
   score.word_alignment = align(ref_words, split_words(hypothesis), costs);
   score.words.add(score.word_alignment, ref_words.size());
-  const auto ref_chars = split_characters(reference);
-  score.characters.add(count_edits(ref_chars, split_characters(hypothesis), costs), ref_chars.size());
+  size_t ref_chars = 0;
+  const Alignment chars = count_character_edits(reference, hypothesis, costs, &ref_chars);
+  score.characters.add(chars, ref_chars);
   return score;
 }
 

@@ -448,3 +448,34 @@ TEST(TranscriptNormalizer, Modes) {
 
 }  // namespace
 }  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+TEST(EditDistance, CharacterEditsWithoutStringsEqualCountEditsOverSplitCharacters) {
+  // UTF-8 of 1-4 bytes, a space, and malformed bytes (a lone continuation byte, a cut-off lead byte).
+  const std::vector<std::string> pieces = {"a", "b", " ", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80", "\xe2\x82"};
+  std::mt19937 rng(7);
+  auto text = [&](size_t n) {
+    std::string s;
+    for (size_t k = 0; k < n; ++k) s += pieces[rng() % pieces.size()];
+    return s;
+  };
+  for (int trial = 0; trial < 500; ++trial) {
+    const std::string ref = text(rng() % 60), hyp = text(rng() % 60);
+    for (const EditCosts& costs : {EditCosts::unit(), EditCosts::sclite()}) {
+      size_t chars = 0;
+      const Alignment fast = count_character_edits(ref, hyp, costs, &chars);
+      const Alignment slow = count_edits(split_characters(ref), split_characters(hyp), costs);
+      ASSERT_EQ(chars, split_characters(ref).size());
+      ASSERT_EQ(fast.cost, slow.cost);
+      ASSERT_EQ(fast.matches, slow.matches);
+      ASSERT_EQ(fast.substitutions, slow.substitutions);
+      ASSERT_EQ(fast.deletions, slow.deletions);
+      ASSERT_EQ(fast.insertions, slow.insertions);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace w2v2
