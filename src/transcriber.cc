@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "audio/audio_source.h"
 #include "common/error.h"
 #include "decoding/transcript_builder.h"
 #include "features/waveform_normalizer.h"
@@ -185,30 +186,42 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
     std::string stage = "read";
     const auto t0 = Clock::now();
     try {
-      Waveform waveform = read_audio_file(utterance.path, config_.audio);
-      result.duration_seconds = waveform.duration_seconds();
-      const auto chunks = plan_chunks(static_cast<int64_t>(waveform.samples.size()), config_.pipeline.chunking,
-                                      waveform.sample_rate_hz);
-      if (chunks.size() == 1 && model_->preprocessor.do_normalize) normalize_waveform(waveform.samples);
+      // Read as the pipeline reads: a long file streamed chunk by chunk, a short one whole.
+      const int rate = config_.audio.target_sample_rate_hz;
+      AudioSource source(utterance.path, config_.audio, config_.pipeline.chunking.chunk_seconds);
+      result.duration_seconds = static_cast<double>(source.frames()) / rate;
+      const auto chunks = plan_chunks(source.frames(), config_.pipeline.chunking, rate);
+      std::vector<float> samples;
+      if (chunks.size() == 1) {
+        samples = source.take_all();
+        if (model_->preprocessor.do_normalize) normalize_waveform(samples);
+      }
       summary.pipeline.read_seconds += seconds_since(t0);
       stage = "model";
-      const auto t1 = Clock::now();
+      double model_seconds = 0.0;
       UtteranceLogits logits;
       if (chunks.size() == 1) {
-        logits = engine_->run({&waveform.samples}).front();
+        const auto t1 = Clock::now();
+        logits = engine_->run({&samples}).front();
+        model_seconds += seconds_since(t1);
         ++summary.pipeline.batches;
       } else {  // a long file, chunk by chunk (see TranscriptionPipeline)
         std::vector<UtteranceLogits> parts;
         for (const AudioChunk& chunk : chunks) {
-          std::vector<float> piece(waveform.samples.begin() + chunk.start,
-                                   waveform.samples.begin() + chunk.start + chunk.length);
+          stage = "read";
+          const auto r0 = Clock::now();
+          std::vector<float> piece = source.read(chunk.start, chunk.length);
           if (model_->preprocessor.do_normalize) normalize_waveform(piece);
+          summary.pipeline.read_seconds += seconds_since(r0);
+          stage = "model";
+          const auto t1 = Clock::now();
           parts.push_back(trim_chunk_logits(engine_->run({&piece}).front(), chunk));
+          model_seconds += seconds_since(t1);
           ++summary.pipeline.batches;
         }
         logits = concatenate_logits(parts);
       }
-      summary.model_seconds += seconds_since(t1);
+      summary.model_seconds += model_seconds;
       const auto t2 = Clock::now();
       builder_->build(utterance, logits, result);
       summary.pipeline.decode_seconds += seconds_since(t2);

@@ -18,9 +18,7 @@
 #include <thread>
 
 #include "common/error.h"
-#include "audio/audio_stream_reader.h"
-#include "audio/resampler.h"
-#include "audio/resampling_stream.h"
+#include "audio/audio_source.h"
 #include "features/waveform_normalizer.h"
 #include "pipeline/bounded_queue.h"
 #include "runtime/usable_cores.h"
@@ -231,25 +229,17 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               item->result.path = u.path;
               item->result.output_stem = u.output_stem;
               std::vector<AudioChunk> chunks;
-              std::unique_ptr<ResamplingStream> stream;  // a long file read chunk by chunk
+              std::unique_ptr<AudioSource> source;  // a long file, read chunk by chunk
               try {
-                // One open per file: the header decides whether it is streamed in chunks or read whole.
-                auto reader = std::make_unique<AudioStreamReader>(u.path, read_.audio);
+                // One open per file: a long one is streamed in chunks, a short one read whole.
                 const int rate = read_.audio.target_sample_rate_hz;
-                int64_t frames = 0;  // at the model's rate
-                if (config_.chunking.chunk_seconds > 0 && reader->exact_length()) {
-                  frames = resampled_length(reader->declared_frames(), reader->sample_rate_hz(), rate);
-                  chunks = plan_chunks(frames, config_.chunking, rate);
-                }
-                if (chunks.size() > 1) {
-                  item->result.duration_seconds = static_cast<double>(frames) / rate;
-                  stream = std::make_unique<ResamplingStream>(std::move(reader), rate);
-                } else {
-                  Waveform w = read_audio_file(*reader, read_.audio);
-                  item->result.duration_seconds = w.duration_seconds();
-                  chunks = plan_chunks(static_cast<int64_t>(w.samples.size()), config_.chunking, w.sample_rate_hz);
-                  if (chunks.size() <= 1 && read_.normalize) normalize_waveform(w.samples);
-                  item->samples = std::move(w.samples);
+                source = std::make_unique<AudioSource>(u.path, read_.audio, config_.chunking.chunk_seconds);
+                item->result.duration_seconds = static_cast<double>(source->frames()) / rate;
+                chunks = plan_chunks(source->frames(), config_.chunking, rate);
+                if (chunks.size() <= 1) {
+                  item->samples = source->take_all();
+                  source.reset();
+                  if (read_.normalize) normalize_waveform(item->samples);
                 }
               } catch (const std::exception& e) {
                 item->result.status = UtteranceStatus::kFailed;
@@ -265,8 +255,9 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 continue;
               }
               // A long file travels as chunks (each normalized on its own, as the HF pipeline does), read
-              // from the file one at a time when it can seek, so memory does not grow with its length. A
-              // chunk that cannot be read fails, and so the file does, once all its chunks are accounted for.
+              // from the file one at a time (front to back when it cannot seek), so memory does not grow with
+              // its length. A chunk that cannot be read fails, and so the file does, once all its chunks are
+              // accounted for.
               std::string chunk_error;
               for (size_t k = 0; k < chunks.size(); ++k) {
                 auto piece = std::make_unique<Loaded>();
@@ -279,15 +270,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 if (chunk_error.empty()) {
                   const auto r0 = Clock::now();
                   try {
-                    if (stream) {
-                      piece->samples = stream->read(chunks[k].start, chunks[k].length);
-                      W2V2_CHECK_AS(AudioReadError, static_cast<int64_t>(piece->samples.size()) == chunks[k].length,
-                                    u.path, ": the file ends at sample ", chunks[k].start + piece->samples.size(),
-                                    " (at the model's rate), before the ", stream->frames(), " its header declares");
-                    } else {
-                      piece->samples.assign(item->samples.begin() + chunks[k].start,
-                                            item->samples.begin() + chunks[k].start + chunks[k].length);
-                    }
+                    piece->samples = source->read(chunks[k].start, chunks[k].length);
                     if (read_.normalize) normalize_waveform(piece->samples);
                   } catch (const std::exception& e) {
                     chunk_error = e.what();
@@ -611,9 +594,9 @@ PaddingCheck TranscriptionPipeline::check_padding(
     // now, is a warning about the check, not a failure of the run.
     UtteranceLogits alone;
     try {
-      Waveform w = read_audio_file(u.path, read_.audio);
-      if (read_.normalize) normalize_waveform(w.samples);
-      alone = engine_.run({&w.samples}).front();
+      std::vector<float> samples = AudioSource(u.path, read_.audio, config_.chunking.chunk_seconds).take_all();
+      if (read_.normalize) normalize_waveform(samples);
+      alone = engine_.run({&samples}).front();
     } catch (const std::exception& e) {
       spdlog::warn("--check-padding: {} not re-run alone: {}", u.path, e.what());
       continue;

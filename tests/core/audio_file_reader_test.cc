@@ -30,6 +30,25 @@ double estimate_frequency(const std::vector<float>& x, int sample_rate) {
   return crossings * static_cast<double>(sample_rate) / x.size();
 }
 
+// Noise-like interleaved samples (a fixed LCG), so that every sample matters in comparisons.
+std::vector<float> noise(int64_t frames, int channels, uint32_t seed = 7) {
+  std::vector<float> out(static_cast<size_t>(frames) * channels);
+  uint32_t state = seed;
+  for (auto& x : out) x = static_cast<float>(static_cast<int32_t>(state = state * 1664525u + 1013904223u)) / 8.6e9f;
+  return out;
+}
+
+// A FLAC that does not state its length, as an encoder writing to a pipe leaves it: total_samples = 0.
+void write_lengthless_flac(const std::string& path, const std::vector<float>& interleaved, int rate, int channels) {
+  test::write_audio(path, interleaved, rate, channels, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+  std::string bytes = test::read_text(path);  // binary-safe
+  ASSERT_EQ(bytes.compare(0, 4, "fLaC"), 0);
+  ASSERT_EQ(bytes[4] & 0x7F, 0);  // the first metadata block is STREAMINFO
+  bytes[21] = static_cast<char>(bytes[21] & 0xF0);  // 36-bit total_samples: low nibble of byte 21, bytes 22-25
+  for (int i = 22; i <= 25; ++i) bytes[i] = 0;
+  test::write_text(path, bytes);
+}
+
 TEST(AudioFileReader, WavAndFlacOfTheSameSignalReadIdentically) {
   TempDir dir;
   const auto signal = test::sine(440.0, 16000, 8000);
@@ -202,9 +221,7 @@ TEST(ResamplingStream, ChunksOfALongFileAtAnotherRateEqualTheWholeFileResampled)
   test::TempDir dir;
   for (const auto& [rate, channels] : std::vector<std::pair<int, int>>{{44100, 2}, {8000, 1}, {22050, 1}}) {
     const int frames = rate * 47 + 123;
-    std::vector<float> signal(static_cast<size_t>(frames) * channels);
-    uint32_t state = 99;
-    for (auto& x : signal) x = static_cast<float>(static_cast<int32_t>(state = state * 1664525u + 1013904223u)) / 4.3e9f;
+    const std::vector<float> signal = noise(frames, channels, 99);
     const std::string path = dir.file("long-" + std::to_string(rate) + ".wav");
     test::write_audio(path, signal, rate, channels, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
     const Waveform whole = read_audio_file(path);
@@ -242,12 +259,7 @@ TEST(AudioStreamReader, AFlacWithoutADeclaredLengthReadsWhole) {
   test::TempDir dir;
   const auto signal = test::sine(300.0, 16000, 24000);
   test::write_audio(dir.file("a.flac"), signal, 16000, 1, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
-  std::string bytes = test::read_text(dir.file("a.flac"));  // binary-safe
-  ASSERT_EQ(bytes.compare(0, 4, "fLaC"), 0);
-  ASSERT_EQ(bytes[4] & 0x7F, 0);  // the first metadata block is STREAMINFO
-  bytes[21] = static_cast<char>(bytes[21] & 0xF0);  // 36-bit total_samples: low nibble of byte 21, bytes 22-25
-  for (int i = 22; i <= 25; ++i) bytes[i] = 0;
-  test::write_text(dir.file("open.flac"), bytes);
+  write_lengthless_flac(dir.file("open.flac"), signal, 16000, 1);
   AudioStreamReader reader(dir.file("open.flac"), AudioReadOptions{});
   EXPECT_EQ(reader.declared_frames(), -1);
   EXPECT_FALSE(reader.exact_length());
@@ -260,25 +272,6 @@ TEST(AudioStreamReader, AFlacWithoutADeclaredLengthReadsWhole) {
 
 namespace w2v2 {
 namespace {
-
-// Noise-like interleaved samples (a fixed LCG), so that every sample matters in comparisons.
-std::vector<float> noise(int64_t frames, int channels, uint32_t seed = 7) {
-  std::vector<float> out(static_cast<size_t>(frames) * channels);
-  uint32_t state = seed;
-  for (auto& x : out) x = static_cast<float>(static_cast<int32_t>(state = state * 1664525u + 1013904223u)) / 8.6e9f;
-  return out;
-}
-
-// A FLAC that does not state its length, as an encoder writing to a pipe leaves it: total_samples = 0.
-void write_lengthless_flac(const std::string& path, const std::vector<float>& interleaved, int rate, int channels) {
-  test::write_audio(path, interleaved, rate, channels, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
-  std::string bytes = test::read_text(path);  // binary-safe
-  ASSERT_EQ(bytes.compare(0, 4, "fLaC"), 0);
-  ASSERT_EQ(bytes[4] & 0x7F, 0);  // the first metadata block is STREAMINFO
-  bytes[21] = static_cast<char>(bytes[21] & 0xF0);  // 36-bit total_samples: low nibble of byte 21, bytes 22-25
-  for (int i = 22; i <= 25; ++i) bytes[i] = 0;
-  test::write_text(path, bytes);
-}
 
 struct LengthlessCase {
   std::string name;
