@@ -3,11 +3,15 @@
 # budget, seeded with the project's own valid files. Records executions and crashes per target in
 # bench/results/fuzz.json; a crash input is kept under work/fuzz/<target>/crashes/ and fails the script.
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [JOBS (default 1)]
+#   scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [JOBS (default 1)] [RUNS (default: no limit)]
+#
+# With RUNS, each worker of a target stops after RUNS executions or SECONDS_PER_TARGET, whichever comes
+# first (JOBS workers: JOBS x RUNS executions per target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-60}
 JOBS=${2:-1}
+RUNS=${3:--1}
 if ! command -v clang++ >/dev/null || ! compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
   SUDO=$([[ $(id -u) -eq 0 ]] && echo "" || echo sudo)
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends clang libclang-rt-dev \
@@ -45,23 +49,69 @@ printf '{"audio_filepath": "a.wav", "text": "HELLO", "duration": 1.5}\n{"audio_f
   > work/fuzz/seed-manifest.jsonl
 seed fuzz_manifest work/fuzz/seed-manifest.jsonl
 
+# The state-dict pickle and the whole torch.save archive: the fixture checkpoints, their data.pkl, and
+# small hostile ones (nesting past the 64-level bound, a memo cycle, stride-0 views, a deflated storage).
+python3 - <<'PY'
+import os, struct, zipfile, zlib
+os.makedirs("work/fuzz/seed-pickles", exist_ok=True)
+os.makedirs("work/fuzz/seed-archives", exist_ok=True)
+for model in ("tiny-group-bin", "tiny-layer-bin"):
+    path = "tests/fixtures/models/%s/pytorch_model.bin" % model
+    if os.path.exists(path):
+        with zipfile.ZipFile(path) as z:
+            name = next(n for n in z.namelist() if n.endswith("/data.pkl"))
+            open("work/fuzz/seed-pickles/%s.pkl" % model, "wb").write(z.read(name))
+def i64(v): return b"\x8a\x08" + struct.pack("<q", v)
+def text(s): return b"X" + struct.pack("<I", len(s)) + s.encode()
+def tensor(name, key, numel, offset, size, stride, kind="HalfStorage"):
+    return (text(name) + b"ctorch._utils\n_rebuild_tensor_v2\n((" + text("storage") + b"ctorch\n" + kind.encode() +
+            b"\n" + text(key) + text("cpu") + i64(numel) + b"tQ" + i64(offset) + b"(" + b"".join(map(i64, size)) +
+            b"t(" + b"".join(map(i64, stride)) + b"t\x89ccollections\nOrderedDict\n)RtR")
+def state_dict(*tensors): return b"\x80\x02ccollections\nOrderedDict\n)R(" + b"".join(tensors) + b"u."
+small = state_dict(tensor("w", "0", 6, 0, [2, 3], [3, 1]), tensor("t", "0", 6, 0, [3, 2], [1, 3]),
+                   tensor("e", "1", 1, 0, [4096], [0], "FloatStorage"))
+pickles = {
+    "small.pkl": small,
+    "deep-tuples.pkl": b"\x80\x02)" + b"\x85" * 100 + b".",
+    "deep-lists.pkl": b"\x80\x02" + b"]" * 80 + b"a" * 79 + b".",
+    "memo-cycle.pkl": b"\x80\x02]q\x00" + b"h\x00a" * 70 + b".",
+    "protocol4.pkl": b"\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00}\x94\x8c\x01a\x94K\x01s.",
+}
+for name, data in pickles.items():
+    open("work/fuzz/seed-pickles/" + name, "wb").write(data)
+def archive(path, members, method=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, "w", method) as z:
+        for name, data in members:
+            z.writestr("archive/" + name, data)
+archive("work/fuzz/seed-archives/small.bin", [("data.pkl", small), ("version", b"3\n"), ("data/0", bytes(12)),
+                                               ("data/1", bytes(4))])
+archive("work/fuzz/seed-archives/deflated.bin", [("data.pkl", small), ("version", b"3\n"), ("data/0", bytes(12)),
+                                                  ("data/1", bytes(4))], zipfile.ZIP_DEFLATED)
+archive("work/fuzz/seed-archives/deep.bin", [("data.pkl", pickles["deep-tuples.pkl"]), ("version", b"3\n")])
+PY
+seed fuzz_state_dict_pickle work/fuzz/seed-pickles/*
+seed fuzz_torch_archive work/fuzz/seed-archives/* tests/fixtures/models/*-bin/pytorch_model.bin
+
 results="["
 status=0
-for target in fuzz_safetensors fuzz_model_config fuzz_vocabulary fuzz_manifest; do
+for target in fuzz_safetensors fuzz_model_config fuzz_vocabulary fuzz_manifest fuzz_state_dict_pickle fuzz_torch_archive; do
   log=work/fuzz/$target/log.txt
+  max_len=8192
+  [[ $target == fuzz_torch_archive ]] && max_len=131072  # the fixture checkpoints are about 110 KB
   set +e
   "$BUILD/tests/fuzz/$target" "work/fuzz/$target/corpus" -max_total_time="$SECONDS_PER_TARGET" -jobs="$JOBS" \
-    -workers="$JOBS" -print_final_stats=1 -artifact_prefix="work/fuzz/$target/crashes/" -rss_limit_mb=2048 -max_len=8192 \
+    -workers="$JOBS" -print_final_stats=1 -artifact_prefix="work/fuzz/$target/crashes/" -rss_limit_mb=2048 -max_len="$max_len" -runs="$RUNS" \
     > "$log" 2>&1
   rc=$?
   set -e
-  # With -jobs > 1 the stats are in fuzz-N.log files; sum what every worker reports.
-  execs=$(cat "$log" fuzz-*.log 2>/dev/null | grep -o 'stat::number_of_executed_units: [0-9]*' | awk '{s += $2} END {print s + 0}')
+  # libFuzzer copies each worker's log (fuzz-N.log, with its final stats) into its own output when the worker
+  # exits: sum what the workers report there once (adding the fuzz-N.log files too counted everything twice).
+  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
   rm -f fuzz-*.log
   crashes=$(find "work/fuzz/$target/crashes" -type f | wc -l)
   echo "$target: $execs executions, $crashes crashes (exit $rc)" >&2
   [[ $crashes -eq 0 && $rc -eq 0 ]] || status=1
-  results+="{\"target\": \"$target\", \"seconds\": $SECONDS_PER_TARGET, \"jobs\": $JOBS, \"executions\": $execs, \"crashes\": $crashes, \"exit_code\": $rc},"
+  results+="{\"target\": \"$target\", \"seconds\": $SECONDS_PER_TARGET, \"jobs\": $JOBS, \"max_runs\": $RUNS, \"executions\": $execs, \"crashes\": $crashes, \"exit_code\": $rc},"
 done
 mkdir -p bench/results
 printf '{"date": "%s", "commit": "%s", "clang": "%s", "sanitizers": "address,undefined", "targets": %s]}\n' \

@@ -15,6 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (again.to_json_text() != config.to_json_text()) __builtin_trap();  // a config must survive a round trip
     (void)config.receptive_field();
     (void)config.output_frames(16000);
+    if (config.parameter_count() < 0) __builtin_trap();  // UBSan also checks the arithmetic for overflow
   } catch (const w2v2::Error&) {
   }
   try {
