@@ -14,7 +14,9 @@ namespace {
 
 const std::filesystem::path& scratch() {
   static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("w2v2-fuzz-manifest-" + std::to_string(::getpid()));
+    // tmpfs when there is one: three small files are written per input.
+    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+    auto d = base / ("w2v2-fuzz-manifest-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d;
   }();
