@@ -133,20 +133,8 @@ std::string make_case(const test::TempDir& dir, const std::string& kind, const s
 // the hostile files used to allocate.
 // Under AddressSanitizer the binary maps terabytes of shadow memory, which any data limit refuses: there it
 // runs unlimited (the plain suite keeps the limit).
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
 test::CommandResult run_limited(const std::vector<std::string>& args) {
-  if (kSanitized) return test::run_w2v2(args);
+  if (test::kAddressSanitizer) return test::run_w2v2(args);
   std::vector<std::string> full = {"--data=2147483648", W2V2_BINARY};
   full.insert(full.end(), args.begin(), args.end());
   return test::run_command("prlimit", full);

@@ -6,6 +6,20 @@
 
 namespace w2v2::test {
 
+// Whether this build (tests and binary alike) runs under AddressSanitizer: its shadow memory defeats memory
+// limits (prlimit --data) and its quarantine keeps freed blocks resident, so memory assertions do not hold.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+
 std::string fixtures_dir();                 // tests/fixtures
 std::string shared_data_dir();              // ../shared/data ("" when absent)
 std::string fixture(const std::string& relative);
