@@ -43,6 +43,7 @@ FdStreamBuf::int_type FdStreamBuf::overflow(int_type c) {
 }
 
 std::streamsize FdStreamBuf::xsputn(const char* s, std::streamsize n) {
+  if (n <= 0) return 0;  // an empty write may pass a null pointer
   if (n <= epptr() - pptr()) {
     std::memcpy(pptr(), s, static_cast<size_t>(n));
     pbump(static_cast<int>(n));
