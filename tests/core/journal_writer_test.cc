@@ -101,7 +101,7 @@ TEST(JournalWriter, AnExistingJournalNeedsResume) {
 
 TEST(JournalWriter, AFileThatIsNotAJournalIsNeverTouched) {
   test::TempDir dir;
-  for (const std::string content : {std::string("my notes\nline two\n"), std::string("no newline at all"),
+  for (const std::string& content : {std::string("my notes\nline two\n"), std::string("no newline at all"),
                                     std::string(R"({"id":"a","status":"ok"})") + "\n"}) {
     const std::string path = dir.file("notes.txt");
     test::write_text(path, content);
