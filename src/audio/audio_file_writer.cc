@@ -1,27 +1,22 @@
 #include "audio/audio_file_writer.h"
 
-#include <fcntl.h>
 #include <sndfile.h>
-#include <sys/stat.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include "common/error.h"
+#include "common/temporary_file.h"
 
 namespace w2v2 {
 
 void write_wav_file(const std::string& path, const std::vector<float>& samples, int sample_rate_hz) {
   W2V2_CHECK_AS(OutputError, sample_rate_hz > 0, path, ": sample rate must be positive");
-  // A unique temporary beside the file, created O_EXCL (a planted link is never followed), renamed into place.
-  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-  std::string tmp = ((folder.empty() ? std::filesystem::path(".") : folder) / ".w2v2-XXXXXX.tmp").string();
-  const int fd = ::mkostemps(tmp.data(), 4, O_CLOEXEC);
-  W2V2_CHECK_AS(OutputError, fd >= 0, path, ": cannot create a temporary file (", std::strerror(errno), ")");
-  ::fchmod(fd, 0644);
+  // A unique temporary beside the file (a planted link is never followed), renamed into place.
+  const TemporaryFile tmp_file = create_temporary_beside(path, 0644);
+  const int fd = tmp_file.fd;
+  const std::string& tmp = tmp_file.path;
   SF_INFO info{};
   info.samplerate = sample_rate_hz;
   info.channels = 1;

@@ -2,17 +2,16 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "common/error.h"
+#include "common/temporary_file.h"
 #include "output/fd_stream_buf.h"
 
 namespace w2v2 {
@@ -32,19 +31,6 @@ int named_descriptor(const std::string& path) {
     if (digits.find_first_not_of("0123456789") == std::string::npos) return std::stoi(digits);
   }
   return -1;
-}
-
-// The process's umask, read once from /proc (umask() cannot be read without setting it, which would race
-// with other threads creating files).
-mode_t process_umask() {
-  static const mode_t mask = [] {
-    std::ifstream status("/proc/self/status");
-    for (std::string line; std::getline(status, line);) {
-      if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
-    }
-    return static_cast<mode_t>(022);
-  }();
-  return mask;
 }
 
 // Follows `path`'s symbolic links one by one. Returns the descriptor a link leads to (named_descriptor) if
@@ -86,14 +72,10 @@ OutputStream::OutputStream(const std::string& path) : path_(path), out_(&std::co
     fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
     W2V2_CHECK_AS(OutputError, fd >= 0, path, ": cannot open for writing (", errno_text(), ")");
   } else {
-    const std::filesystem::path folder = std::filesystem::path(target_).parent_path();
-    std::string pattern = ((folder.empty() ? std::filesystem::path(".") : folder) / ".w2v2-XXXXXX.tmp").string();
-    fd = ::mkostemps(pattern.data(), 4, O_CLOEXEC);  // O_CREAT | O_EXCL: never follows a planted link
-    W2V2_CHECK_AS(OutputError, fd >= 0, path, ": cannot create a temporary file in ",
-                  folder.empty() ? "." : folder.string(), " (", errno_text(), ")");
-    tmp_path_ = pattern;
-    // mkostemps creates mode 0600; give the file the mode it had, or a plain creation's (0666 less the umask).
-    ::fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~process_umask()));
+    // The mode the file had, or a plain creation's.
+    TemporaryFile tmp = create_temporary_beside(target_, exists ? (st.st_mode & 07777) : default_file_mode());
+    fd = tmp.fd;
+    tmp_path_ = std::move(tmp.path);
   }
   buffer_ = std::make_unique<FdStreamBuf>(fd);
   file_ = std::make_unique<std::ostream>(buffer_.get());
