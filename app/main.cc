@@ -57,7 +57,7 @@ void log_summary(const w2v2::RunSummary& s) {
   }
   if (p.batch_splits > 0) spdlog::warn("{} failed batches were retried in halves", p.batch_splits);
   if (!s.failures.empty()) spdlog::error("failures ({}):", s.failures.size());
-  for (const auto& f : s.failures) spdlog::error("  {} [{}] {}", f.path, f.error_stage, f.error);
+  for (const auto& f : s.failures) spdlog::error("  {} [{}] {}", f.path, w2v2::to_string(f.error_stage), f.error);
 }
 
 std::unique_ptr<w2v2::app::ProgressBar> make_progress_bar(const w2v2::app::CliOptions& options) {

@@ -36,7 +36,7 @@ nlohmann::ordered_json make_evaluation_report(const ScoringReport& scores, const
   j["model_load_seconds"] = run.load_seconds;
   j["files"] = run.files;
   nlohmann::ordered_json failures = nlohmann::ordered_json::array();
-  for (const auto& f : run.failures) failures.push_back({{"id", f.id}, {"path", f.path}, {"stage", f.error_stage}, {"error", f.error}});
+  for (const auto& f : run.failures) failures.push_back({{"id", f.id}, {"path", f.path}, {"stage", to_string(f.error_stage)}, {"error", f.error}});
   j["failures"] = failures;
   j["model"] = config.model_dir;
   j["settings"] = config.to_string();

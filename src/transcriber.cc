@@ -132,7 +132,7 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
   summary.run_audio_seconds = run_audio_seconds;
   writer.finish();
   size_t unwritten = 0;
-  for (const auto& failure : summary.failures) unwritten += failure.error_stage == "output";
+  for (const auto& failure : summary.failures) unwritten += failure.error_stage == FailureStage::kOutput;
   if (unwritten > 0) {  // e.g. a full disk: the journal still has those transcripts
     spdlog::warn("{}: kept: {} transcripts could not be written; fix the cause and rerun with --resume", journal,
                  unwritten);
@@ -183,7 +183,7 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
     result.id = utterance.id;
     result.path = utterance.path;
     result.output_stem = utterance.output_stem;
-    std::string stage = "read";
+    FailureStage stage = FailureStage::kRead;
     const auto t0 = Clock::now();
     try {
       // Read as the pipeline reads: a long file streamed chunk by chunk, a short one whole.
@@ -197,7 +197,7 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
         if (model_->preprocessor.do_normalize) normalize_waveform(samples);
       }
       summary.pipeline.read_seconds += seconds_since(t0);
-      stage = "model";
+      stage = FailureStage::kModel;
       double model_seconds = 0.0;
       UtteranceLogits logits;
       if (chunks.size() == 1) {
@@ -208,12 +208,12 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
       } else {  // a long file, chunk by chunk (see TranscriptionPipeline)
         std::vector<UtteranceLogits> parts;
         for (const AudioChunk& chunk : chunks) {
-          stage = "read";
+          stage = FailureStage::kRead;
           const auto r0 = Clock::now();
           std::vector<float> piece = source.read(chunk.start, chunk.length);
           if (model_->preprocessor.do_normalize) normalize_waveform(piece);
           summary.pipeline.read_seconds += seconds_since(r0);
-          stage = "model";
+          stage = FailureStage::kModel;
           const auto t1 = Clock::now();
           parts.push_back(trim_chunk_logits(engine_->run({&piece}).front(), chunk));
           model_seconds += seconds_since(t1);
@@ -230,7 +230,7 @@ RunSummary Transcriber::transcribe_serial(const std::vector<Utterance>& inputs, 
       result.status = UtteranceStatus::kFailed;
       result.error_stage = stage;
       result.error = e.what();
-      spdlog::warn("{}: failed at {}: {}", utterance.path, stage, e.what());
+      spdlog::warn("{}: failed at {}: {}", utterance.path, to_string(stage), e.what());
     }
     write_result(writer, result);
     summary.count(std::move(result));

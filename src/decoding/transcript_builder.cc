@@ -11,14 +11,15 @@
 namespace w2v2 {
 
 void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits& logits, UtteranceResult& result) const {
-  std::string stage = "decode";
+  FailureStage stage = FailureStage::kDecode;
+  bool scoring = false;
   try {
     const CtcHypothesis hypothesis =
         decoder_.decode(logits.data.data(), static_cast<int>(logits.frames), static_cast<int>(logits.vocab));
     result.text = detokenizer_.detokenize(hypothesis.tokens);
     result.words = align_words(hypothesis, detokenizer_, frame_seconds_);
     if (!logits_dir_.empty()) {
-      stage = "output";
+      stage = FailureStage::kOutput;
       namespace fs = std::filesystem;
       const fs::path path = (fs::path(logits_dir_) / utterance.output_stem).concat(".npy");
       std::error_code ec;
@@ -27,24 +28,19 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
       write_npy(path.string(), logits.data.data(), {logits.frames, logits.vocab});
     }
     if (scoring_ && utterance.reference) {
-      stage = "score";
+      scoring = true;
       result.score = ErrorRateAccumulator::score(
           utterance.id, utterance.speaker.empty() ? speaker_of(utterance.id) : utterance.speaker,
           normalize_transcript(*utterance.reference, scoring_->normalization),
           normalize_transcript(result.text, scoring_->normalization), scoring_->costs);
     }
   } catch (const std::exception& e) {
-    if (stage == "score") {  // the transcript stands; the scorer retries after the run
+    if (scoring) {  // the transcript stands; the scorer retries after the run
       result.score.reset();
       spdlog::warn("{}: scoring in the decode pool failed: {}", utterance.path, e.what());
       return;
     }
-    result.status = UtteranceStatus::kFailed;
-    result.error_stage = stage;
-    result.error = e.what();
-    result.text.clear();
-    result.words.clear();
-    spdlog::warn("{}: failed at {}: {}", utterance.path, stage, error_summary(e.what()));
+    mark_failed(result, stage, e.what());
   }
 }
 

@@ -20,7 +20,7 @@ std::string CsvWriter::row(const UtteranceResult& result) {
   std::snprintf(duration, sizeof(duration), "%.3f", result.duration_seconds);
   const bool ok = result.status == UtteranceStatus::kOk;
   return quote(result.id) + "," + quote(result.path) + "," + (ok ? "ok" : "error") + "," + duration + "," +
-         quote(result.text) + "," + quote(result.error_stage) + "," + quote(result.error) + "\r\n";
+         quote(result.text) + "," + quote(to_string(result.error_stage)) + "," + quote(result.error) + "\r\n";
 }
 
 void CsvWriter::write(const UtteranceResult& result) { out_.stream() << row(result); }

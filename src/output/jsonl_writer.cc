@@ -21,7 +21,7 @@ std::string JsonlWriter::record(const UtteranceResult& result) {
   record["text"] = result.text;
   record["duration"] = result.duration_seconds;
   if (result.status != UtteranceStatus::kOk) {
-    record["stage"] = result.error_stage;
+    record["stage"] = to_string(result.error_stage);
     record["error"] = result.error;
   } else {
     nlohmann::ordered_json words = nlohmann::ordered_json::array();
@@ -61,10 +61,10 @@ std::optional<UtteranceResult> JsonlWriter::parse(const std::string& line, std::
     return true;
   };
   UtteranceResult r;
-  std::string status;
+  std::string status, stage;
   const std::initializer_list<std::tuple<const char*, bool, std::string*>> fields = {
       {"id", true, &r.id},         {"status", true, &status},      {"path", false, &r.path},
-      {"text", false, &r.text},    {"stage", false, &r.error_stage}, {"error", false, &r.error}};
+      {"text", false, &r.text},    {"stage", false, &stage},       {"error", false, &r.error}};
   for (const auto& [key, required, target] : fields) {
     if (!text_field(key, required, *target)) {
       return fail(std::string("field \"") + key + "\" is " + (j.contains(key) ? "not a string" : "missing"));
@@ -72,6 +72,7 @@ std::optional<UtteranceResult> JsonlWriter::parse(const std::string& line, std::
   }
   if (status != "ok" && status != "error") return fail("field \"status\" is neither \"ok\" nor \"error\"");
   r.status = status == "ok" ? UtteranceStatus::kOk : UtteranceStatus::kFailed;
+  if (!parse_failure_stage(stage, r.error_stage)) return fail("field \"stage\" is not a known stage");
   if (!number_field(j, "duration", r.duration_seconds)) return fail("field \"duration\" is not a number");
   if (const auto words = j.find("words"); words != j.end()) {
     if (!words->is_array()) return fail("field \"words\" is not an array");

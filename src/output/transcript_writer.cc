@@ -15,10 +15,7 @@ void write_result(TranscriptWriter& writer, UtteranceResult& result) {
   try {
     writer.write(result);
   } catch (const ResultOutputError& e) {
-    result.status = UtteranceStatus::kFailed;
-    result.error_stage = "output";
-    result.error = e.what();
-    spdlog::warn("{}: failed at output: {}", result.path, e.what());
+    mark_failed(result, FailureStage::kOutput, e.what());
   }
 }
 

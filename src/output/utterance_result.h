@@ -10,6 +10,12 @@ namespace w2v2 {
 
 enum class UtteranceStatus { kOk, kFailed };
 
+// Where a failed input stopped. Written as "read", "model", "decode", "output" (JSONL "stage", CSV, reports).
+enum class FailureStage { kNone, kRead, kModel, kDecode, kOutput };
+const char* to_string(FailureStage stage);  // "" for kNone
+// "read" -> kRead ...; "" -> kNone; anything else -> false.
+bool parse_failure_stage(const std::string& text, FailureStage& stage);
+
 // One word of a transcript with its place in the audio (from the CTC alignment) and the model's mean
 // probability over its frames.
 struct WordTiming {
@@ -30,9 +36,13 @@ struct UtteranceResult {
   std::vector<WordTiming> words;  // the words of `text` with timings
   double duration_seconds = 0.0;  // audio duration after resampling
   double latency_seconds = 0.0;   // from the start of its read to the end of its decode
-  std::string error_stage;        // "read", "model", "decode", "output" when failed
+  FailureStage error_stage = FailureStage::kNone;  // when failed
   std::string error;
   std::optional<UtteranceScore> score;  // when the utterance has a reference and scoring is on
 };
+
+// The one way a result becomes a failure: status, stage and error set, transcript cleared, and one warning
+// logged ("<path>: failed at <stage>: <first line of error>").
+void mark_failed(UtteranceResult& result, FailureStage stage, const std::string& error);
 
 }  // namespace w2v2

@@ -46,7 +46,7 @@ struct Assembly {
   std::vector<UtteranceLogits> parts;
   size_t received = 0;
   std::string error;  // of the first failed piece
-  std::string error_stage;
+  FailureStage error_stage = FailureStage::kNone;
 };
 
 struct Batch {  // batcher -> device
@@ -243,7 +243,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 }
               } catch (const std::exception& e) {
                 item->result.status = UtteranceStatus::kFailed;
-                item->result.error_stage = "read";
+                item->result.error_stage = FailureStage::kRead;
                 item->result.error = e.what();
                 spdlog::warn("{}: failed at read: {}", u.path, e.what());
               }
@@ -281,7 +281,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 if (!chunk_error.empty()) {
                   piece->samples.clear();
                   piece->result.status = UtteranceStatus::kFailed;
-                  piece->result.error_stage = "read";
+                  piece->result.error_stage = FailureStage::kRead;
                   piece->result.error = chunk_error;
                 }
                 if (!loaded.push(std::move(piece))) return;
@@ -417,7 +417,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
               c.padded = c.item->samples.size() < longest;
               if (!outcomes[k].error.empty()) {
                 c.item->result.status = UtteranceStatus::kFailed;
-                c.item->result.error_stage = "model";
+                c.item->result.error_stage = FailureStage::kModel;
                 c.item->result.error = outcomes[k].error;
                 spdlog::warn("{}: failed at model: {}", inputs[c.item->index].path, error_summary(outcomes[k].error));
               } else {

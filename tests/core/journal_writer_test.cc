@@ -35,7 +35,7 @@ TEST(JournalWriter, RoundTripsRecordsAndAppends) {
     journal.write(ok_result("a", "HELLO"));
     UtteranceResult failed = ok_result("b", "");
     failed.status = UtteranceStatus::kFailed;
-    failed.error_stage = "read";
+    failed.error_stage = FailureStage::kRead;
     failed.error = "not audio";
     journal.write(failed);
     journal.finish();

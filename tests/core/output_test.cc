@@ -63,7 +63,7 @@ TEST(Writers, JsonlEscapesAndCarriesFailures) {
     w.write(ok("quote\"tab\t\xc3\xa9.wav", "IT'S"));
     UtteranceResult bad = ok("bad\xff.wav", "");
     bad.status = UtteranceStatus::kFailed;
-    bad.error_stage = "read";
+    bad.error_stage = FailureStage::kRead;
     bad.error = "bad.wav: cannot decode audio";
     w.write(bad);
     w.finish();
@@ -97,7 +97,7 @@ TEST(Writers, AFailureRecordKeepsTheFirstLineOfItsCauseOnly) {
   test::TempDir dir;
   UtteranceResult failed = ok("x", "");
   failed.status = UtteranceStatus::kFailed;
-  failed.error_stage = "model";
+  failed.error_stage = FailureStage::kModel;
   failed.error = "Calculated padded input size per channel: (4). Kernel size: (10).\nException raised from "
                  "_convolution at ../aten/src/ATen/native/Convolution.cpp:1234 (most recent call first):\n"
                  "frame #0: c10::Error::Error(...) + 0x8f (0x7f00 in /usr/lib/libc10.so)\n";

@@ -198,7 +198,7 @@ TEST(TranscriptionPipeline, OutputOrderIsInputOrderAndEachUtteranceGetsItsOwnLog
   EXPECT_EQ(summary.succeeded, inputs.size() - 1);
   ASSERT_EQ(summary.failures.size(), 1u);
   EXPECT_EQ(summary.failures[0].id, "u30");
-  EXPECT_EQ(summary.failures[0].error_stage, "read");
+  EXPECT_EQ(summary.failures[0].error_stage, FailureStage::kRead);
   const Vocabulary vocab = Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json"));
   for (size_t i = 0; i < inputs.size(); ++i) {
     const auto& r = collector.results[i];
@@ -231,7 +231,7 @@ TEST(TranscriptionPipeline, AFailingBatchMarksOnlyItsMembers) {
     const bool is_long = r.duration_seconds * 16000 > 18000;
     EXPECT_EQ(r.status == UtteranceStatus::kFailed, is_long) << r.id;
     if (r.status == UtteranceStatus::kFailed) {
-      EXPECT_EQ(r.error_stage, "model");
+      EXPECT_EQ(r.error_stage, FailureStage::kModel);
       ++failed;
     }
   }
@@ -359,7 +359,7 @@ TEST(TranscriptionPipeline, AnAsynchronousEngineKeepsTwoBatchesInFlightAndGivesT
       EXPECT_EQ(a.status, b.status) << a.id;
       EXPECT_EQ(a.text, b.text) << a.id;
       EXPECT_EQ(a.error_stage, b.error_stage) << a.id;
-      if (a.status == UtteranceStatus::kFailed && a.error_stage == "model") {
+      if (a.status == UtteranceStatus::kFailed && a.error_stage == FailureStage::kModel) {
         EXPECT_EQ(a.error, "scripted failure");
         ++failed;
       }

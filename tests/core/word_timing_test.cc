@@ -160,7 +160,7 @@ TEST(CsvWriter, QuotesPerRfc4180) {
   EXPECT_EQ(CsvWriter::row(r), "\"dir/ünïcode, file\",\"/x/dir/ünïcode, file.wav\",ok,1.500,HELLO,,\r\n");
   r.status = UtteranceStatus::kFailed;
   r.text.clear();
-  r.error_stage = "read";
+  r.error_stage = FailureStage::kRead;
   r.error = "not audio";
   EXPECT_EQ(CsvWriter::row(r), "\"dir/ünïcode, file\",\"/x/dir/ünïcode, file.wav\",error,1.500,,read,not audio\r\n");
 }
