@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/line_reader.h"
+#include "output/field_encoding.h"
 
 namespace w2v2 {
 namespace {
@@ -41,11 +42,15 @@ std::map<std::string, std::string> read_transcript_file(const std::string& path)
       id = text_line.substr(open + 1, text_line.size() - open - 2);
       text = text_line.substr(0, open);
     } else {
-      // "id<TAB>text" (what `transcribe` writes; ids may hold spaces) or "id text" (Kaldi).
+      // "id<TAB>text" (what `transcribe` writes, escaped; ids may hold spaces) or "id text" (Kaldi, as is).
       const size_t tab = text_line.find('\t');
       const size_t split = tab != std::string::npos ? tab : text_line.find(' ');
       id = text_line.substr(0, split);
       text = split == std::string::npos ? "" : text_line.substr(split + 1);
+      if (tab != std::string::npos) {
+        id = unescape_line_field(id);
+        text = unescape_line_field(text);
+      }
     }
     W2V2_CHECK_AS(DatasetError, !id.empty(), path, ":", number, ": no utterance id");
     W2V2_CHECK_AS(DatasetError, out.emplace(id, text).second, path, ":", number, ": duplicate id '", id, "'");

@@ -3,22 +3,47 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <tuple>
+#include <utility>
 
 #include "common/json_limits.h"
+#include "output/field_encoding.h"
 
 namespace w2v2 {
 namespace {
 
 double round_to(double x, double unit) { return std::round(x / unit) * unit; }
 
+// `key`: the value, with invalid UTF-8 replaced (JSON holds only UTF-8); when it was not valid UTF-8, also
+// `key`_bytes: its exact bytes, percent-encoded, which parse() prefers.
+void put_name(nlohmann::ordered_json& record, const std::string& key, const std::string& value) {
+  record[key] = value;
+  if (!is_valid_utf8(value)) record[key + "_bytes"] = percent_encode_bytes(value);
+}
+
+// Replaces `value` by the exact bytes in `key`_bytes when the record has them; false (with the reason) when
+// that field is not a percent-encoded string.
+bool restore_exact_bytes(const nlohmann::json& record, const std::string& key, std::string& value,
+                         std::string& why) {
+  const auto it = record.find(key + "_bytes");
+  if (it == record.end()) return true;
+  std::optional<std::string> bytes;
+  if (it->is_string()) bytes = percent_decode_bytes(it->get<std::string>());
+  if (!bytes) {
+    why = "field \"" + key + "_bytes\" is not a percent-encoded string";
+    return false;
+  }
+  value = std::move(*bytes);
+  return true;
+}
+
 }  // namespace
 
 std::string JsonlWriter::record(const UtteranceResult& result) {
   nlohmann::ordered_json record;
-  record["id"] = result.id;
-  record["path"] = result.path;
+  put_name(record, "id", result.id);
+  put_name(record, "path", result.path);
   record["status"] = result.status == UtteranceStatus::kOk ? "ok" : "error";
-  record["text"] = result.text;
+  put_name(record, "text", result.text);
   record["duration"] = result.duration_seconds;
   if (result.status != UtteranceStatus::kOk) {
     record["stage"] = to_string(result.error_stage);
@@ -69,6 +94,10 @@ std::optional<UtteranceResult> JsonlWriter::parse(const std::string& line, std::
     if (!text_field(key, required, *target)) {
       return fail(std::string("field \"") + key + "\" is " + (j.contains(key) ? "not a string" : "missing"));
     }
+  }
+  for (const auto& [key, target] : {std::pair<std::string, std::string*>{"id", &r.id}, {"path", &r.path},
+                                     {"text", &r.text}}) {
+    if (std::string reason; !restore_exact_bytes(j, key, *target, reason)) return fail(reason);
   }
   if (status != "ok" && status != "error") return fail("field \"status\" is neither \"ok\" nor \"error\"");
   r.status = status == "ok" ? UtteranceStatus::kOk : UtteranceStatus::kFailed;

@@ -10,7 +10,10 @@ namespace w2v2 {
 
 // One JSON object per line: id, path, status ("ok" | "error"), text, duration (s), words ([{word, start,
 // end, confidence}], seconds rounded to the millisecond); failures carry stage and error. Strings are
-// escaped by nlohmann::json (UTF-8; invalid bytes replaced).
+// escaped by nlohmann::json (UTF-8; invalid bytes replaced by U+FFFD). An id, path or text that is not
+// valid UTF-8 (a Latin-1 file name) is also written exactly as "id_bytes" / "path_bytes" / "text_bytes",
+// percent-encoded (percent_encode_bytes), right after its field; parse() prefers those, so `--resume`
+// and `merge` match such inputs.
 class JsonlWriter : public TranscriptWriter {
  public:
   explicit JsonlWriter(const std::string& path) : out_(path) {}

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/line_reader.h"
 #include "output/jsonl_writer.h"
+#include "output/plain_text_writer.h"
 
 namespace w2v2 {
 
@@ -28,10 +29,9 @@ MergeReport merge_transcripts(const std::vector<Utterance>& inputs, const std::v
         W2V2_CHECK_AS(DatasetError, parsed.has_value(), part, ":", line_number, ": not a w2v2 JSONL record (", why, ")");
         result = std::move(*parsed);
       } else {
-        const auto tab = line.find('\t');
-        W2V2_CHECK_AS(DatasetError, tab != std::string::npos, part, ":", line_number, ": expected 'id<TAB>text'");
-        result.id = line.substr(0, tab);
-        result.text = line.substr(tab + 1);
+        auto parsed = PlainTextWriter::parse(line);
+        W2V2_CHECK_AS(DatasetError, parsed.has_value(), part, ":", line_number, ": expected 'id<TAB>text'");
+        result = std::move(*parsed);
       }
       const std::string id = result.id;
       found[id].push_back(std::move(result));

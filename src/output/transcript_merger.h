@@ -17,8 +17,10 @@ struct MergeReport {
   bool complete() const { return missing.empty() && duplicates.empty() && unknown.empty(); }
 };
 
-// Joins the outputs of shard runs (`parts`, each txt "id<TAB>text" or jsonl records, by `format`) into
-// `writer`, in the order of `inputs` — the same bytes one process over all inputs writes. Each input takes
+// Joins the outputs of shard runs (`parts`, by `format` each txt "id<TAB>text" lines, escaped as
+// PlainTextWriter writes them, or jsonl records, read with JsonlWriter::parse, "*_bytes" fields included)
+// into `writer`, in the order of `inputs` — the same bytes one process over all inputs writes, ids matched
+// byte for byte (TAB, newline or non-UTF-8 bytes in a file name included). Each input takes
 // the next record with its id (an input given twice needs two). Writes nothing (and does not call finish)
 // when an id is left over (duplicates, unknown) or, for jsonl, when an input is in no part; txt outputs
 // omit failed inputs, so there the found ones are written and the missing ids reported. Throws OutputError

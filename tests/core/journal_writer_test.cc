@@ -62,6 +62,35 @@ TEST(JournalWriter, RoundTripsRecordsAndAppends) {
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
+TEST(JournalWriter, NonUtf8AndControlCharacterNamesRoundTripExactly) {
+  // A Latin-1 file name (0xE9) and one with a TAB and a newline: --resume matches records to inputs by
+  // id and path, so both must come back byte for byte.
+  test::TempDir dir;
+  const std::string path = dir.file("run.journal");
+  const std::string latin1 = "caf\xe9";
+  const std::string controls = "a\tb\nc";
+  {
+    JournalWriter journal(path, false);
+    journal.write(ok_result(latin1, "ONE"));
+    journal.write(ok_result(controls, "TWO"));
+  }
+  EXPECT_EQ(test::read_text(path),
+            kHeaderLine +
+                "{\"id\":\"caf\xef\xbf\xbd\",\"id_bytes\":\"caf%E9\",\"path\":\"/audio/caf\xef\xbf\xbd.wav\","
+                "\"path_bytes\":\"/audio/caf%E9.wav\",\"status\":\"ok\",\"text\":\"ONE\",\"duration\":1.25,"
+                "\"words\":[{\"word\":\"ONE\",\"start\":0.1,\"end\":0.5,\"confidence\":0.75}]}\n"
+                "{\"id\":\"a\\tb\\nc\",\"path\":\"/audio/a\\tb\\nc.wav\",\"status\":\"ok\",\"text\":\"TWO\","
+                "\"duration\":1.25,\"words\":[{\"word\":\"TWO\",\"start\":0.1,\"end\":0.5,\"confidence\":0.75}]}\n");
+  JournalWriter journal(path, true);
+  const auto& records = journal.recovered();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].id, latin1);
+  EXPECT_EQ(records[0].path, "/audio/" + latin1 + ".wav");
+  EXPECT_EQ(records[0].text, "ONE");
+  EXPECT_EQ(records[1].id, controls);
+  EXPECT_EQ(records[1].path, "/audio/" + controls + ".wav");
+}
+
 TEST(JournalWriter, RecoveryCutsATornOrDamagedTail) {
   test::TempDir dir;
   const std::string path = dir.file("run.journal");
@@ -79,7 +108,8 @@ TEST(JournalWriter, RecoveryCutsATornOrDamagedTail) {
   EXPECT_EQ(test::read_text(path), complete);
   // Wrongly typed fields are damage too, never an exception from inside the JSON library.
   for (const char* bad : {R"({"id":5,"status":"ok"})", R"({"id":"c","status":"ok","duration":"x"})",
-                          R"({"id":"c","status":"ok","words":[{"word":1}]})", R"({"id":"c","status":true})"}) {
+                          R"({"id":"c","status":"ok","words":[{"word":1}]})", R"({"id":"c","status":true})",
+                          R"({"id":"c","id_bytes":"c%","status":"ok"})"}) {
     test::write_text(path, complete + bad + "\n");
     EXPECT_EQ(JournalWriter(path, true).recovered().size(), 2u) << bad;
     EXPECT_EQ(test::read_text(path), complete) << bad;
