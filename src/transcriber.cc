@@ -43,7 +43,7 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
   }
   model_ = std::make_unique<ModelDirectory>(ModelDirectory::open(config_.model_dir));
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
-  detokenizer_ = make_detokenizer(*model_);
+  detokenizer_ = make_detokenizer(model_->tokenizer, model_->config.vocab_size, model_->config.pad_token_id);
   engine_ = std::make_unique<InferenceEngine>(*model_, config_.runtime);
   config_.pipeline.resolve_for_device(engine_->max_in_flight() > 1, static_cast<unsigned>(usable_cores()));
   // Thread budget: the intra-op threads run the model; readers and the decode pool mostly wait, but a

@@ -41,7 +41,8 @@ ModelDirectory ModelDirectory::open(const std::string& path) {
   }
 
   if (fs::is_regular_file(dir / "vocab.json", ec)) {
-    model.vocab_path = (dir / "vocab.json").string();
+    model.tokenizer.kind = TokenizerKind::kVocabJson;
+    model.tokenizer.units_path = (dir / "vocab.json").string();
   } else {
     std::vector<std::string> candidates;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -52,10 +53,11 @@ ModelDirectory ModelDirectory::open(const std::string& path) {
                   ": no output units (expected vocab.json or a SentencePiece *.model)");
     W2V2_CHECK_AS(ModelLoadError, candidates.size() == 1, path,
                   ": several SentencePiece *.model files; keep exactly one");
-    model.sentencepiece_path = candidates.front();
+    model.tokenizer.kind = TokenizerKind::kSentencePiece;
+    model.tokenizer.units_path = candidates.front();
   }
   if (fs::is_regular_file(dir / "special_tokens_map.json", ec)) {
-    model.special_tokens_path = (dir / "special_tokens_map.json").string();
+    model.tokenizer.special_tokens_path = (dir / "special_tokens_map.json").string();
   }
   return model;
 }

@@ -4,6 +4,7 @@
 
 #include "features/preprocessor_config.h"
 #include "model/wav2vec2_config.h"
+#include "text/tokenizer_files.h"
 
 namespace w2v2 {
 
@@ -17,9 +18,7 @@ struct ModelDirectory {
   PreprocessorConfig preprocessor;
   std::string weights_path;
   WeightsFormat weights_format = WeightsFormat::kSafetensors;
-  std::string vocab_path;          // vocab.json, or "" when the units come from SentencePiece
-  std::string sentencepiece_path;  // *.model, used only when there is no vocab.json
-  std::string special_tokens_path; // special_tokens_map.json or ""
+  TokenizerFiles tokenizer;  // vocab.json, or a SentencePiece *.model when there is no vocab.json
 
   // Finds and parses the files; throws ModelLoadError / ConfigError with one clear message.
   static ModelDirectory open(const std::string& path);

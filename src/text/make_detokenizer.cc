@@ -25,25 +25,22 @@ void add_special_tokens(const std::string& path, Vocabulary& vocab) {
 
 }  // namespace
 
-std::unique_ptr<Detokenizer> make_detokenizer(const ModelDirectory& model) {
+std::unique_ptr<Detokenizer> make_detokenizer(const TokenizerFiles& files, int model_outputs, int blank_id) {
   std::unique_ptr<Detokenizer> detokenizer;
-  std::string source;
-  if (!model.vocab_path.empty()) {
-    Vocabulary vocab = Vocabulary::from_file(model.vocab_path);
-    if (!model.special_tokens_path.empty()) add_special_tokens(model.special_tokens_path, vocab);
-    if (vocab.num_tokens() < model.config.vocab_size) {
-      spdlog::warn("{}: {} tokens for {} model outputs; outputs without a token print nothing", model.vocab_path,
-                   vocab.num_tokens(), model.config.vocab_size);
+  if (files.kind == TokenizerKind::kVocabJson) {
+    Vocabulary vocab = Vocabulary::from_file(files.units_path);
+    if (!files.special_tokens_path.empty()) add_special_tokens(files.special_tokens_path, vocab);
+    if (vocab.num_tokens() < model_outputs) {
+      spdlog::warn("{}: {} tokens for {} model outputs; outputs without a token print nothing", files.units_path,
+                   vocab.num_tokens(), model_outputs);
     }
     detokenizer = std::make_unique<CharDetokenizer>(std::move(vocab));
-    source = model.vocab_path;
   } else {
-    detokenizer = std::make_unique<SentencePieceDetokenizer>(model.sentencepiece_path, model.config.pad_token_id);
-    source = model.sentencepiece_path;
+    detokenizer = std::make_unique<SentencePieceDetokenizer>(files.units_path, blank_id);
   }
-  W2V2_CHECK_AS(ModelLoadError, detokenizer->num_units() <= model.config.vocab_size, source, " has ",
+  W2V2_CHECK_AS(ModelLoadError, detokenizer->num_units() <= model_outputs, files.units_path, " has ",
                 detokenizer->num_units(), " units but the model (config.json vocab_size) outputs only ",
-                model.config.vocab_size);
+                model_outputs);
   return detokenizer;
 }
 
