@@ -22,6 +22,7 @@
 #include "model/random_model_folder.h"
 #include "output/make_transcript_writer.h"
 #include "output/output_path_check.h"
+#include "output/scoring_files.h"
 #include "output/output_stream.h"
 #include "transcriber.h"
 
@@ -157,8 +158,8 @@ int run_eval(const w2v2::app::CliOptions& options) {
                                                      std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
     w2v2::write_output_file(options.report_path, json_text(report));
   }
-  if (!options.details_path.empty()) scores.write_details_jsonl(options.details_path);
-  if (!options.trn_dir.empty()) scores.write_trn(options.trn_dir);
+  if (!options.details_path.empty()) w2v2::write_scoring_details(scores, options.details_path);
+  if (!options.trn_dir.empty()) w2v2::write_trn_files(scores, options.trn_dir);
   if (options.tolerance >= 0 && scores.words.rate() > options.tolerance) {
     spdlog::error("WER {:.4f} exceeds the tolerance {:.4f}", scores.words.rate(), options.tolerance);
     return code(ExitCode::kToleranceExceeded);

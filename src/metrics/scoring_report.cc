@@ -1,11 +1,7 @@
 #include "metrics/scoring_report.h"
 
 #include <cstdio>
-#include <filesystem>
 #include <sstream>
-
-#include "common/error.h"
-#include "output/output_stream.h"
 
 namespace w2v2 {
 namespace {
@@ -117,8 +113,7 @@ std::string ScoringReport::summary_table() const {
   return out.str();
 }
 
-void ScoringReport::write_details_jsonl(const std::string& path) const {
-  std::ostringstream out;
+void ScoringReport::write_details_jsonl(std::ostream& out) const {
   for (const auto& d : details) {
     nlohmann::ordered_json j;
     j["id"] = d.id;
@@ -133,21 +128,13 @@ void ScoringReport::write_details_jsonl(const std::string& path) const {
     j["alignment"] = ops;
     out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }
-  write_output_file(path, out.str());
 }
 
-void ScoringReport::write_trn(const std::string& dir) const {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  W2V2_CHECK_AS(OutputError, !ec, dir, ": cannot create (", ec.message(), ")");
-  std::ostringstream hyp;
-  std::ostringstream ref;
+void ScoringReport::write_trn(std::ostream& hyp, std::ostream& ref) const {
   for (const auto& d : details) {
     hyp << d.hypothesis << " (" << d.id << ")\n";
     ref << d.reference << " (" << d.id << ")\n";
   }
-  write_output_file((std::filesystem::path(dir) / "hyp.trn").string(), hyp.str());
-  write_output_file((std::filesystem::path(dir) / "ref.trn").string(), ref.str());
 }
 
 }  // namespace w2v2

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -37,10 +38,10 @@ struct ScoringReport {
 
   nlohmann::ordered_json to_json() const;  // totals, per speaker, confusions, missing ids (no details)
   std::string summary_table() const;       // readable lines for stdout
-  // One JSON object per utterance: id, speaker, ref, hyp, counts and the aligned operations.
-  void write_details_jsonl(const std::string& path) const;
-  // sclite trn files "<TEXT> (<speaker>-<utterance>)": hyp.trn and ref.trn in `dir`.
-  void write_trn(const std::string& dir) const;
+  // One JSON object per line and utterance: id, speaker, ref, hyp, counts and the aligned operations.
+  void write_details_jsonl(std::ostream& out) const;
+  // sclite trn lines "<TEXT> (<speaker>-<utterance>)", hypotheses to `hyp` and references to `ref`.
+  void write_trn(std::ostream& hyp, std::ostream& ref) const;
 };
 
 ScoringReport score_pairs(const std::vector<ScoredPair>& pairs, const ScoringOptions& options);
