@@ -6,178 +6,224 @@
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
-#include <map>
+#include <optional>
 
+#include "common/error.h"
 #include "common/logging.h"
 #include "datasets/shard.h"
 #include "exit_codes.h"
 #include "output/transcript_writer.h"
-#include "runtime/runtime_config.h"
+#include "runtime/device.h"
 #include "version.h"
 
+// The command line maps flags onto the library's configs; the rules behind them (default journal paths,
+// {shard} in paths, batch seconds in samples, the device's defaults) live in src/ (TranscriberConfig,
+// OutputConfig::resolve_paths, PipelineConfig::resolve_for_device).
 namespace w2v2::app {
+namespace {
 
-CliOptions parse_cli(int argc, char** argv) {
-  CliOptions options;
-  // A usage error found after parsing: printed here, exit code 2.
-  auto usage_error = [&options](const std::string& message) {
-    std::cerr << message << "\n";
-    options.exit_now = true;
-    options.exit_code = static_cast<int>(ExitCode::kUsage);
-    return options;
-  };
-  CLI::App app{"w2v2: batch speech recognition with Wav2Vec2 (CTC) models on LibTorch"};
-  app.set_version_flag("--version", std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
-  app.require_subcommand(1);
-  app.fallthrough();  // global options (--log-level) may follow the subcommand
-
-  TranscriberConfig& cfg = options.transcriber;
+// Flags read as text and mapped onto the configs once the command line is parsed.
+struct FlagText {
   std::string format = "txt";
+  std::string merge_format;
   std::string log_level = "info";
-
-  std::string pipeline = "on";
-  std::string graph = "off";
-  std::string keep_host_memory = cfg.runtime.keep_host_memory ? "on" : "off";
-  auto add_memory_option = [&](CLI::App* cmd) {
-    cmd->add_option("--keep-host-memory", keep_host_memory,
-                    "on: reuse freed activation memory across batches (glibc malloc tuned once per process); "
-                    "off: the allocator's defaults")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"on", "off"}))
-        ->group("Runtime");
-  };
-  auto add_device_option = [&](CLI::App* cmd) {
-    cmd->add_option("--device", cfg.runtime.device,
-                    "cpu, cuda, cuda:N, or auto (CUDA when this build has it and a GPU is visible)")
-        ->capture_default_str()
-        ->check([](const std::string& v) {
-          return is_valid_device_name(v) ? std::string() : "expected cpu, cuda, cuda:N or auto";
-        })
-        ->group("Runtime");
-  };
-  // Batch size, padded audio per batch and readers default to 0 = chosen for the device (see
-  // PipelineConfig::resolve_for_device): one at a time and one reader on the CPU, larger on a GPU.
-  cfg.pipeline.batching.max_batch_size = 0;
-  cfg.pipeline.reader_threads = 0;
-  double max_batch_seconds = 0.0;
   std::string normalization = "librispeech";
   std::string costs = "unit";
-  auto add_transcription_options = [&](CLI::App* cmd) {
-    cmd->add_option("paths", options.inputs,
-                    "Audio files or folders, LibriSpeech folders, NeMo manifests (.json/.jsonl), Kaldi data folders")
-        ->required()
-        ->group("Data");
-    cmd->add_option("-m,--model", cfg.model_dir, "Hugging Face Wav2Vec2ForCTC folder")
-        ->capture_default_str()
-        ->group("Model");
-    cmd->add_option("-t,--threads", cfg.runtime.threads, "Intra-op threads (0 = one per core)")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 1024))
-        ->group("Runtime");
-    add_device_option(cmd);
-    cmd->add_option("--channel", cfg.audio.channel, "Use this 0-based channel instead of the mean of all")
-        ->check(CLI::Range(0, 255))
-        ->group("Data");
-    cmd->add_option("-o,--output", cfg.output.path, "Transcript file (default: stdout for transcribe, none for eval)")
-        ->group("Output");
-    cmd->add_option("-f,--format", format,
-                    "Output formats, comma-separated: txt, jsonl (with word timings), csv, srt, vtt (several, and srt/vtt, "
-                    "need --output-dir)")
-        ->capture_default_str()
-        ->group("Output");
-    cmd->add_option("--shard", options.shard,
-                    "Only this part of the inputs: I/N (0-based), auto (Slurm array) or auto/N (Slurm or "
-                    "Kubernetes Indexed Job); {shard} in --output/--output-dir/--journal becomes I")
-        ->group("Data");
-    cmd->add_option("--max-failures", options.max_failures,
-                    "Exit 0 when at most this many inputs failed (their failure records are still written)")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber)
-        ->group("Output");
-    cmd->add_option("--journal", cfg.output.journal_path,
-                    "Journal of finished utterances (default with --output F: F.journal; with --output-dir D: "
-                    "D/.w2v2-journal.jsonl; none for stdout)")
-        ->group("Output");
-    cmd->add_flag("--resume", cfg.output.resume,
-                  "Continue an interrupted run from its journal: finished inputs are skipped")
-        ->group("Output");
-    cmd->add_option("--output-dir", cfg.output.output_dir,
-                    "One file per input and format, mirroring the inputs: DIR/<relative path>.<ext>")
-        ->group("Output");
-    cmd->add_option("--pipeline", pipeline, "on: overlapped stages; off: the naive serial loop")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"on", "off"}))
-        ->group("Runtime");
-    cmd->add_option("--graph", graph,
+  bool random_weights = false;
+};
+
+// The subcommands, to tell which one was given.
+struct Commands {
+  CLI::App* transcribe = nullptr;
+  CLI::App* eval = nullptr;
+  CLI::App* score = nullptr;
+  CLI::App* random_model = nullptr;
+  CLI::App* bench = nullptr;
+  CLI::App* merge = nullptr;
+};
+
+// "on" / "off" -> a bool; help and errors read as CLI::IsMember({"on", "off"})'s.
+CLI::Validator on_off() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (value == "on" || value == "off") {
+          value = value == "on" ? "true" : "false";
+          return {};
+        }
+        return value + " not in {on,off}";
+      },
+      "{on,off}");
+}
+
+CLI::Option* add_on_off_option(CLI::App* cmd, const std::string& name, bool& target, const std::string& help) {
+  return cmd->add_option(name, target, help)->transform(on_off())->type_name("TEXT")->default_str(target ? "on" : "off");
+}
+
+// A list of on/off modes (bench --graph, --pipeline).
+CLI::Option* add_on_off_list(CLI::App* cmd, const std::string& name, std::vector<bool>& target, const std::string& help) {
+  std::string shown;
+  for (bool b : target) shown += std::string(shown.empty() ? "" : ",") + (b ? "on" : "off");
+  return cmd->add_option(name, target, help)
+      ->delimiter(',')
+      ->transform(on_off())
+      ->type_name("TEXT")
+      ->default_str("[" + shown + "]");
+}
+
+void add_device_option(CLI::App* cmd, RuntimeConfig& runtime) {
+  cmd->add_option_function<std::string>(
+         "--device",
+         [&runtime](const std::string& text) {
+           try {
+             runtime.device = Device::parse(text);
+           } catch (const ConfigError&) {
+             throw CLI::ValidationError("--device", "expected cpu, cuda, cuda:N or auto");
+           }
+         },
+         "cpu, cuda, cuda:N, or auto (CUDA when this build has it and a GPU is visible)")
+      ->type_name("TEXT")
+      ->default_str(runtime.device.to_string())
+      ->group("Runtime");
+}
+
+void add_memory_option(CLI::App* cmd, RuntimeConfig& runtime) {
+  add_on_off_option(cmd, "--keep-host-memory", runtime.keep_host_memory,
+                    "on: reuse freed activation memory across batches (glibc malloc tuned once per process); "
+                    "off: the allocator's defaults")
+      ->group("Runtime");
+}
+
+void add_threads_option(CLI::App* cmd, RuntimeConfig& runtime) {
+  cmd->add_option("-t,--threads", runtime.threads, "Intra-op threads (0 = one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024))
+      ->group("Runtime");
+}
+
+void add_model_option(CLI::App* cmd, TranscriberConfig& cfg) {
+  cmd->add_option("-m,--model", cfg.model_dir, "Hugging Face Wav2Vec2ForCTC folder")
+      ->capture_default_str()
+      ->group("Model");
+}
+
+// transcribe and eval: the inputs, the model, and where the results go.
+void add_input_output_options(CLI::App* cmd, CliOptions& options, FlagText& text) {
+  TranscriberConfig& cfg = options.transcriber;
+  cmd->add_option("paths", options.inputs,
+                  "Audio files or folders, LibriSpeech folders, NeMo manifests (.json/.jsonl), Kaldi data folders")
+      ->required()
+      ->group("Data");
+  add_model_option(cmd, cfg);
+  add_threads_option(cmd, cfg.runtime);
+  add_device_option(cmd, cfg.runtime);
+  cmd->add_option("--channel", cfg.audio.channel, "Use this 0-based channel instead of the mean of all")
+      ->check(CLI::Range(0, 255))
+      ->group("Data");
+  cmd->add_option("-o,--output", cfg.output.path, "Transcript file (default: stdout for transcribe, none for eval)")
+      ->group("Output");
+  cmd->add_option("-f,--format", text.format,
+                  "Output formats, comma-separated: txt, jsonl (with word timings), csv, srt, vtt (several, and srt/vtt, "
+                  "need --output-dir)")
+      ->capture_default_str()
+      ->group("Output");
+  cmd->add_option("--shard", options.shard,
+                  "Only this part of the inputs: I/N (0-based), auto (Slurm array) or auto/N (Slurm or "
+                  "Kubernetes Indexed Job); {shard} in --output/--output-dir/--journal becomes I")
+      ->group("Data");
+  cmd->add_option("--max-failures", options.max_failures,
+                  "Exit 0 when at most this many inputs failed (their failure records are still written)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber)
+      ->group("Output");
+  cmd->add_option("--journal", cfg.output.journal_path,
+                  "Journal of finished utterances (default with --output F: F.journal; with --output-dir D: "
+                  "D/.w2v2-journal.jsonl; none for stdout)")
+      ->group("Output");
+  cmd->add_flag("--resume", cfg.output.resume, "Continue an interrupted run from its journal: finished inputs are skipped")
+      ->group("Output");
+  cmd->add_option("--output-dir", cfg.output.output_dir,
+                  "One file per input and format, mirroring the inputs: DIR/<relative path>.<ext>")
+      ->group("Output");
+}
+
+// transcribe and eval: how the work runs.
+void add_runtime_options(CLI::App* cmd, TranscriberConfig& cfg) {
+  add_on_off_option(cmd, "--pipeline", cfg.pipeline.enabled, "on: overlapped stages; off: the naive serial loop")
+      ->group("Runtime");
+  add_on_off_option(cmd, "--graph", cfg.runtime.graph,
                     "on: replay a captured graph per shape bucket (CPU: traced, frozen TorchScript; CUDA: CUDA "
                     "graphs); off: eager")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"on", "off"}))
-        ->group("Runtime");
-    add_memory_option(cmd);
-    cmd->add_option("--batch-size", cfg.pipeline.batching.max_batch_size,
-                    "Most utterances per batch (0 = for the device: 1 on CPU, 16 on CUDA)")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 4096))
-        ->group("Runtime");
-    cmd->add_option("--max-batch-seconds", max_batch_seconds,
-                    "Most padded audio per batch, batch size x longest (0 = for the device: 60 on CPU, 320 on CUDA)")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 36000.0))
-        ->group("Runtime");
-    cmd->add_option("--readers", cfg.pipeline.reader_threads,
-                    "Audio reader threads (0 = for the device: 1 on CPU, half the cores, 2..8, on CUDA)")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 256))
-        ->group("Runtime");
-    cmd->add_option("--decode-threads", cfg.pipeline.decode_threads, "CTC decoding threads")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 256))
-        ->group("Runtime");
-    cmd->add_option("--chunk-seconds", cfg.pipeline.chunking.chunk_seconds,
-                    "Split longer files into overlapping chunks of this length (0 = never)")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 3600.0))
-        ->group("Runtime");
-    cmd->add_option("--stride-seconds", cfg.pipeline.chunking.stride_seconds,
-                    "Context on each side of a chunk whose logits are dropped")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 1800.0))
-        ->group("Runtime");
-    cmd->add_option("--max-padding", cfg.pipeline.batching.max_padding_fraction,
-                    "Start a new batch where an utterance is shorter than (1 - this) x the batch's longest")
-        ->capture_default_str()
-        ->check(CLI::Range(0.0, 1.0))
-        ->group("Runtime");
-    cmd->add_flag("--reproducible-batches", cfg.pipeline.reproducible_batches,
-                  "GPU: batch full windows only (as on the CPU), so batches and logits repeat run to run")
-        ->group("Runtime");
-    cmd->add_option("--check-padding", cfg.pipeline.check_padding,
-                    "Re-run this many zero-padded utterances alone; report the largest logit difference")
-        ->group("Runtime");
-    cmd->add_option("--trace", cfg.output.trace_path, "Write a Chrome trace-event JSON of the run (Perfetto)")
-        ->group("Output");
-    cmd->add_option("--logits-dir", cfg.output.logits_dir,
-                    "Write each utterance's logits as <stem>.npy, float32 (frames, vocab)")
-        ->group("Output");
-  };
-  auto add_scoring_options = [&](CLI::App* cmd) {
-    cmd->add_option("--normalize", normalization, "Text normalization before scoring")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"librispeech", "basic", "none"}))
-        ->group("Scoring");
-    cmd->add_option("--costs", costs, "Edit costs: unit (Kaldi, jiwer) or sclite (sub 4, ins/del 3)")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"unit", "sclite"}))
-        ->group("Scoring");
-  };
+      ->group("Runtime");
+  add_memory_option(cmd, cfg.runtime);
+  PipelineConfig& p = cfg.pipeline;
+  cmd->add_option("--batch-size", p.batching.max_batch_size,
+                  "Most utterances per batch (0 = for the device: 1 on CPU, 16 on CUDA)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 4096))
+      ->group("Runtime");
+  cmd->add_option("--max-batch-seconds", p.batching.max_batch_seconds,
+                  "Most padded audio per batch, batch size x longest (0 = for the device: 60 on CPU, 320 on CUDA)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 36000.0))
+      ->group("Runtime");
+  cmd->add_option("--readers", p.reader_threads,
+                  "Audio reader threads (0 = for the device: 1 on CPU, half the cores, 2..8, on CUDA)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256))
+      ->group("Runtime");
+  cmd->add_option("--decode-threads", p.decode_threads, "CTC decoding threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256))
+      ->group("Runtime");
+  cmd->add_option("--chunk-seconds", p.chunking.chunk_seconds,
+                  "Split longer files into overlapping chunks of this length (0 = never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0))
+      ->group("Runtime");
+  cmd->add_option("--stride-seconds", p.chunking.stride_seconds, "Context on each side of a chunk whose logits are dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1800.0))
+      ->group("Runtime");
+  cmd->add_option("--max-padding", p.batching.max_padding_fraction,
+                  "Start a new batch where an utterance is shorter than (1 - this) x the batch's longest")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0))
+      ->group("Runtime");
+  cmd->add_flag("--reproducible-batches", p.reproducible_batches,
+                "GPU: batch full windows only (as on the CPU), so batches and logits repeat run to run")
+      ->group("Runtime");
+  cmd->add_option("--check-padding", p.check_padding,
+                  "Re-run this many zero-padded utterances alone; report the largest logit difference")
+      ->group("Runtime");
+}
 
-  CLI::App* transcribe = app.add_subcommand("transcribe", "Transcribe audio files and folders");
-  add_transcription_options(transcribe);
+void add_diagnostic_outputs(CLI::App* cmd, OutputConfig& output) {
+  cmd->add_option("--trace", output.trace_path, "Write a Chrome trace-event JSON of the run (Perfetto)")->group("Output");
+  cmd->add_option("--logits-dir", output.logits_dir, "Write each utterance's logits as <stem>.npy, float32 (frames, vocab)")
+      ->group("Output");
+}
 
+void add_transcription_options(CLI::App* cmd, CliOptions& options, FlagText& text) {
+  add_input_output_options(cmd, options, text);
+  add_runtime_options(cmd, options.transcriber);
+  add_diagnostic_outputs(cmd, options.transcriber.output);
+}
+
+void add_scoring_options(CLI::App* cmd, FlagText& text) {
+  cmd->add_option("--normalize", text.normalization, "Text normalization before scoring")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"librispeech", "basic", "none"}))
+      ->group("Scoring");
+  cmd->add_option("--costs", text.costs, "Edit costs: unit (Kaldi, jiwer) or sclite (sub 4, ins/del 3)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"unit", "sclite"}))
+      ->group("Scoring");
+}
+
+CLI::App* add_eval_command(CLI::App& app, CliOptions& options, FlagText& text) {
   CLI::App* eval = app.add_subcommand("eval", "Transcribe a corpus with references and score WER/CER");
-  add_transcription_options(eval);
-  add_scoring_options(eval);
+  add_transcription_options(eval, options, text);
+  add_scoring_options(eval, text);
   eval->add_option("--report", options.report_path, "JSON report")->group("Output");
   eval->add_option("--details", options.details_path, "Per-utterance JSONL with the aligned edit operations")
       ->group("Output");
@@ -185,7 +231,10 @@ CliOptions parse_cli(int argc, char** argv) {
   eval->add_option("--tolerance", options.tolerance, "Exit with code 6 when WER (0..1) exceeds this")
       ->check(CLI::Range(0.0, 1.0))
       ->group("Scoring");
+  return eval;
+}
 
+CLI::App* add_score_command(CLI::App& app, CliOptions& options, FlagText& text) {
   CLI::App* score = app.add_subcommand("score", "Score existing hypotheses against references (no model)");
   score->add_option("--ref", options.score_ref, "References: '<id> <text>' lines or a trn file")
       ->required()
@@ -194,8 +243,11 @@ CliOptions parse_cli(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   score->add_flag("--json", options.score_json, "Print the JSON report instead of the table");
-  add_scoring_options(score);
+  add_scoring_options(score, text);
+  return score;
+}
 
+CLI::App* add_random_model_command(CLI::App& app, CliOptions& options) {
   CLI::App* random = app.add_subcommand(
       "random-model", "Write a model folder with random weights for a published config (benchmarks, tests)");
   random->add_option("--config", options.random_config_dir, "Folder with config.json and vocab.json")
@@ -203,88 +255,181 @@ CliOptions parse_cli(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   random->add_option("-o,--output", options.random_output_dir, "Folder to write")->required();
   random->add_option("--seed", options.random_seed, "Random seed")->capture_default_str();
+  return random;
+}
 
+// bench: what to run and which modes to cross.
+void add_bench_inputs_and_modes(CLI::App* cmd, CliOptions& options, FlagText& text) {
   BenchConfig& bench = options.bench;
-  std::vector<std::string> bench_graph{"off"}, bench_pipeline{"on"};
-  bool random_weights = false;
-  CLI::App* bench_cmd = app.add_subcommand(
-      "bench", "Measure throughput, latency and pipeline overhead on real files or synthetic audio");
-  bench_cmd->add_option("paths", bench.inputs, "Audio files, folders or corpora (default: synthetic audio)")
-      ->group("Data");
-  bench_cmd->add_option("-m,--model", cfg.model_dir, "Hugging Face Wav2Vec2ForCTC folder")
-      ->capture_default_str()
-      ->group("Model");
-  bench_cmd->add_option("--config", bench.random_config, "config.json (or its folder) of the architecture to time")
+  cmd->add_option("paths", bench.inputs, "Audio files, folders or corpora (default: synthetic audio)")->group("Data");
+  add_model_option(cmd, options.transcriber);
+  cmd->add_option("--config", bench.random_config, "config.json (or its folder) of the architecture to time")
       ->check(CLI::ExistingPath)
       ->group("Model");
-  bench_cmd->add_flag("--random-weights", random_weights, "With --config: random weights of that architecture")
+  cmd->add_flag("--random-weights", text.random_weights, "With --config: random weights of that architecture")
       ->group("Model");
-  bench_cmd->add_option("--seed", bench.seed, "Seed of random weights and synthetic audio")->capture_default_str();
-  bench_cmd->add_option("--durations", bench.durations, "Synthetic file lengths in seconds, cycled")
+  cmd->add_option("--seed", bench.seed, "Seed of random weights and synthetic audio")->capture_default_str();
+  cmd->add_option("--durations", bench.durations, "Synthetic file lengths in seconds, cycled")
       ->delimiter(',')
       ->capture_default_str()
       ->group("Data");
-  bench_cmd->add_option("--count", bench.count, "Synthetic files (with real paths: the first N, 0 = all)")
+  cmd->add_option("--count", bench.count, "Synthetic files (with real paths: the first N, 0 = all)")
       ->capture_default_str()
       ->check(CLI::Range(0, 10000000))
       ->group("Data");
-  bench_cmd->add_option("--audio-dir", bench.audio_dir, "Write (and keep) the synthetic audio here")->group("Data");
-  bench_cmd->add_option("--batch-sizes", bench.batch_sizes, "Batch sizes to time")
+  cmd->add_option("--audio-dir", bench.audio_dir, "Write (and keep) the synthetic audio here")->group("Data");
+  cmd->add_option("--batch-sizes", bench.batch_sizes, "Batch sizes to time")
       ->delimiter(',')
       ->capture_default_str()
       ->group("Modes");
-  bench_cmd->add_option("--graph", bench_graph, "Graph capture modes to time (on, off)")
-      ->delimiter(',')
-      ->check(CLI::IsMember({"on", "off"}))
-      ->capture_default_str()
-      ->group("Modes");
-  bench_cmd->add_option("--pipeline", bench_pipeline, "Pipeline modes to time (on, off)")
-      ->delimiter(',')
-      ->check(CLI::IsMember({"on", "off"}))
-      ->capture_default_str()
-      ->group("Modes");
-  bench_cmd->add_option("-t,--threads", cfg.runtime.threads, "Intra-op threads (0 = one per core)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1024))
-      ->group("Runtime");
-  add_device_option(bench_cmd);
-  add_memory_option(bench_cmd);
-  bench_cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads (0 = for the device)")
+  add_on_off_list(cmd, "--graph", bench.graph_modes, "Graph capture modes to time (on, off)")->group("Modes");
+  add_on_off_list(cmd, "--pipeline", bench.pipeline_modes, "Pipeline modes to time (on, off)")->group("Modes");
+}
+
+// bench: the runtime settings every case shares, and how often to run.
+void add_bench_runtime(CLI::App* cmd, CliOptions& options) {
+  TranscriberConfig& cfg = options.transcriber;
+  add_threads_option(cmd, cfg.runtime);
+  add_device_option(cmd, cfg.runtime);
+  add_memory_option(cmd, cfg.runtime);
+  cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads (0 = for the device)")
       ->capture_default_str()
       ->check(CLI::Range(0, 256))
       ->group("Runtime");
-  bench_cmd->add_option("--decode-threads", cfg.pipeline.decode_threads, "CTC decoding threads")
+  cmd->add_option("--decode-threads", cfg.pipeline.decode_threads, "CTC decoding threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256))
       ->group("Runtime");
-  bench_cmd->add_option("--max-batch-seconds", max_batch_seconds, "Most padded audio per batch (0 = for the device)")
+  cmd->add_option("--max-batch-seconds", cfg.pipeline.batching.max_batch_seconds,
+                  "Most padded audio per batch (0 = for the device)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 36000.0))
       ->group("Runtime");
-  bench_cmd->add_option("--max-padding", cfg.pipeline.batching.max_padding_fraction, "See transcribe --help")
+  cmd->add_option("--max-padding", cfg.pipeline.batching.max_padding_fraction, "See transcribe --help")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0))
       ->group("Runtime");
-  bench_cmd->add_option("--warmup", bench.warmup, "Untimed model-only passes over every batch shape")
+  BenchConfig& bench = options.bench;
+  cmd->add_option("--warmup", bench.warmup, "Untimed model-only passes over every batch shape")
       ->capture_default_str()
       ->check(CLI::Range(0, 100));
-  bench_cmd->add_option("--repeat", bench.repeat, "Timed runs of each case (medians reported)")
+  cmd->add_option("--repeat", bench.repeat, "Timed runs of each case (medians reported)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  bench_cmd->add_option("--json", bench.json_path, "Write the JSON report here")->group("Output");
+  cmd->add_option("--json", bench.json_path, "Write the JSON report here")->group("Output");
+}
 
-  std::string merge_format;
+CLI::App* add_bench_command(CLI::App& app, CliOptions& options, FlagText& text) {
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Measure throughput, latency and pipeline overhead on real files or synthetic audio");
+  add_bench_inputs_and_modes(bench, options, text);
+  add_bench_runtime(bench, options);
+  return bench;
+}
+
+CLI::App* add_merge_command(CLI::App& app, CliOptions& options, FlagText& text) {
   CLI::App* merge = app.add_subcommand("merge", "Join the outputs of --shard runs in input order; check none is missing");
   merge->add_option("paths", options.inputs, "The inputs the shards were given")->required();
   merge->add_option("--parts", options.merge_parts, "Shard outputs (txt or jsonl)")->required()->check(CLI::ExistingFile);
-  merge->add_option("-o,--output", cfg.output.path, "Merged file (default: stdout)");
-  merge->add_option("-f,--format", merge_format, "txt or jsonl (default: from the parts' extension)")
+  merge->add_option("-o,--output", options.transcriber.output.path, "Merged file (default: stdout)");
+  merge->add_option("-f,--format", text.merge_format, "txt or jsonl (default: from the parts' extension)")
       ->check(CLI::IsMember({"txt", "jsonl"}));
+  return merge;
+}
 
+void add_global_options(CLI::App& app, CliOptions& options, FlagText& text) {
   app.add_flag("-q,--quiet", options.quiet, "No progress bar; log warnings and errors only");
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+  app.add_option("--log-level", text.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+}
+
+Command parsed_command(const Commands& c) {
+  if (c.merge->parsed()) return Command::kMerge;
+  if (c.bench->parsed()) return Command::kBench;
+  if (c.random_model->parsed()) return Command::kRandomModel;
+  if (c.score->parsed()) return Command::kScore;
+  if (c.eval->parsed()) return Command::kEval;
+  if (c.transcribe->parsed()) return Command::kTranscribe;
+  return Command::kNone;
+}
+
+// "txt,jsonl" -> the formats; throws ConfigError on an unknown one.
+std::vector<OutputFormat> parse_output_formats(const std::string& list) {
+  std::vector<OutputFormat> formats;
+  for (size_t begin = 0; begin <= list.size();) {
+    const size_t comma = std::min(list.find(',', begin), list.size());
+    formats.push_back(parse_output_format(list.substr(begin, comma - begin)));
+    begin = comma + 1;
+  }
+  return formats;
+}
+
+// bench: the flag combinations CLI11 cannot check, and the report's provenance.
+void finish_bench(CliOptions& options, const FlagText& text, int argc, char** argv) {
+  BenchConfig& bench = options.bench;
+  if (!bench.random_config.empty() && !text.random_weights) {
+    throw ConfigError("bench: --config needs --random-weights (published weights are not available here)");
+  }
+  if (text.random_weights && bench.random_config.empty()) {
+    throw ConfigError("bench: --random-weights needs --config CONFIG.json");
+  }
+  std::string command_line = "w2v2";
+  for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+  bench.command_line = command_line;
+  bench.version = std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")";
+}
+
+// Maps the text flags onto the configs and applies the library's path rules; throws ConfigError (a usage
+// error) on a bad value.
+void finish(CliOptions& options, const FlagText& text, int argc, char** argv) {
+  TranscriberConfig& cfg = options.transcriber;
+  options.scoring.normalization = parse_text_normalization(text.normalization);
+  options.scoring.costs = text.costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
+  std::string format = text.format;
+  if (options.command == Command::kMerge) {
+    format = text.merge_format;
+    if (format.empty()) {
+      format = std::filesystem::path(options.merge_parts.front()).extension() == ".jsonl" ? "jsonl" : "txt";
+    }
+  }
+  std::optional<Shard> shard;
+  if (!options.shard.empty()) {
+    shard = Shard::parse(options.shard);
+    options.shard = shard->to_string();
+  }
+  cfg.output.resolve_paths(shard ? &*shard : nullptr);
+  if (options.command == Command::kBench) finish_bench(options, text, argc, argv);
+  cfg.output.formats = parse_output_formats(format);
+  cfg.logging.level = options.quiet && text.log_level == "info" ? LogLevel::kWarn : parse_log_level(text.log_level);
+}
+
+}  // namespace
+
+CliOptions parse_cli(int argc, char** argv) {
+  CliOptions options;
+  CLI::App app{"w2v2: batch speech recognition with Wav2Vec2 (CTC) models on LibTorch"};
+  app.set_version_flag("--version", std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
+  app.require_subcommand(1);
+  app.fallthrough();  // global options (--log-level) may follow the subcommand
+
+  // Batch size, padded audio per batch and readers default to 0 = chosen for the device (see
+  // PipelineConfig::resolve_for_device): one at a time and one reader on the CPU, larger on a GPU.
+  TranscriberConfig& cfg = options.transcriber;
+  cfg.pipeline.batching.max_batch_size = 0;
+  cfg.pipeline.batching.max_batch_seconds = 0.0;
+  cfg.pipeline.reader_threads = 0;
+
+  FlagText text;
+  Commands commands;
+  commands.transcribe = app.add_subcommand("transcribe", "Transcribe audio files and folders");
+  add_transcription_options(commands.transcribe, options, text);
+  commands.eval = add_eval_command(app, options, text);
+  commands.score = add_score_command(app, options, text);
+  commands.random_model = add_random_model_command(app, options);
+  commands.bench = add_bench_command(app, options, text);
+  commands.merge = add_merge_command(app, options, text);
+  add_global_options(app, options, text);
 
   try {
     app.parse(argc, argv);
@@ -294,74 +439,14 @@ CliOptions parse_cli(int argc, char** argv) {
     options.exit_code = code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
     return options;
   }
-  if (transcribe->parsed()) options.command = Command::kTranscribe;
-  if (eval->parsed()) options.command = Command::kEval;
-  if (score->parsed()) options.command = Command::kScore;
-  options.scoring.normalization = parse_text_normalization(normalization);
-  cfg.pipeline.enabled = pipeline == "on";
-  cfg.runtime.graph = graph == "on";
-  cfg.runtime.keep_host_memory = keep_host_memory == "on";
-  cfg.pipeline.batching.max_batch_samples = static_cast<int64_t>(max_batch_seconds * 16000.0);
-  options.scoring.costs = costs == "sclite" ? EditCosts::sclite() : EditCosts::unit();
-  if (random->parsed()) options.command = Command::kRandomModel;
-  if (merge->parsed()) {
-    options.command = Command::kMerge;
-    if (merge_format.empty()) {
-      merge_format = std::filesystem::path(options.merge_parts.front()).extension() == ".jsonl" ? "jsonl" : "txt";
-    }
-    format = merge_format;  // parsed below
+  options.command = parsed_command(commands);
+  try {
+    finish(options, text, argc, argv);
+  } catch (const std::exception& e) {  // a usage error found after parsing: printed here, exit code 2
+    std::cerr << e.what() << "\n";
+    options.exit_now = true;
+    options.exit_code = static_cast<int>(ExitCode::kUsage);
   }
-  if (!options.shard.empty()) {
-    try {
-      const Shard shard = Shard::parse(options.shard);
-      options.shard = shard.to_string();
-      for (std::string* path : {&cfg.output.path, &cfg.output.output_dir, &cfg.output.journal_path}) {
-        for (auto at = path->find("{shard}"); at != std::string::npos; at = path->find("{shard}")) {
-          path->replace(at, 7, std::to_string(shard.index));
-        }
-      }
-    } catch (const std::exception& e) {
-      return usage_error(e.what());
-    }
-  }
-  if (cfg.output.journal_path.empty()) {
-    if (!cfg.output.output_dir.empty()) {
-      cfg.output.journal_path = (std::filesystem::path(cfg.output.output_dir) / ".w2v2-journal.jsonl").string();
-    } else if (!cfg.output.path.empty() && cfg.output.path != "-") {
-      cfg.output.journal_path = cfg.output.path + ".journal";
-    }
-  }
-  if (cfg.output.resume && cfg.output.journal_path.empty()) {
-    return usage_error("--resume needs --output FILE, --output-dir DIR or --journal FILE");
-  }
-  if (bench_cmd->parsed()) {
-    if (!bench.random_config.empty() && !random_weights) {
-      return usage_error("bench: --config needs --random-weights (published weights are not available here)");
-    }
-    if (random_weights && bench.random_config.empty()) {
-      return usage_error("bench: --random-weights needs --config CONFIG.json");
-    }
-    options.command = Command::kBench;
-    bench.graph_modes.clear();
-    for (const auto& g : bench_graph) bench.graph_modes.push_back(g == "on");
-    bench.pipeline_modes.clear();
-    for (const auto& p : bench_pipeline) bench.pipeline_modes.push_back(p == "on");
-    std::string command_line = "w2v2";
-    for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
-    bench.command_line = command_line;
-    bench.version = std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")";
-  }
-  cfg.output.formats.clear();
-  for (size_t begin = 0; begin <= format.size();) {
-    const size_t comma = std::min(format.find(',', begin), format.size());
-    try {
-      cfg.output.formats.push_back(parse_output_format(format.substr(begin, comma - begin)));
-    } catch (const std::exception& e) {
-      return usage_error(e.what());
-    }
-    begin = comma + 1;
-  }
-  cfg.logging.level = options.quiet && log_level == "info" ? LogLevel::kWarn : parse_log_level(log_level);
   return options;
 }
 

@@ -1,11 +1,44 @@
 #include "transcriber_config.h"
 
+#include <filesystem>
 #include <sstream>
 #include <vector>
 
 #include "common/error.h"
+#include "datasets/shard.h"
 
 namespace w2v2 {
+
+namespace {
+
+constexpr const char* kShardPlaceholder = "{shard}";
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+void OutputConfig::resolve_paths(const Shard* shard) {
+  if (shard != nullptr) {
+    for (std::string* p : {&path, &output_dir, &journal_path}) replace_all(*p, kShardPlaceholder, std::to_string(shard->index));
+  }
+  if (journal_path.empty()) {
+    if (!output_dir.empty()) {
+      journal_path = (std::filesystem::path(output_dir) / ".w2v2-journal.jsonl").string();
+    } else if (!path.empty() && path != "-") {
+      journal_path = path + ".journal";
+    }
+  }
+  W2V2_CHECK_AS(ConfigError, !resume || !journal_path.empty(),
+                "--resume needs --output FILE, --output-dir DIR or --journal FILE");
+}
+
+void TranscriberConfig::resolve_for_device(const Device& device, unsigned cores) {
+  pipeline.resolve_for_device(device, cores, audio.target_sample_rate_hz);
+}
 
 void TranscriberConfig::validate() const {
   std::vector<std::string> problems;

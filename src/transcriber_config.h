@@ -13,6 +13,8 @@
 
 namespace w2v2 {
 
+struct Shard;
+
 struct OutputConfig {
   std::vector<OutputFormat> formats{OutputFormat::kTxt};
   std::string path;        // one combined file (txt, jsonl or csv); "" or "-" = stdout
@@ -23,6 +25,12 @@ struct OutputConfig {
   // written from it at the end; it is removed once they are complete.
   std::string journal_path;
   bool resume = false;  // continue from an existing journal (otherwise an existing journal is an error)
+
+  // The path rules, applied once to the paths as given. With a shard, "{shard}" in path, output_dir and
+  // journal_path becomes its index. Without a journal path, one is chosen: <output_dir>/.w2v2-journal.jsonl
+  // with an output folder, else <path>.journal with an output file, else none (stdout). Throws ConfigError
+  // when resume is set and there is no journal.
+  void resolve_paths(const Shard* shard);
 };
 
 // Everything `w2v2 transcribe` needs; each part validates itself.
@@ -37,6 +45,11 @@ struct TranscriberConfig {
 
   void validate() const;  // throws one ConfigError listing every problem
   std::string to_string() const;
+
+  // Settings left "for the device" get the defaults of `device` (the engine's resolved BatchEngine::device())
+  // with `cores` usable cores; batch seconds become samples at audio.target_sample_rate_hz. See
+  // PipelineConfig::resolve_for_device.
+  void resolve_for_device(const Device& device, unsigned cores);
 };
 
 }  // namespace w2v2

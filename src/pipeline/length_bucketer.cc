@@ -9,6 +9,7 @@
 namespace w2v2 {
 
 void BatchingConfig::validate() const {
+  W2V2_CHECK_AS(ConfigError, max_batch_seconds >= 0, "max batch seconds must not be negative (0 = for the device)");
   W2V2_CHECK_AS(ConfigError, max_batch_samples >= 0, "max batch samples must not be negative (0 = for the device)");
   W2V2_CHECK_AS(ConfigError, max_batch_size >= 0 && max_batch_size <= 4096,
                 "max batch size must be in 0..4096 (0 = for the device)");

@@ -7,9 +7,12 @@
 namespace w2v2 {
 
 struct BatchingConfig {
-  // 0 in max_batch_samples / max_batch_size: chosen for the device (PipelineConfig::resolve_for_device).
-  int64_t max_batch_samples = 16000 * 60;  // padded samples per batch (B x longest): 60 s of audio
-  // On CPU a batch of one is fastest (measured on 64 files, wav2vec2-base, 2 threads: 8.6x real time at 1,
+  // Most padded audio per batch (B x longest), in seconds; 0 = for the device (PipelineConfig::resolve_for_device).
+  double max_batch_seconds = 60.0;
+  // The same cap in padded samples, which make_batches reads: PipelineConfig::resolve_for_device sets it from
+  // max_batch_seconds at the audio's sample rate (the one place seconds become samples).
+  int64_t max_batch_samples = 16000 * 60;
+  // 0 = for the device. On CPU a batch of one is fastest (measured on 64 files, wav2vec2-base, 2 threads: 8.6x real time at 1,
   // 6.8x at up to 8): batching pays on GPUs, where --batch-size should be raised.
   int max_batch_size = 1;
   size_t sort_window = 64;            // utterances sorted by length together before batching

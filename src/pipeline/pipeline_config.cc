@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audio/audio_file_reader.h"
 #include "common/error.h"
 
 namespace w2v2 {
@@ -19,17 +20,23 @@ std::string PipelineConfig::to_string() const {
   return "PipelineConfig(enabled=" + std::string(enabled ? "true" : "false") + ", readers=" +
          std::to_string(reader_threads) + ", decode_threads=" + std::to_string(decode_threads) +
          ", max_batch_size=" + std::to_string(batching.max_batch_size) +
-         ", max_batch_samples=" + std::to_string(batching.max_batch_samples) +
+         ", max_batch_seconds=" + std::to_string(batching.max_batch_seconds) +
          ", reproducible_batches=" + std::string(reproducible_batches ? "true" : "false") +
          ", chunk_seconds=" + std::to_string(chunking.chunk_seconds) + ")";
 }
 
+void PipelineConfig::resolve_for_device(const Device& device, unsigned cores, int sample_rate_hz) {
+  W2V2_CHECK_AS(ConfigError, sample_rate_hz > 0, "sample rate must be positive; got ", sample_rate_hz);
+  const bool gpu = device.is_gpu();
+  if (reader_threads == 0) reader_threads = gpu ? static_cast<int>(std::clamp(cores / 2, 2u, 8u)) : 1;
+  if (batching.max_batch_size == 0) batching.max_batch_size = gpu ? 16 : 1;
+  if (batching.max_batch_seconds == 0) batching.max_batch_seconds = gpu ? 320.0 : 60.0;
+  batching.max_batch_samples = static_cast<int64_t>(batching.max_batch_seconds * sample_rate_hz);
+}
+
 void PipelineConfig::resolve_for_device(bool asynchronous_device, unsigned cores) {
-  if (reader_threads == 0) {
-    reader_threads = asynchronous_device ? static_cast<int>(std::clamp(cores / 2, 2u, 8u)) : 1;
-  }
-  if (batching.max_batch_size == 0) batching.max_batch_size = asynchronous_device ? 16 : 1;
-  if (batching.max_batch_samples == 0) batching.max_batch_samples = 16000 * (asynchronous_device ? 320 : 60);
+  resolve_for_device(asynchronous_device ? Device::cuda() : Device::cpu(), cores,
+                     AudioReadOptions{}.target_sample_rate_hz);
 }
 
 }  // namespace w2v2

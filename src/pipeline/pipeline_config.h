@@ -4,6 +4,7 @@
 
 #include "pipeline/audio_chunker.h"
 #include "pipeline/length_bucketer.h"
+#include "runtime/device.h"
 
 namespace w2v2 {
 
@@ -23,10 +24,15 @@ struct PipelineConfig {
   void validate() const;
   std::string to_string() const;
 
-  // Settings left at 0 ("for the device": reader_threads, batching.max_batch_size, batching.max_batch_samples)
+  // Settings left at 0 ("for the device": reader_threads, batching.max_batch_size, batching.max_batch_seconds)
   // get the device's defaults. CPU: one reader, batches of one, 60 s of padded audio (a batch of one is
-  // fastest there). GPU (`asynchronous_device`): half the cores as readers (2..8), batches of up to 16 and
-  // 320 s, so that host work keeps up with a device that runs ~1000x real time.
+  // fastest there). GPU (`device.is_gpu()`; pass the engine's resolved BatchEngine::device()): half the cores
+  // as readers (2..8), batches of up to 16 and 320 s, so that host work keeps up with a device that runs
+  // ~1000x real time. Then batching.max_batch_samples = max_batch_seconds at `sample_rate_hz` (the audio's
+  // AudioReadOptions::target_sample_rate_hz). Idempotent.
+  void resolve_for_device(const Device& device, unsigned cores, int sample_rate_hz);
+  // Transitional, for callers not yet converted: as above with Device cpu/cuda from `asynchronous_device`
+  // and AudioReadOptions' default sample rate. Use the Device overload.
   void resolve_for_device(bool asynchronous_device, unsigned cores);
 };
 

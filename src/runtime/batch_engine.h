@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/device.h"
+
 namespace w2v2 {
 
 // Logits of one utterance, valid frames only: (frames, vocab) float32 row-major.
@@ -47,6 +49,8 @@ class BatchEngine {
   // batch to completion here (CPU: the device is the calling thread).
   virtual std::unique_ptr<PendingBatch> submit(const std::vector<const std::vector<float>*>& waveforms) const;
   virtual int max_in_flight() const { return 1; }
+  // The device the batches run on, resolved (never kAuto): ask `device().is_gpu()`, not `max_in_flight()`.
+  virtual Device device() const { return Device::cpu(); }
 };
 
 // A batch that already ran: its logits, or the error it failed with, and when it ran.

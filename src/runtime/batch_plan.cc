@@ -20,6 +20,4 @@ BatchPlan BatchPlan::of(const Wav2Vec2Config& config, const std::vector<const st
   return plan;
 }
 
-int64_t bucketed_length(int64_t samples, int64_t bucket) { return (samples + bucket - 1) / bucket * bucket; }
-
 }  // namespace w2v2

@@ -19,7 +19,4 @@ struct BatchPlan {
   int64_t rows() const { return static_cast<int64_t>(runnable.size()); }
 };
 
-// `samples` rounded up to a multiple of `bucket` (the shape a captured graph is keyed by).
-int64_t bucketed_length(int64_t samples, int64_t bucket);
-
 }  // namespace w2v2

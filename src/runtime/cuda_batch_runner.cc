@@ -14,12 +14,12 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <mutex>
 
 #include "common/error.h"
 #include "model/wav2vec2_ctc_model.h"
 #include "runtime/batch_plan.h"
+#include "runtime/graph_capture_policy.h"
 
 namespace w2v2 {
 namespace {
@@ -45,6 +45,46 @@ struct CapturedGraph {
   torch::Tensor output;   // (B, T, V) float32 on the GPU, written by every replay
 };
 
+// One capture of the current stream into `graph`: begun by the constructor and ended by end() or, when the
+// forward throws mid-capture, by the destructor, so that the stream leaves capture mode and stays usable for
+// the batches that follow. The caller then discards the half-made graph (CUDAGraph's destructor frees it).
+class CaptureScope {
+ public:
+  CaptureScope(at::cuda::CUDAGraph& graph, decltype(at::cuda::graph_pool_handle()) pool, cudaStream_t stream)
+      : graph_(graph), stream_(stream) {
+    graph_.capture_begin(pool);
+  }
+  CaptureScope(const CaptureScope&) = delete;
+  CaptureScope& operator=(const CaptureScope&) = delete;
+
+  ~CaptureScope() {
+    if (!open_) return;
+    try {
+      graph_.capture_end();  // ends the capture (and the allocator's capture) even when it then reports an error
+    } catch (const std::exception& e) {
+      spdlog::debug("ending an abandoned CUDA graph capture: {}", e.what());
+    }
+    // Should capture_end have failed before ending the capture, end it here and drop the partial graph.
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    if (cudaStreamIsCapturing(stream_, &status) == cudaSuccess && status != cudaStreamCaptureStatusNone) {
+      cudaGraph_t partial = nullptr;
+      if (cudaStreamEndCapture(stream_, &partial) == cudaSuccess && partial != nullptr) cudaGraphDestroy(partial);
+    }
+    // An invalidated capture's error is not sticky; clear it so that no later launch check reports it.
+    (void)cudaGetLastError();
+  }
+
+  void end() {
+    open_ = false;
+    graph_.capture_end();
+  }
+
+ private:
+  at::cuda::CUDAGraph& graph_;
+  cudaStream_t stream_;
+  bool open_ = true;
+};
+
 // The first `n` elements of a pooled pinned buffer, grown (never shrunk) when too small.
 torch::Tensor pinned_prefix(torch::Tensor& buffer, int64_t n, torch::ScalarType type) {
   if (!buffer.defined() || buffer.numel() < n) {
@@ -66,8 +106,7 @@ struct CudaBatchRunner::Impl {
   std::string name;
 
   std::mutex submit_mutex;  // one submitter at a time: staging, graph capture and enqueueing
-  std::map<std::pair<int64_t, int64_t>, std::unique_ptr<CapturedGraph>> graphs;  // (B, S) -> graph
-  bool frozen = false;  // no more captures: other shapes run eagerly
+  GraphCache<CapturedGraph> graphs;  // by (B, padded S)
   decltype(at::cuda::graph_pool_handle()) graph_pool;  // shared by all graphs: they replay one at a time on `stream`
 
   std::mutex slots_mutex;
@@ -79,6 +118,7 @@ struct CudaBatchRunner::Impl {
         runtime(r),
         device(torch::kCUDA, static_cast<c10::DeviceIndex>(index)),
         stream(c10::cuda::getStreamFromPool(/*isHighPriority=*/false, static_cast<c10::DeviceIndex>(index))),
+        graphs(r),
         graph_pool(at::cuda::graph_pool_handle()) {}
 
   Slot* acquire() {
@@ -107,13 +147,11 @@ struct CudaBatchRunner::Impl {
     return epoch_host + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(ms));
   }
 
-  // The graph for (B, S), captured on first use on `stream`; nullptr once max_graphs are captured or the set
-  // is frozen.
+  // A CUDA graph of the forward for `shape`, captured on `stream` (GraphCache decides when).
   // Caller holds submit_mutex and a stream guard for `stream`.
-  CapturedGraph* graph_for(int64_t B, int64_t S) {
-    const auto key = std::make_pair(B, S);
-    if (auto it = graphs.find(key); it != graphs.end()) return it->second.get();
-    if (frozen || static_cast<int>(graphs.size()) >= runtime.max_graphs) return nullptr;
+  std::unique_ptr<CapturedGraph> capture(const GraphShape& shape) {
+    const int64_t B = shape.rows;
+    const int64_t S = shape.samples;
     const auto t0 = Clock::now();
     auto g = std::make_unique<CapturedGraph>();
     g->input = torch::zeros({B, S}, torch::TensorOptions().dtype(torch::kFloat32).device(device));
@@ -121,12 +159,14 @@ struct CudaBatchRunner::Impl {
     // Warm-up outside the capture: cuBLAS/cuDNN handles, workspaces and kernel choices are made here.
     for (int i = 0; i < 2; ++i) model.forward(g->input, g->lengths, /*static_graph=*/true);
     stream.synchronize();
-    g->graph.capture_begin(graph_pool);
-    g->output = model.forward(g->input, g->lengths, /*static_graph=*/true);  // (B, T, V)
-    g->graph.capture_end();
+    {
+      CaptureScope scope(g->graph, graph_pool, stream.stream());
+      g->output = model.forward(g->input, g->lengths, /*static_graph=*/true);  // (B, T, V)
+      scope.end();
+    }
     spdlog::debug("captured a CUDA graph for batch {} x {} samples in {:.2f} s", B, S,
                   std::chrono::duration<double>(Clock::now() - t0).count());
-    return graphs.emplace(key, std::move(g)).first->second.get();
+    return g;
   }
 };
 
@@ -210,17 +250,13 @@ CudaBatchRunner::~CudaBatchRunner() {
   }
 }
 
+bool CudaBatchRunner::built() { return true; }
+
 std::string CudaBatchRunner::device_name() const { return impl_->name; }
 
-void CudaBatchRunner::freeze_graphs() {
-  std::lock_guard<std::mutex> lock(impl_->submit_mutex);
-  impl_->frozen = true;
-}
+void CudaBatchRunner::freeze_graphs() { impl_->graphs.freeze(); }
 
-int CudaBatchRunner::captured_graphs() const {
-  std::lock_guard<std::mutex> lock(impl_->submit_mutex);
-  return static_cast<int>(impl_->graphs.size());
-}
+int CudaBatchRunner::captured_graphs() const { return impl_->graphs.size(); }
 
 std::unique_ptr<PendingBatch> CudaBatchRunner::submit(const std::vector<const std::vector<float>*>& waveforms) {
   Impl& r = *impl_;
@@ -235,13 +271,9 @@ std::unique_ptr<PendingBatch> CudaBatchRunner::submit(const std::vector<const st
   std::lock_guard<std::mutex> submit_lock(r.submit_mutex);
   torch::InferenceMode inference_mode;
   c10::cuda::CUDAStreamGuard stream_guard(r.stream);
-  CapturedGraph* graph = nullptr;
-  if (r.runtime.graph) {
-    // Pad up to the bucket edge: padding does not change the valid frames (the model is padding-invariant).
-    const int64_t padded = bucketed_length(S, r.runtime.graph_bucket_samples);
-    graph = r.graph_for(B, padded);
-    if (graph) S = padded;
-  }
+  const auto lookup = r.graphs.lookup(B, S, [&r](const GraphShape& shape) { return r.capture(shape); });
+  CapturedGraph* graph = lookup.graph;
+  S = lookup.samples;
 
   Slot* slot = r.acquire();
   try {

@@ -11,7 +11,9 @@ namespace w2v2 {
 
 class Wav2Vec2CtcModel;
 
-// Runs batches on one GPU (built only where LibTorch has CUDA; W2V2_WITH_CUDA). Per batch: the waveforms are
+// Runs batches on one GPU. Implemented by cuda_batch_runner.cc where LibTorch has CUDA (CMake's W2V2_CUDA)
+// and by cuda_unavailable.cc otherwise, whose built() is false and whose constructor throws, so that callers
+// need no #ifdef and the CPU build no CUDA header. Per batch: the waveforms are
 // staged in a pooled pinned host buffer, copied non-blocking to the GPU on the runner's own stream, run
 // through the model (a replayed CUDA graph per (batch size, padded length) bucket, or eagerly), and the logits
 // are copied non-blocking into a pooled pinned host buffer; an event recorded after that copy wakes the
@@ -27,6 +29,8 @@ class CudaBatchRunner {
   // See BatchEngine::submit. Thread-safe; blocks while both staging slots are in flight.
   std::unique_ptr<PendingBatch> submit(const std::vector<const std::vector<float>*>& waveforms);
   static constexpr int kSlots = 2;
+  // Whether this build has CUDA.
+  static bool built();
 
   std::string device_name() const;  // e.g. "cuda:0 (NVIDIA H200)"
   int captured_graphs() const;

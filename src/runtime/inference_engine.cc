@@ -8,92 +8,88 @@
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <map>
-#include <mutex>
 
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
 #include "model/wav2vec2_ctc_model.h"
 #include "runtime/batch_plan.h"
+#include "runtime/cuda_batch_runner.h"
+#include "runtime/graph_capture_policy.h"
 #include "runtime/host_memory.h"
 #include "runtime/torch_threads.h"
-#ifdef W2V2_WITH_CUDA
-#include "runtime/cuda_batch_runner.h"
-#endif
 
 namespace w2v2 {
 namespace {
 
-// "cpu" | "auto" | "cuda" | "cuda:N" -> the device to use; throws ConfigError when it is not usable here.
-torch::Device resolve_device(const std::string& name) {
-  if (name == "cpu") return torch::Device(torch::kCPU);
-#ifdef W2V2_WITH_CUDA
-  const bool built_with_cuda = true;
-#else
-  const bool built_with_cuda = false;
-#endif
-  const bool visible = built_with_cuda && torch::cuda::is_available();
-  if (name == "auto") return visible ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-  W2V2_CHECK_AS(ConfigError, built_with_cuda, "device '", name, "': this build has no CUDA (LibTorch ",
+// The requested device -> the one to use (kAuto and a CUDA device without an index resolved); throws
+// ConfigError when it is not usable here.
+Device resolve_device(const Device& requested) {
+  if (requested.kind == Device::Kind::kCpu) return Device::cpu();
+  const bool visible = CudaBatchRunner::built() && torch::cuda::is_available();
+  if (requested.kind == Device::Kind::kAuto) return visible ? Device::cuda(0) : Device::cpu();
+  const std::string name = requested.to_string();
+  W2V2_CHECK_AS(ConfigError, CudaBatchRunner::built(), "device '", name, "': this build has no CUDA (LibTorch ",
                 torch_version(), " without CUDA); use --device cpu");
   W2V2_CHECK_AS(ConfigError, visible, "device '", name, "': no CUDA device is visible");
-  const int index = name == "cuda" ? 0 : std::stoi(name.substr(5));
   const auto count = static_cast<int>(torch::cuda::device_count());
-  W2V2_CHECK_AS(ConfigError, index < count, "device '", name, "': only ", count, " CUDA device(s) visible");
-  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  W2V2_CHECK_AS(ConfigError, requested.ordinal() < count, "device '", name, "': only ", count,
+                " CUDA device(s) visible");
+  return Device::cuda(requested.ordinal());
+}
+
+const RuntimeConfig& validated(const RuntimeConfig& runtime) {
+  runtime.validate();
+  return runtime;
+}
+
+torch::Device torch_device(const Device& device) {
+  if (!device.is_gpu()) return torch::Device(torch::kCPU);
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device.ordinal()));
+}
+
+// A traced forward for one (B, S) shape, optimized as a frozen graph.
+std::unique_ptr<torch::jit::GraphFunction> trace_forward(const Wav2Vec2CtcModel& model, const GraphShape& shape) {
+  const int64_t B = shape.rows;
+  const int64_t S = shape.samples;
+  torch::NoGradGuard no_grad;
+  const auto start = std::chrono::steady_clock::now();
+  auto traced = torch::jit::tracer::trace(
+      {torch::zeros({B, S}), torch::full({B}, S, torch::kInt64)},
+      [&model](torch::jit::Stack inputs) -> torch::jit::Stack {
+        return {model.forward(inputs[0].toTensor(), inputs[1].toTensor(), /*static_graph=*/true)};
+      },
+      [](const torch::autograd::Variable&) { return std::string(); }, /*strict=*/false);
+  std::shared_ptr<torch::jit::Graph> graph = traced.first->graph;
+  torch::jit::OptimizeFrozenGraph(graph, /*optimize_numerics=*/true);
+  // The simple executor runs the optimized graph as it is: the profiling executor would re-profile and
+  // re-optimize every new graph over its first runs, which dominated the cost of each capture.
+  auto function = std::make_unique<torch::jit::GraphFunction>(
+      "wav2vec2_b" + std::to_string(B) + "_s" + std::to_string(S), graph, nullptr,
+      torch::jit::ExecutorExecutionMode::SIMPLE);
+  spdlog::debug("captured a graph for batch {} x {} samples in {:.2f} s", B, S,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return function;
 }
 
 }  // namespace
 
 struct InferenceEngine::Impl {
+  explicit Impl(const RuntimeConfig& r) : runtime(r), graphs(r) {}
+
   std::unique_ptr<Wav2Vec2CtcModel> model;
-  torch::Device device{torch::kCPU};
-#ifdef W2V2_WITH_CUDA
+  Device device = Device::cpu();
   std::unique_ptr<CudaBatchRunner> cuda;  // set when the model runs on a GPU
-#endif
   RuntimeConfig runtime;
   double load_seconds = 0.0;
   int threads = 1;
-  std::mutex graphs_mutex;
-  std::map<std::pair<int64_t, int64_t>, std::unique_ptr<torch::jit::GraphFunction>> graphs;  // (B, S) -> graph
-  bool frozen = false;  // no more captures: other shapes run eagerly
-
-  // The captured graph for waveforms (B, S), traced on first use; nullptr when the cache is full.
-  torch::jit::GraphFunction* graph_for(int64_t B, int64_t S) {
-    std::lock_guard<std::mutex> lock(graphs_mutex);
-    const auto key = std::make_pair(B, S);
-    if (auto it = graphs.find(key); it != graphs.end()) return it->second.get();
-    if (frozen || static_cast<int>(graphs.size()) >= runtime.max_graphs) return nullptr;
-    torch::NoGradGuard no_grad;
-    const auto start = std::chrono::steady_clock::now();
-    const Wav2Vec2CtcModel& m = *model;
-    auto traced = torch::jit::tracer::trace(
-        {torch::zeros({B, S}), torch::full({B}, S, torch::kInt64)},
-        [&m](torch::jit::Stack inputs) -> torch::jit::Stack {
-          return {m.forward(inputs[0].toTensor(), inputs[1].toTensor(), /*static_graph=*/true)};
-        },
-        [](const torch::autograd::Variable&) { return std::string(); }, /*strict=*/false);
-    std::shared_ptr<torch::jit::Graph> graph = traced.first->graph;
-    torch::jit::OptimizeFrozenGraph(graph, /*optimize_numerics=*/true);
-    // The simple executor runs the optimized graph as it is: the profiling executor would re-profile and
-    // re-optimize every new graph over its first runs, which dominated the cost of each capture.
-    auto function = std::make_unique<torch::jit::GraphFunction>(
-        "wav2vec2_b" + std::to_string(B) + "_s" + std::to_string(S), graph, nullptr,
-        torch::jit::ExecutorExecutionMode::SIMPLE);
-    spdlog::debug("captured a graph for batch {} x {} samples in {:.2f} s", B, S,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    return graphs.emplace(key, std::move(function)).first->second.get();
-  }
+  GraphCache<torch::jit::GraphFunction> graphs;  // CPU: traced graphs by (B, padded S)
 };
 
 InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfig& runtime)
-    : impl_(std::make_unique<Impl>()) {
-  runtime.validate();
-  impl_->runtime = runtime;
+    : impl_(std::make_unique<Impl>(validated(runtime))) {
   impl_->device = resolve_device(runtime.device);
   impl_->threads = configure_torch_threads(runtime.threads);
   if (runtime.keep_host_memory && !keep_freed_host_memory()) {
@@ -101,14 +97,12 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
   }
   const auto start = std::chrono::steady_clock::now();
   Wav2Vec2Weights weights = Wav2Vec2Weights::from_state_dict(model.config, read_checkpoint(model), model.weights_path);
-  if (!impl_->device.is_cpu()) weights = weights.to(impl_->device);
+  if (impl_->device.is_gpu()) weights = weights.to(torch_device(impl_->device));
   impl_->model = std::make_unique<Wav2Vec2CtcModel>(model.config,
                                                     std::make_shared<const Wav2Vec2Weights>(std::move(weights)));
-#ifdef W2V2_WITH_CUDA
-  if (impl_->device.is_cuda()) {
-    impl_->cuda = std::make_unique<CudaBatchRunner>(*impl_->model, impl_->device.index(), impl_->runtime);
+  if (impl_->device.is_gpu()) {
+    impl_->cuda = std::make_unique<CudaBatchRunner>(*impl_->model, impl_->device.ordinal(), impl_->runtime);
   }
-#endif
   impl_->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("loaded {} in {:.3f} s on {} ({} intra-op threads, graph capture {})", model.weights_path,
                impl_->load_seconds, device_name(), impl_->threads, impl_->runtime.graph ? "on" : "off");
@@ -119,59 +113,37 @@ InferenceEngine::~InferenceEngine() = default;
 double InferenceEngine::load_seconds() const { return impl_->load_seconds; }
 int InferenceEngine::threads() const { return impl_->threads; }
 
-std::string InferenceEngine::device_name() const {
-#ifdef W2V2_WITH_CUDA
-  if (impl_->cuda) return impl_->cuda->device_name();
-#endif
-  return "cpu";
-}
+std::string InferenceEngine::device_name() const { return impl_->cuda ? impl_->cuda->device_name() : "cpu"; }
+
+Device InferenceEngine::device() const { return impl_->device; }
 
 void InferenceEngine::freeze_graphs() const {
-#ifdef W2V2_WITH_CUDA
   if (impl_->cuda) impl_->cuda->freeze_graphs();
-#endif
-  std::lock_guard<std::mutex> lock(impl_->graphs_mutex);
-  impl_->frozen = true;
+  impl_->graphs.freeze();
 }
 
 int InferenceEngine::captured_graphs() const {
-#ifdef W2V2_WITH_CUDA
-  if (impl_->cuda) return impl_->cuda->captured_graphs();
-#endif
-  std::lock_guard<std::mutex> lock(impl_->graphs_mutex);
-  return static_cast<int>(impl_->graphs.size());
+  return impl_->cuda ? impl_->cuda->captured_graphs() : impl_->graphs.size();
 }
 
-int InferenceEngine::max_in_flight() const {
-#ifdef W2V2_WITH_CUDA
-  if (impl_->cuda) return CudaBatchRunner::kSlots;
-#endif
-  return 1;
-}
+int InferenceEngine::max_in_flight() const { return impl_->cuda ? CudaBatchRunner::kSlots : 1; }
 
 std::unique_ptr<PendingBatch> InferenceEngine::submit(const std::vector<const std::vector<float>*>& waveforms) const {
-#ifdef W2V2_WITH_CUDA
   if (impl_->cuda) return impl_->cuda->submit(waveforms);
-#endif
   return BatchEngine::submit(waveforms);
 }
 
 std::vector<UtteranceLogits> InferenceEngine::run(const std::vector<const std::vector<float>*>& waveforms) const {
-#ifdef W2V2_WITH_CUDA
   if (impl_->cuda) return impl_->cuda->submit(waveforms)->wait();
-#endif
   const Wav2Vec2CtcModel& model = *impl_->model;
   BatchPlan plan = BatchPlan::of(model.config(), waveforms);
   if (plan.runnable.empty()) return std::move(plan.results);
   const int64_t B = plan.rows();
-  int64_t max_samples = plan.samples;
-  torch::jit::GraphFunction* graph = nullptr;
-  if (impl_->runtime.graph) {
-    // Pad up to the bucket edge: padding does not change the valid frames (the model is padding-invariant).
-    const int64_t padded = bucketed_length(max_samples, impl_->runtime.graph_bucket_samples);
-    graph = impl_->graph_for(B, padded);
-    if (graph) max_samples = padded;
-  }
+  const auto lookup = impl_->graphs.lookup(B, plan.samples, [&model](const GraphShape& shape) {
+    return trace_forward(model, shape);
+  });
+  torch::jit::GraphFunction* graph = lookup.graph;
+  const int64_t max_samples = lookup.samples;
   torch::InferenceMode inference_mode;
   // On CPU the "host-to-device copy" is this plain copy into the batch tensor and the forward is synchronous;
   // on a GPU, CudaBatchRunner stages the batch in pinned memory and copies non-blocking on its own stream.

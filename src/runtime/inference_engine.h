@@ -26,6 +26,8 @@ class InferenceEngine : public BatchEngine {
   // CPU: runs the batch here. CUDA: stages it in pinned memory, queues copies and forward, and returns.
   std::unique_ptr<PendingBatch> submit(const std::vector<const std::vector<float>*>& waveforms) const override;
   int max_in_flight() const override;
+  // The resolved device: cpu, or cuda:N (never auto).
+  Device device() const override;
 
   // With graph capture: capture no more shapes; batches of other shapes run eagerly. A benchmark calls it
   // after its warm-up, so that the shapes met at warm-up are replayed and the timed runs never capture.

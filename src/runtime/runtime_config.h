@@ -3,13 +3,15 @@
 #include <cstdint>
 #include <string>
 
+#include "runtime/device.h"
+
 namespace w2v2 {
 
 struct RuntimeConfig {
   int threads = 0;  // intra-op threads for the model; 0 = one per core (Debian's torch defaults to 1)
-  // Where the model runs: "cpu", "cuda" (device 0), "cuda:N", or "auto" (CUDA when this build has it and a
-  // GPU is visible, else CPU).
-  std::string device = "cpu";
+  // Where the model runs: cpu, cuda (device 0), cuda:N, or auto (CUDA when this build has it and a GPU is
+  // visible, else CPU; resolved by the engine, see BatchEngine::device()).
+  Device device = Device::cpu();
   // Graph capture per (batch size, padded length) bucket. CPU: the forward is traced into a TorchScript
   // graph, optimized as a frozen graph and replayed. CUDA: a CUDA graph is captured with static input and
   // output buffers and replayed.
@@ -28,8 +30,5 @@ struct RuntimeConfig {
   void validate() const;
   std::string to_string() const;
 };
-
-// "cpu", "cuda", "cuda:N" (N up to 3 digits) or "auto".
-bool is_valid_device_name(const std::string& name);
 
 }  // namespace w2v2

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "model/model_directory.h"
 #include "parity_helpers.h"
+#include "runtime/cuda_batch_runner.h"
 #include "runtime/inference_engine.h"
 #include "support/test_support.h"
 
@@ -29,12 +30,12 @@ std::vector<std::vector<float>> parity_signals() {
 }
 
 TEST(DeviceNames, OnlyCpuCudaCudaNAndAutoAreValid) {
-  for (const char* ok : {"cpu", "cuda", "cuda:0", "cuda:12", "auto"}) EXPECT_TRUE(is_valid_device_name(ok)) << ok;
+  for (const char* ok : {"cpu", "cuda", "cuda:0", "cuda:12", "auto"}) EXPECT_NO_THROW(Device::parse(ok)) << ok;
   for (const char* bad : {"", "gpu", "cuda:", "cuda:x", "cuda:-1", "CUDA", "cuda:1234", "cpu:0"}) {
-    EXPECT_FALSE(is_valid_device_name(bad)) << bad;
+    EXPECT_THROW(Device::parse(bad), ConfigError) << bad;
   }
   RuntimeConfig runtime;
-  runtime.device = "gpu";
+  runtime.device = Device{Device::Kind::kCpu, 1};  // not a device parse() gives
   EXPECT_THROW(runtime.validate(), ConfigError);
 }
 
@@ -42,7 +43,7 @@ TEST(DeviceNames, CudaIsRefusedClearlyWhereItCannotRun) {
   if (torch::cuda::is_available()) GTEST_SKIP() << "a GPU is visible here";
   const ModelDirectory model = ModelDirectory::open(test::fixture("models/tiny-group-st"));
   RuntimeConfig runtime;
-  runtime.device = "cuda";
+  runtime.device = Device::parse("cuda");
   try {
     InferenceEngine engine(model, runtime);
     FAIL() << "a CUDA engine was created without a GPU";
@@ -51,9 +52,11 @@ TEST(DeviceNames, CudaIsRefusedClearlyWhereItCannotRun) {
     EXPECT_TRUE(message.find("no CUDA") != std::string::npos || message.find("no CUDA device is visible") != std::string::npos)
         << message;
   }
-  runtime.device = "auto";  // falls back to the CPU
+  runtime.device = Device::automatic();  // falls back to the CPU
   const InferenceEngine engine(model, runtime);
   EXPECT_EQ(engine.device_name(), "cpu");
+  EXPECT_EQ(engine.device(), Device::cpu()) << "auto is resolved by the engine";
+  EXPECT_FALSE(engine.device().is_gpu());
 }
 
 // On the CPU, submit() runs the batch before it returns; the result and its span are those of run().
@@ -61,6 +64,7 @@ TEST(CpuEngine, SubmitRunsTheBatchAndReportsWhenItRan) {
   const ModelDirectory model = ModelDirectory::open(test::fixture("models/tiny-layer-st"));
   const InferenceEngine engine(model, RuntimeConfig{});
   EXPECT_EQ(engine.max_in_flight(), 1);
+  EXPECT_EQ(engine.device(), Device::cpu());
   const auto in = parity_signals();
   const auto before = std::chrono::steady_clock::now();
   auto pending = engine.submit({&in[0], &in[1]});
@@ -99,17 +103,14 @@ TEST(CpuEngine, FrozenGraphsRunOtherShapesEagerly) {
 class CudaEngine : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-#ifndef W2V2_WITH_CUDA
-    GTEST_SKIP() << "this build has no CUDA runtime (LibTorch without CUDA)";
-#else
+    if (!CudaBatchRunner::built()) GTEST_SKIP() << "this build has no CUDA runtime (LibTorch without CUDA)";
     if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device is visible";
-#endif
   }
   std::string family() const { return GetParam().substr(5, 5); }
   ModelDirectory model() const { return ModelDirectory::open(test::fixture("models/" + GetParam())); }
   static RuntimeConfig cuda(bool graph) {
     RuntimeConfig runtime;
-    runtime.device = "cuda";
+    runtime.device = Device::parse("cuda");
     runtime.graph = graph;
     runtime.graph_bucket_samples = 4000;
     return runtime;
@@ -123,6 +124,8 @@ TEST_P(CudaEngine, EagerAndGraphMatchTheReferenceAloneAndPadded) {
   for (bool graph : {false, true}) {
     const InferenceEngine engine(model(), cuda(graph));
     EXPECT_NE(engine.device_name().find("cuda:0"), std::string::npos) << engine.device_name();
+    EXPECT_EQ(engine.device(), Device::cuda(0)) << engine.device().to_string();
+    EXPECT_TRUE(engine.device().is_gpu());
     EXPECT_EQ(engine.max_in_flight(), 2);
     for (int round = 0; round < 2; ++round) {  // graph: captured in round 0, replayed in round 1
       for (size_t i = 0; i < in.size(); ++i) {
