@@ -6,11 +6,18 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "output/journal_writer.h"
+#include "output/jsonl_writer.h"
+#include "output/plain_text_writer.h"
 #include "support/test_support.h"
 
 namespace w2v2 {
@@ -101,6 +108,63 @@ TEST(Resume, KillNineThenResumeEqualsAnUninterruptedRun) {
   EXPECT_NE(resumed.err.find("inputs already done"), std::string::npos) << resumed.err;
   EXPECT_EQ(test::read_text(out), test::read_text(reference)) << "resumed after " << journaled << " records";
   EXPECT_FALSE(fs::exists(journal));
+}
+
+TEST(Resume, MatchesJournalRecordsOfNamesWithTabsNewlinesAndLatin1Bytes) {
+  // Latin-1 names (0xE8, 0xE9: both U+FFFD in plain JSON) and names with a TAB or a newline: an interrupted
+  // run's journal records must be matched to exactly their inputs, none redone, lost or doubled.
+  test::TempDir dir;
+  const std::string model = test::fixture("models/tiny-layer-st");
+  const fs::path corpus = dir.path() / "corpus";
+  fs::create_directories(corpus);
+  const std::vector<std::pair<std::string, std::string>> names = {
+      {"caf\xe9.wav", "sig_a.wav"}, {"caf\xe8.wav", "sig_b.wav"}, {"tab\there.wav", "sig_c.wav"},
+      {"new\nline.wav", "sig_a.wav"}, {"plain.wav", "sig_b.wav"}};
+  for (const auto& [name, source] : names) fs::copy_file(test::fixture("audio/" + source), corpus / name);
+  const std::string reference = dir.file("reference.jsonl");
+  ASSERT_EQ(run_w2v2({"transcribe", corpus.string(), "--model", model, "-f", "jsonl", "-o", reference, "-q"}).exit_code,
+            0);
+  std::vector<std::string> records;
+  std::istringstream lines(test::read_text(reference));
+  for (std::string line; std::getline(lines, line);) records.push_back(line);
+  ASSERT_EQ(records.size(), names.size());
+  for (const std::string format : {"jsonl", "txt"}) {
+    const std::string whole = dir.file("whole." + format);
+    const auto run = run_w2v2({"transcribe", corpus.string(), "--model", model, "-f", format, "-o", whole, "-q"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    // Killed after four records: the journal holds them, each text marked to see that it is reused.
+    const std::string out = dir.file("out." + format);
+    std::string journal = std::string(JournalWriter::kHeader) + "\n";
+    std::map<std::string, std::string> marked;  // id -> text from the journal
+    for (size_t i = 0; i + 1 < records.size(); ++i) {
+      auto record = nlohmann::json::parse(records[i]);
+      record["text"] = "JOURNAL " + std::to_string(i);
+      journal += record.dump() + "\n";
+      marked[JsonlWriter::parse(records[i])->id] = record["text"];
+    }
+    test::write_text(out + ".journal", journal);
+    const auto resumed =
+        run_w2v2({"transcribe", corpus.string(), "--model", model, "-f", format, "-o", out, "--resume"});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_NE(resumed.err.find("4 of 5 inputs already done"), std::string::npos) << resumed.err;
+    // The output is the uninterrupted one with the journal's texts in place of the four journaled inputs.
+    std::istringstream expected_lines(test::read_text(whole)), got_lines(test::read_text(out));
+    std::set<std::string> seen;
+    for (std::string expected, got; std::getline(expected_lines, expected);) {
+      ASSERT_TRUE(std::getline(got_lines, got)) << "an input is missing";
+      auto want = format == "txt" ? PlainTextWriter::parse(expected) : JsonlWriter::parse(expected);
+      const auto have = format == "txt" ? PlainTextWriter::parse(got) : JsonlWriter::parse(got);
+      ASSERT_TRUE(want && have) << got;
+      if (marked.count(want->id)) want->text = marked[want->id];
+      EXPECT_EQ(have->id, want->id);
+      EXPECT_EQ(have->text, want->text) << want->id;
+      EXPECT_TRUE(seen.insert(have->id).second) << "twice: " << have->id;
+    }
+    std::string extra;
+    EXPECT_FALSE(std::getline(got_lines, extra)) << "an input is written twice: " << extra;
+    EXPECT_EQ(seen.size(), names.size());
+    EXPECT_FALSE(fs::exists(out + ".journal"));
+  }
 }
 
 }  // namespace

@@ -112,8 +112,9 @@ TEST(FieldEncoding, Utf8ValidationIsStrict) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xa4 \xf4\x8f\xbf\xbf"));
   EXPECT_FALSE(is_valid_utf8(kLatin1));
-  for (const char* bad : {"\xc0\x80", "\xc1\xbf", "\xe0\x9f\xbf", "\xed\xa0\x80", "\xf0\x8f\xbf\xbf", "\xf4\x90\x80\x80",
-                          "\xf5\x80\x80\x80", "\xff", "\x80", "\xc3", "\xe2\x82", "a\xc3(b"}) {
+  // overlong, surrogate, above U+10FFFF, a stray lead or continuation byte, truncated
+  for (const char* bad : {"\xc0\x80", "\xc1\xbf", "\xe0\x9f\xbf", "\xed\xa0\x80", "\xf0\x8f\xbf\xbf",
+                          "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff", "\x80", "\xc3", "\xe2\x82", "a\xc3(b"}) {
     EXPECT_FALSE(is_valid_utf8(bad)) << bad;
   }
 }
