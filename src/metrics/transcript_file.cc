@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/field_encoding.h"
 #include "common/line_reader.h"
-#include "output/field_encoding.h"
 
 namespace w2v2 {
 namespace {

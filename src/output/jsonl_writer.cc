@@ -5,8 +5,8 @@
 #include <tuple>
 #include <utility>
 
+#include "common/field_encoding.h"
 #include "common/json_limits.h"
-#include "output/field_encoding.h"
 
 namespace w2v2 {
 namespace {

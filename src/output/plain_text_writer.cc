@@ -1,6 +1,6 @@
 #include "output/plain_text_writer.h"
 
-#include "output/field_encoding.h"
+#include "common/field_encoding.h"
 
 namespace w2v2 {
 

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/field_encoding.h"
 #include "metrics/transcript_file.h"
 #include "output/collecting_writer.h"
 #include "output/csv_writer.h"
-#include "output/field_encoding.h"
 #include "output/jsonl_writer.h"
 #include "output/npy_file.h"
 #include "output/plain_text_writer.h"

@@ -1,4 +1,4 @@
-#include "output/field_encoding.h"
+#include "common/field_encoding.h"
 
 namespace w2v2 {
 namespace {
