@@ -14,7 +14,7 @@
 #include "common/error.h"
 #include "decoding/transcript_builder.h"
 #include "features/waveform_normalizer.h"
-#include "model/model_directory.h"
+#include "checkpoint/model_directory.h"
 #include "output/journal_writer.h"
 #include "pipeline/audio_chunker.h"
 #include "pipeline/transcription_pipeline.h"

@@ -11,12 +11,12 @@
 #include <new>
 #include <vector>
 
+#include "checkpoint/safetensors_file.h"
+#include "checkpoint/safetensors_writer.h"
+#include "checkpoint/state_dict_unpickler.h"
+#include "checkpoint/zip_directory.h"
 #include "common/error.h"
-#include "model/safetensors_file.h"
-#include "model/safetensors_writer.h"
-#include "model/state_dict_unpickler.h"
 #include "model/wav2vec2_weights.h"
-#include "model/zip_directory.h"
 
 namespace w2v2 {
 namespace {

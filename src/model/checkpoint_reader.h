@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "model/model_directory.h"
+#include "checkpoint/model_directory.h"
 
 namespace w2v2 {
 

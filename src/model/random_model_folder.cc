@@ -11,9 +11,9 @@
 #include <sstream>
 #include <string>
 
+#include "checkpoint/wav2vec2_config.h"
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
-#include "model/wav2vec2_config.h"
 #include "model/wav2vec2_weights.h"
 
 namespace w2v2 {

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "model/wav2vec2_config.h"
+#include "checkpoint/wav2vec2_config.h"
 #include "model/wav2vec2_weights.h"
 
 namespace w2v2 {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint/wav2vec2_config.h"
 #include "model/checkpoint_reader.h"
-#include "model/wav2vec2_config.h"
 
 namespace w2v2 {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "model/wav2vec2_config.h"
+#include "checkpoint/wav2vec2_config.h"
 #include "runtime/batch_engine.h"
 
 namespace w2v2 {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "model/model_directory.h"
+#include "checkpoint/model_directory.h"
 #include "runtime/batch_engine.h"
 #include "runtime/runtime_config.h"
 

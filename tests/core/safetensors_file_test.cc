@@ -1,4 +1,4 @@
-#include "model/safetensors_file.h"
+#include "checkpoint/safetensors_file.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <random>
 
 #include "common/error.h"
-#include "model/safetensors_writer.h"
+#include "checkpoint/safetensors_writer.h"
 #include "support/test_support.h"
 
 namespace w2v2 {

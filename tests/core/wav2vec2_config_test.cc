@@ -1,4 +1,4 @@
-#include "model/wav2vec2_config.h"
+#include "checkpoint/wav2vec2_config.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 
 #include "common/error.h"
 #include "features/preprocessor_config.h"
-#include "model/wav2vec2_config.h"
+#include "checkpoint/wav2vec2_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "common/error.h"
-#include "model/safetensors_file.h"
+#include "checkpoint/safetensors_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/error.h"
-#include "model/state_dict_unpickler.h"
+#include "checkpoint/state_dict_unpickler.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string pickle(reinterpret_cast<const char*>(data), size);

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "common/error.h"
-#include "model/state_dict_unpickler.h"
-#include "model/zip_directory.h"
+#include "checkpoint/state_dict_unpickler.h"
+#include "checkpoint/zip_directory.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "model/model_directory.h"
+#include "checkpoint/model_directory.h"
 #include "parity_helpers.h"
 #include "runtime/cuda_batch_runner.h"
 #include "runtime/inference_engine.h"

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "model/model_directory.h"
+#include "checkpoint/model_directory.h"
 #include "runtime/inference_engine.h"
 #include "support/test_support.h"
 #include "parity_helpers.h"

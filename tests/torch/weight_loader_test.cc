@@ -6,11 +6,11 @@
 
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
-#include "model/state_dict_unpickler.h"
-#include "model/safetensors_writer.h"
-#include "model/model_directory.h"
+#include "checkpoint/state_dict_unpickler.h"
+#include "checkpoint/safetensors_writer.h"
+#include "checkpoint/model_directory.h"
 #include "model/wav2vec2_weights.h"
-#include "model/zip_directory.h"
+#include "checkpoint/zip_directory.h"
 #include "support/test_support.h"
 
 namespace w2v2 {

@@ -1,4 +1,4 @@
-#include "model/zip_directory.h"
+#include "checkpoint/zip_directory.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

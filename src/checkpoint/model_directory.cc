@@ -1,4 +1,4 @@
-#include "model/model_directory.h"
+#include "checkpoint/model_directory.h"
 
 #include <spdlog/spdlog.h>
 

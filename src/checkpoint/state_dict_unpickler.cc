@@ -1,4 +1,4 @@
-#include "model/state_dict_unpickler.h"
+#include "checkpoint/state_dict_unpickler.h"
 
 #include <algorithm>
 #include <cstdint>

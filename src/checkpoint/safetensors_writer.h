@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "model/safetensors_file.h"
+#include "checkpoint/safetensors_file.h"
 
 namespace w2v2 {
 

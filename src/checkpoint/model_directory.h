@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "checkpoint/wav2vec2_config.h"
 #include "features/preprocessor_config.h"
-#include "model/wav2vec2_config.h"
 #include "text/tokenizer_files.h"
 
 namespace w2v2 {

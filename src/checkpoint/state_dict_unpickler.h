@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "model/pickled_tensor.h"
+#include "checkpoint/pickled_tensor.h"
 
 namespace w2v2 {
 
