@@ -64,22 +64,32 @@ class CaptureScope {
     } catch (const std::exception& e) {
       spdlog::debug("ending an abandoned CUDA graph capture: {}", e.what());
     }
-    // Should capture_end have failed before ending the capture, end it here and drop the partial graph.
+    leave_capture_mode();
+  }
+
+  // Ends the capture; when that fails, the stream still leaves capture mode and the error propagates.
+  void end() {
+    open_ = false;
+    try {
+      graph_.capture_end();
+    } catch (...) {
+      leave_capture_mode();
+      throw;
+    }
+  }
+
+ private:
+  // Should capture_end have failed before ending the capture, end it here and drop the partial graph; an
+  // invalidated capture's error is not sticky, so clear it to keep later launch checks from reporting it.
+  void leave_capture_mode() noexcept {
     cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
     if (cudaStreamIsCapturing(stream_, &status) == cudaSuccess && status != cudaStreamCaptureStatusNone) {
       cudaGraph_t partial = nullptr;
       if (cudaStreamEndCapture(stream_, &partial) == cudaSuccess && partial != nullptr) cudaGraphDestroy(partial);
     }
-    // An invalidated capture's error is not sticky; clear it so that no later launch check reports it.
     (void)cudaGetLastError();
   }
 
-  void end() {
-    open_ = false;
-    graph_.capture_end();
-  }
-
- private:
   at::cuda::CUDAGraph& graph_;
   cudaStream_t stream_;
   bool open_ = true;
