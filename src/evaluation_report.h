@@ -8,7 +8,7 @@
 #include "datasets/utterance.h"
 #include "metrics/scoring_report.h"
 #include "output/utterance_result.h"
-#include "run_summary.h"
+#include "pipeline/run_summary.h"
 #include "transcriber_config.h"
 
 namespace w2v2 {

@@ -7,7 +7,7 @@
 #include "datasets/utterance.h"
 #include "output/transcript_writer.h"
 #include "pipeline/progress_observer.h"
-#include "run_summary.h"
+#include "pipeline/run_summary.h"
 #include "transcriber_config.h"
 
 namespace w2v2 {
@@ -18,8 +18,8 @@ class Detokenizer;
 class TranscriptBuilder;
 struct ModelDirectory;
 
-// Facade: loads the model folder once, then transcribes lists of inputs, pipelined (default) or with the
-// naive serial loop (config.pipeline.enabled = false). A failing input becomes a failure record
+// Facade: loads the model folder once, then transcribes lists of inputs with the TranscriptionPipeline,
+// threaded (default) or its stages one after another (config.pipeline.enabled = false). A failing input becomes a failure record
 // (stage + reason) and the run continues.
 class Transcriber {
  public:
@@ -28,7 +28,7 @@ class Transcriber {
 
   // With config.output.journal_path set, every finished utterance is journaled first (fsync'ed), the
   // inputs a resumed journal already holds are skipped, and `writer` receives all results, in input
-  // order, once the run is complete; the journal is then removed.
+  // order, as the run goes (JournalingWriter); the journal is removed once every result is written.
   RunSummary transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
                         ProgressObserver* progress = nullptr);
 
@@ -42,8 +42,8 @@ class Transcriber {
   void freeze_graphs();  // InferenceEngine::freeze_graphs
 
  private:
+  struct ReadOptions read_options() const;
   RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress);
-  RunSummary transcribe_serial(const std::vector<Utterance>& inputs, TranscriptWriter& writer);
   RunSummary transcribe_journaled(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
                                   ProgressObserver* progress);
 

@@ -1,33 +1,35 @@
 #pragma once
 
 #include <map>
-#include <utility>
 #include <vector>
 
-#include "audio/audio_file_reader.h"
 #include "datasets/utterance.h"
 #include "decoding/transcript_builder.h"
 #include "output/transcript_writer.h"
 #include "pipeline/pipeline_config.h"
 #include "pipeline/progress_observer.h"
+#include "pipeline/reader_stage.h"
+#include "pipeline/run_summary.h"
 #include "pipeline/trace_recorder.h"
-#include "run_summary.h"
 #include "runtime/batch_engine.h"
 
 namespace w2v2 {
 
-struct ReadOptions {
-  AudioReadOptions audio;
-  bool normalize = true;  // preprocessor_config.json do_normalize
-};
+class ReaderStage;
+class BatcherStage;
+class DeviceStage;
+class DecodeStage;
+class OrderedWriter;
+struct PaddedSample;
 
-// Host work hidden behind the model. Stages joined by bounded queues:
-//   readers (N threads: load, resample, normalize) -> batcher (sort by length within a window, cap by
-//   samples and size) -> device stage (the calling thread: BatchEngine::run) -> decode pool (M threads:
-//   CTC decode, detokenize, logits files) -> ordered writer (one thread; input order restored; the
-//   writer and the progress observer are called from it).
-// A failing input becomes a failure record and never disturbs its batch-mates; a failing batch is split
-// in halves and retried until the failure is isolated to single utterances (stage "model"). On CPU the device thread's copies are plain memory copies.
+// Host work hidden behind the model: five stages (src/README.md has the diagram) joined by bounded queues
+// of typed messages (pipeline_messages.h):
+//   ReaderStage (N threads: load, resample, normalize) -> BatcherStage (sort by length within a window, cap by
+//   samples and size) -> DeviceStage (the calling thread: BatchEngine submit/collect) -> DecodeStage (M
+//   threads: CTC decode, detokenize, logits files, scoring) -> OrderedWriter (one thread; input order restored).
+// With config.enabled = false (--pipeline off) the same stages run one after another on the calling thread:
+// one path from audio to result, and the same results. A failing input becomes a failure record and never
+// disturbs its batch-mates.
 class TranscriptionPipeline {
  public:
   TranscriptionPipeline(PipelineConfig config, ReadOptions read, const BatchEngine& engine,
@@ -38,8 +40,11 @@ class TranscriptionPipeline {
   RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress = nullptr);
 
  private:
-  PaddingCheck check_padding(const std::vector<Utterance>& inputs,
-                             const std::map<size_t, std::pair<UtteranceLogits, std::string>>& kept) const;
+  struct Stages;
+  void run_threaded(const std::vector<Utterance>& inputs, Stages& stages);
+  void run_serial(const std::vector<Utterance>& inputs, Stages& stages);
+  PaddingCheck check_padding(const std::vector<Utterance>& inputs, ReaderStage& reader,
+                             const std::map<size_t, PaddedSample>& kept) const;
 
   PipelineConfig config_;
   ReadOptions read_;

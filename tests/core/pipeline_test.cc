@@ -374,6 +374,62 @@ TEST(TranscriptionPipeline, AnAsynchronousEngineKeepsTwoBatchesInFlightAndGivesT
   }
 }
 
+// --pipeline off runs the same stages one after another on the calling thread: the same results, failures
+// (a bad file, a batch member the model rejects) and chunked long files included, with batches of several.
+TEST(TranscriptionPipeline, SerialAndThreadedRunsGiveTheSameResults) {
+  test::TempDir dir;
+  auto inputs = make_inputs(dir, 40, /*with_bad_file=*/true);
+  const std::string long_path = dir.file("long.wav");
+  test::write_audio(long_path, test::sine(150, 16000, 16000 * 9), 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  inputs.push_back(Utterance{inputs.size(), "long", long_path, "long"});
+  const CharDetokenizer detokenizer = fixture_detokenizer();
+  const TranscriptBuilder builder(0, detokenizer, "");
+  // The model rejects every input of 4500 samples (a few of them), in whatever batch it comes.
+  class PoisonEngine : public FakeEngine {
+   public:
+    std::vector<UtteranceLogits> run(const std::vector<const std::vector<float>*>& waveforms) const override {
+      for (const auto* w : waveforms) {
+        if (w->size() == 4500) throw std::runtime_error("rejected");
+      }
+      return FakeEngine::run(waveforms);
+    }
+  } engine;
+  std::vector<std::vector<UtteranceResult>> runs;
+  for (bool enabled : {true, false}) {
+    PipelineConfig config;
+    config.enabled = enabled;
+    config.reader_threads = 3;
+    config.batching.max_batch_size = 4;
+    config.batching.sort_window = 8;
+    config.chunking.chunk_seconds = 4.0;  // the 9 s file in chunks; the others (<= 1.2 s) whole
+    config.chunking.stride_seconds = 1.0;
+    TranscriptionPipeline pipeline(config, ReadOptions{}, engine, builder);
+    Collector collector;
+    const RunSummary summary = pipeline.run(inputs, collector);
+    EXPECT_TRUE(collector.finished);
+    EXPECT_EQ(summary.files, inputs.size());
+    EXPECT_GT(summary.pipeline.batches, 10u);
+    runs.push_back(collector.results);
+  }
+  ASSERT_EQ(runs[0].size(), runs[1].size());
+  size_t model_failures = 0;
+  for (size_t i = 0; i < runs[0].size(); ++i) {
+    const auto& a = runs[0][i];
+    const auto& b = runs[1][i];
+    EXPECT_EQ(a.index, i);
+    EXPECT_EQ(b.index, i);
+    EXPECT_EQ(a.text, b.text) << a.id;
+    EXPECT_EQ(a.status, b.status) << a.id;
+    EXPECT_EQ(a.error_stage, b.error_stage) << a.id;
+    EXPECT_EQ(a.error, b.error) << a.id;
+    model_failures += a.error_stage == FailureStage::kModel;
+  }
+  EXPECT_EQ(runs[0][20].error_stage, FailureStage::kRead);  // the bad file
+  EXPECT_GT(model_failures, 0u);
+  EXPECT_EQ(runs[0].back().status, UtteranceStatus::kOk);  // 9 s in chunks of 4 s
+  EXPECT_FALSE(runs[0].back().text.empty());
+}
+
 TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {
   const CharDetokenizer detokenizer = fixture_detokenizer();
   const TranscriptBuilder builder(0, detokenizer, "");

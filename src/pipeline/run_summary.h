@@ -27,9 +27,13 @@ struct RunSummary {
 
   // Counts one written result (a failure is kept with its reason).
   void count(UtteranceResult&& result) {
+    run_audio_seconds += result.duration_seconds;
+    count_restored(std::move(result));
+  }
+  // Counts a result an earlier run transcribed (restored from its journal): not this run's audio.
+  void count_restored(UtteranceResult&& result) {
     ++files;
     audio_seconds += result.duration_seconds;
-    run_audio_seconds += result.duration_seconds;
     if (result.status == UtteranceStatus::kOk) {
       ++succeeded;
     } else {

@@ -1,0 +1,46 @@
+#include "output/journaling_writer.h"
+
+#include "common/error.h"
+
+namespace w2v2 {
+
+JournalingWriter::JournalingWriter(JournalWriter& journal, TranscriptWriter& inner, const std::vector<Utterance>& inputs,
+                                   std::vector<std::optional<UtteranceResult>> restored)
+    : journal_(journal), inner_(inner), inputs_(inputs), restored_(std::move(restored)) {
+  W2V2_CHECK(restored_.size() == inputs_.size(), "journal: ", restored_.size(), " slots for ", inputs_.size(), " inputs");
+  for (size_t i = 0; i < restored_.size(); ++i) {
+    if (!restored_[i]) transcribed_.push_back(i);
+  }
+}
+
+void JournalingWriter::write(const UtteranceResult& result) {
+  journal_.write(result);  // first: once journaled, a crash loses nothing
+  W2V2_CHECK(result.index < transcribed_.size(), "journal: result index ", result.index, " out of range");
+  const size_t input = transcribed_[result.index];
+  pass_restored_before(input);
+  next_ = input + 1;
+  UtteranceResult placed = result;
+  placed.index = input;
+  placed.output_stem = inputs_[input].output_stem;
+  inner_.write(placed);  // a ResultOutputError reaches the caller's write_result
+}
+
+void JournalingWriter::finish() {
+  pass_restored_before(inputs_.size());
+  journal_.finish();
+  inner_.finish();
+}
+
+void JournalingWriter::pass_restored_before(size_t input) {
+  for (; next_ < input; ++next_) {
+    W2V2_CHECK(restored_[next_].has_value(), "journaled run lost the result of ", inputs_[next_].path);
+    UtteranceResult result = std::move(*restored_[next_]);
+    restored_[next_].reset();
+    result.index = next_;
+    result.output_stem = inputs_[next_].output_stem;
+    write_result(inner_, result);
+    written_restored_.push_back(std::move(result));
+  }
+}
+
+}  // namespace w2v2

@@ -1,0 +1,43 @@
+#include "pipeline/ordered_writer.h"
+
+#include <filesystem>
+
+namespace w2v2 {
+
+OrderedWriter::OrderedWriter(TranscriptWriter& writer, ProgressObserver* progress,
+                             const std::vector<Utterance>& inputs, PipelineClock::time_point start)
+    : writer_(writer), progress_(progress), start_(start), sizes_(inputs.size(), 0) {
+  state_.total = inputs.size();
+  if (!progress_) return;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(inputs[i].path, ec);
+    sizes_[i] = ec ? 0 : size;
+    state_.bytes_total += sizes_[i];
+  }
+}
+
+void OrderedWriter::accept(UtteranceResult result) {
+  pending_.emplace(result.index, std::move(result));
+  for (auto it = pending_.find(next_); it != pending_.end(); it = pending_.find(next_)) {
+    write(it->second);
+    pending_.erase(it);
+  }
+}
+
+void OrderedWriter::write(UtteranceResult& result) {
+  const auto t0 = PipelineClock::now();
+  write_result(writer_, result);
+  summary_.count(std::move(result));
+  if (progress_) {
+    state_.done = next_ + 1;
+    state_.audio_seconds = summary_.audio_seconds;
+    state_.bytes_done += sizes_[next_];
+    state_.elapsed_seconds = std::chrono::duration<double>(PipelineClock::now() - start_).count();
+    progress_->on_progress(state_);
+  }
+  ++next_;
+  busy_seconds_ += std::chrono::duration<double>(PipelineClock::now() - t0).count();
+}
+
+}  // namespace w2v2
