@@ -35,12 +35,13 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
   detokenizer_ = make_detokenizer(model_->tokenizer, model_->config.vocab_size, model_->config.pad_token_id);
   engine_ = std::make_unique<InferenceEngine>(*model_, config_.runtime);
-  config_.pipeline.resolve_for_device(engine_->max_in_flight() > 1, static_cast<unsigned>(usable_cores()));
+  config_.pipeline.resolve_for_device(engine_->device(), static_cast<unsigned>(usable_cores()),
+                                      config_.audio.target_sample_rate_hz);
   // Thread budget: the intra-op threads run the model; readers and the decode pool mostly wait, but a
   // budget beyond the cores slows the model down.
   const auto cores = static_cast<unsigned>(usable_cores());
   const unsigned busy = static_cast<unsigned>(engine_->threads() + (config_.pipeline.enabled ? config_.pipeline.reader_threads : 0));
-  if (engine_->max_in_flight() == 1 && busy > cores + 1) {  // a GPU's intra-op threads are mostly idle
+  if (!engine_->device().is_gpu() && busy > cores + 1) {  // a GPU's intra-op threads are mostly idle
     spdlog::warn("{} intra-op threads + {} reader threads on {} cores: oversubscribed; lower --threads or --readers",
                  engine_->threads(), config_.pipeline.reader_threads, cores);
   }

@@ -65,7 +65,7 @@ DeviceStage::DeviceStage(const BatchEngine& engine, size_t depth, TraceRecorder&
     : engine_(engine),
       depth_(std::max<size_t>(1, depth)),
       trace_(trace),
-      asynchronous_(engine.max_in_flight() > 1),
+      gpu_(engine.device().is_gpu()),
       device_free_(start) {}
 
 DeviceStage::~DeviceStage() = default;
@@ -90,7 +90,7 @@ bool DeviceStage::submit(Batch batch, const Sink<ComputedMessage>& emit) {
   } catch (const std::exception& e) {
     f.error = e.what();
   }
-  if (asynchronous_) trace_.span("stage", s0, PipelineClock::now(), "batch of " + std::to_string(f.waveforms.size()));
+  if (gpu_) trace_.span("stage", s0, PipelineClock::now(), "batch of " + std::to_string(f.waveforms.size()));
   in_flight_.push_back(std::move(f));
   // Collect the oldest once `depth_` are queued, and at once a batch that could not be submitted.
   while (in_flight_.size() >= depth_ || (!in_flight_.empty() && !in_flight_.back().pending)) {
@@ -140,13 +140,13 @@ bool DeviceStage::collect(InFlight& f, const Sink<ComputedMessage>& emit) {
 }
 
 void DeviceStage::account(const DeviceSpan& span, size_t size, PipelineClock::time_point collect_start) {
-  if (asynchronous_) trace_.span("collect", collect_start, PipelineClock::now());
+  if (gpu_) trace_.span("collect", collect_start, PipelineClock::now());
   busy_seconds_ += span.seconds();
   if (span.start > device_free_) wait_seconds_ += std::chrono::duration<double>(span.start - device_free_).count();
   device_free_ = std::max(device_free_, span.end);
   ++batches_;
   const std::string detail = "batch of " + std::to_string(size);
-  if (asynchronous_) {
+  if (gpu_) {
     trace_.span_on("gpu", "forward", span.start, span.end, detail);
   } else {
     trace_.span("forward", span.start, span.end, detail);

@@ -40,7 +40,7 @@ class DeviceStage {
   const BatchEngine& engine_;
   size_t depth_;
   TraceRecorder& trace_;
-  bool asynchronous_;
+  bool gpu_;  // spans of the forward go on the trace's "gpu" track
   std::deque<InFlight> in_flight_;
   PipelineClock::time_point device_free_;  // when the device finished its previous batch (or the run began)
   double busy_seconds_ = 0.0;

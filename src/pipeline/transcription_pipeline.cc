@@ -102,7 +102,7 @@ TranscriptionPipeline::TranscriptionPipeline(PipelineConfig config, ReadOptions 
                                              const TranscriptBuilder& builder, TraceRecorder* trace)
     : config_(std::move(config)), read_(std::move(read)), engine_(engine), builder_(builder), trace_(trace) {
   config_.validate();
-  config_.resolve_for_device(engine_.max_in_flight() > 1, static_cast<unsigned>(usable_cores()));
+  config_.resolve_for_device(engine_.device(), static_cast<unsigned>(usable_cores()), read_.audio.target_sample_rate_hz);
 }
 
 RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
@@ -191,10 +191,10 @@ void TranscriptionPipeline::run_threaded(const std::vector<Utterance>& inputs, S
       stages.writer.accept(std::move(std::get<UtteranceResult>(*m)));
     }
   });
-  // Only an asynchronous device (GPU) that runs dry asks the batcher for its partial window, and not when
+  // Only a GPU that runs dry asks the batcher for its partial window, and not when
   // batches must repeat run to run: there the host must keep pace with ~1000x real time. On the CPU a full
   // window costs well under 1 % of the run and keeps the batches (and the logits' last bits) reproducible.
-  const bool nudge = engine_.max_in_flight() > 1 && !config_.reproducible_batches;
+  const bool nudge = engine_.device().is_gpu() && !config_.reproducible_batches;
   auto device_loop = [&] {
     stages.trace.name_thread("device");
     const Sink<ComputedMessage> to_decoders = [&](ComputedMessage m) {

@@ -321,6 +321,7 @@ class AsyncFakeEngine : public FakeEngine {
     return std::make_unique<Pending>(*this, std::move(copies));
   }
   int max_in_flight() const override { return 2; }
+  Device device() const override { return Device::cuda(0); }
 
   mutable std::atomic<int> in_flight_{0};
   mutable std::atomic<int> peak_in_flight_{0};
