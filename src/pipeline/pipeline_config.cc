@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "audio/audio_file_reader.h"
 #include "common/error.h"
 
 namespace w2v2 {
@@ -32,11 +31,6 @@ void PipelineConfig::resolve_for_device(const Device& device, unsigned cores, in
   if (batching.max_batch_size == 0) batching.max_batch_size = gpu ? 16 : 1;
   if (batching.max_batch_seconds == 0) batching.max_batch_seconds = gpu ? 320.0 : 60.0;
   batching.max_batch_samples = static_cast<int64_t>(batching.max_batch_seconds * sample_rate_hz);
-}
-
-void PipelineConfig::resolve_for_device(bool asynchronous_device, unsigned cores) {
-  resolve_for_device(asynchronous_device ? Device::cuda() : Device::cpu(), cores,
-                     AudioReadOptions{}.target_sample_rate_hz);
 }
 
 }  // namespace w2v2

@@ -31,9 +31,6 @@ struct PipelineConfig {
   // ~1000x real time. Then batching.max_batch_samples = max_batch_seconds at `sample_rate_hz` (the audio's
   // AudioReadOptions::target_sample_rate_hz). Idempotent.
   void resolve_for_device(const Device& device, unsigned cores, int sample_rate_hz);
-  // Transitional, for callers not yet converted: as above with Device cpu/cuda from `asynchronous_device`
-  // and AudioReadOptions' default sample rate. Use the Device overload.
-  void resolve_for_device(bool asynchronous_device, unsigned cores);
 };
 
 }  // namespace w2v2

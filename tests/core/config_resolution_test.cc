@@ -134,17 +134,6 @@ TEST(DeviceDefaults, GivenSettingsAreKeptAndSecondsUseTheSampleRate) {
   EXPECT_THROW(p.resolve_for_device(Device::cpu(), 1, 0), ConfigError);
 }
 
-TEST(DeviceDefaults, TheTransitionalOverloadMatchesTheDeviceOne) {
-  PipelineConfig gpu = for_the_device();
-  gpu.resolve_for_device(true, 12);
-  EXPECT_EQ(gpu.reader_threads, 6);
-  EXPECT_EQ(gpu.batching.max_batch_size, 16);
-  EXPECT_EQ(gpu.batching.max_batch_samples, 5120000);
-  PipelineConfig cpu = for_the_device();
-  cpu.resolve_for_device(false, 12);
-  EXPECT_EQ(cpu.batching.max_batch_samples, 960000);
-}
-
 TEST(DeviceDefaults, TranscriberConfigConvertsAtTheAudioSampleRate) {
   TranscriberConfig cfg;
   cfg.pipeline = for_the_device();
