@@ -63,17 +63,17 @@ RunSummary Transcriber::transcribe(const std::vector<Utterance>& inputs, Transcr
 RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
                                              ProgressObserver* progress) {
   const std::string& journal = config_.output.journal_path;
-  auto key = [](const std::string& id, const std::string& path) { return id + '\n' + path; };
   // Opened (and locked) for the whole run; an earlier run's records come back with --resume.
   JournalWriter journal_writer(journal, config_.output.resume);
-  std::multimap<std::string, UtteranceResult> done;  // successful records of an earlier run
+  // Successful records of an earlier run by (id, path); failures are retried.
+  std::multimap<std::pair<std::string, std::string>, UtteranceResult> done;
   for (const auto& r : journal_writer.recovered()) {
-    if (r.status == UtteranceStatus::kOk) done.emplace(key(r.id, r.path), r);  // failures are retried
+    if (r.status == UtteranceStatus::kOk) done.emplace(std::make_pair(r.id, r.path), r);
   }
   std::vector<std::optional<UtteranceResult>> restored(inputs.size());
   std::vector<Utterance> remaining;  // what this run transcribes; index = position among them
   for (size_t i = 0; i < inputs.size(); ++i) {
-    auto it = done.find(key(inputs[i].id, inputs[i].path));
+    auto it = done.find(std::make_pair(inputs[i].id, inputs[i].path));
     if (it != done.end()) {
       restored[i] = std::move(it->second);
       done.erase(it);

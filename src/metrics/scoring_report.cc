@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/field_encoding.h"
+
 namespace w2v2 {
 namespace {
 
@@ -132,8 +134,10 @@ void ScoringReport::write_details_jsonl(std::ostream& out) const {
 
 void ScoringReport::write_trn(std::ostream& hyp, std::ostream& ref) const {
   for (const auto& d : details) {
-    hyp << d.hypothesis << " (" << d.id << ")\n";
-    ref << d.reference << " (" << d.id << ")\n";
+    // An id with a TAB, newline, CR or backslash is escaped as in txt transcripts (one line per utterance).
+    const std::string id = escape_line_field(d.id);
+    hyp << d.hypothesis << " (" << id << ")\n";
+    ref << d.reference << " (" << id << ")\n";
   }
 }
 

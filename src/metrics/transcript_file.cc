@@ -39,7 +39,7 @@ std::map<std::string, std::string> read_transcript_file(const std::string& path)
     std::string id, text;
     if (trn) {
       const size_t open = text_line.rfind('(');
-      id = text_line.substr(open + 1, text_line.size() - open - 2);
+      id = unescape_line_field(text_line.substr(open + 1, text_line.size() - open - 2));  // as write_trn escapes
       text = text_line.substr(0, open);
     } else {
       // "id<TAB>text" (what `transcribe` writes, escaped; ids may hold spaces) or "id text" (Kaldi, as is).

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -241,6 +242,33 @@ TEST(CliScore, ReportsMissingIdsAndScores) {
 
 namespace w2v2 {
 namespace {
+
+// --pipeline off is the same stages run serially: every output format, per-input files and a long file
+// read in chunks included, is byte-identical to the threaded run's.
+TEST(CliPipeline, EveryOutputFormatIsByteIdenticalOnAndOff) {
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "in" / "sub");
+  for (const std::string s : {"sig_a", "sig_b", "sig_c"}) {
+    fs::copy_file(test::fixture("audio/" + s + ".wav"), dir.path() / "in" / "sub" / (s + ".wav"));
+  }
+  test::write_audio(dir.file("in/long.wav"), test::sine(220, 16000, 16000 * 7), 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  test::write_text(dir.file("in/bad.wav"), "garbage");
+  std::map<std::string, std::string> files[2];
+  for (int on = 0; on < 2; ++on) {
+    const std::string out = dir.file(on ? "on" : "off");
+    const auto r = run_w2v2({"transcribe", dir.file("in"), "--model", test::fixture("models/tiny-group-st"),
+                             "--output-dir", out, "-f", "txt,jsonl,csv,srt,vtt", "--pipeline", on ? "on" : "off",
+                             "--chunk-seconds", "3", "--stride-seconds", "0.5", "--batch-size", "2", "-q"});
+    EXPECT_EQ(r.exit_code, 5) << r.err;  // the bad file
+    for (const auto& entry : fs::recursive_directory_iterator(out)) {
+      if (entry.is_regular_file()) files[on][fs::relative(entry.path(), out).string()] = test::read_text(entry.path());
+    }
+  }
+  EXPECT_GE(files[1].size(), 20u);  // 4 transcripts x 5 formats (the failed input has its records too)
+  EXPECT_EQ(files[0], files[1]);
+  ASSERT_TRUE(files[1].count("long.txt"));
+  EXPECT_FALSE(files[1]["long.txt"].empty());
+}
 
 TEST(CliPipeline, OnEqualsOffByteForByteAndTraceIsWritten) {
   test::TempDir dir;

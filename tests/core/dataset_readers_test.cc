@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 
 #include "common/error.h"
 #include "datasets/librispeech_dataset_reader.h"
@@ -215,6 +216,31 @@ TEST(MakeDataset, EvalRefusesAnUtteranceGivenTwice) {
     FAIL() << "no DatasetError";
   } catch (const DatasetError& e) {
     EXPECT_NE(std::string(e.what()).find("'u1' is given twice"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+namespace {
+
+TEST(TranscriptFile, TrnIdsWithATabNewlineOrBackslashRoundTrip) {
+  ScoringReport report;
+  for (const std::string id : {"plain-1", "tab\there", "new\nline", "back\\slash"}) {
+    UtteranceScore d;
+    d.id = id;
+    d.reference = "THE CAT";
+    d.hypothesis = "THE HAT";
+    report.details.push_back(d);
+  }
+  std::ostringstream hyp, ref;
+  report.write_trn(hyp, ref);
+  EXPECT_EQ(hyp.str(), "THE HAT (plain-1)\nTHE HAT (tab\\there)\nTHE HAT (new\\nline)\nTHE HAT (back\\\\slash)\n");
+  test::TempDir dir;
+  test::write_text(dir.file("hyp.trn"), hyp.str());
+  const auto read = read_transcript_file(dir.file("hyp.trn"));
+  ASSERT_EQ(read.size(), 4u);
+  for (const auto& d : report.details) {
+    ASSERT_TRUE(read.count(d.id)) << d.id;
+    EXPECT_EQ(read.at(d.id), "THE HAT ");
   }
 }
 
