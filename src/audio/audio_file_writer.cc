@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "audio/sndfile_open.h"
 #include "common/error.h"
 #include "common/temporary_file.h"
 
@@ -21,16 +22,18 @@ void write_wav_file(const std::string& path, const std::vector<float>& samples, 
   info.samplerate = sample_rate_hz;
   info.channels = 1;
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* file = sf_open_fd(fd, SFM_WRITE, &info, /*close_desc=*/SF_TRUE);
+  std::string reason;
+  SNDFILE* file = open_sndfile(fd, SFM_WRITE, &info, reason);
   if (file == nullptr) {
     ::close(fd);
     ::unlink(tmp.c_str());
-    throw OutputError(path + ": cannot write (" + sf_strerror(nullptr) + ")");
+    throw OutputError(path + ": cannot write (" + reason + ")");
   }
   const auto frames = static_cast<sf_count_t>(samples.size());
   const sf_count_t written = sf_writef_float(file, samples.data(), frames);
-  const int closed = sf_close(file);
-  if (written != frames || closed != 0) {
+  const int closed = sf_close(file);  // closes libsndfile's duplicate of fd
+  const int fd_closed = ::close(fd);
+  if (written != frames || closed != 0 || fd_closed != 0) {
     ::unlink(tmp.c_str());
     throw OutputError(path + ": short write");
   }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "audio/sndfile_open.h"
 #include "common/error.h"
 
 namespace w2v2 {
@@ -64,10 +65,10 @@ AudioStreamReader::~AudioStreamReader() = default;
 void AudioStreamReader::open_decoder() {
   SF_INFO info{};
   // By descriptor: sf_open copies the path into a 1,024-byte buffer and refuses longer ones. The descriptor
-  // stays ours (closed by File), also when libsndfile fails.
-  file_->handle = sf_open_fd(file_->fd, SFM_READ, &info, SF_FALSE);
+  // stays ours (closed by File); libsndfile works on a duplicate (open_sndfile).
+  std::string reason;
+  file_->handle = open_sndfile(file_->fd, SFM_READ, &info, reason);
   if (file_->handle == nullptr) {
-    std::string reason = sf_strerror(nullptr);
     // libsndfile says this of data it cannot parse (e.g. an MP3 without valid frames); the file exists.
     if (reason.find("does not exist") != std::string::npos) reason = "unrecognized or corrupt audio data";
     throw AudioReadError(path_ + ": cannot decode audio (" + reason + ")");

@@ -11,7 +11,9 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/error.h"
@@ -136,6 +138,43 @@ TEST(AudioFileReader, ErrorsNameTheFileAndTheCause) {
     }
   }
   EXPECT_THROW(read_audio_file(dir.path().string()), AudioReadError);  // a directory
+}
+
+// Reader threads open files side by side. libsndfile 1.2.0 closes the descriptor of a failed open itself
+// (libsndfile #949), and keeps the reason of a failed open in one global: a second close of that number
+// closed another thread's freshly opened file ("Bad file descriptor", "No 'data' chunk marker" on good
+// files), and errors were reported with other threads' reasons ("No Error"). Four threads, good and bad
+// files interleaved: every good read succeeds and every bad one fails with its own reason.
+TEST(AudioFileReader, ConcurrentOpensOfGoodAndBadFilesDoNotDisturbEachOther) {
+  test::TempDir dir;
+  test::write_audio(dir.file("good.wav"), test::sine(300, 16000, 4000), 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  test::write_text(dir.file("bad.wav"), "not audio at all, just text");
+  std::atomic<int> good_failures{0}, wrong_reasons{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 150; ++i) {
+        try {
+          if (read_audio_file(dir.file("good.wav")).samples.size() != 4000) ++good_failures;
+        } catch (const std::exception&) {
+          ++good_failures;
+        }
+        try {
+          read_audio_file(dir.file("bad.wav"));
+          ++wrong_reasons;
+        } catch (const AudioReadError& e) {
+          const std::string what = e.what();
+          if (what.find("bad.wav: cannot decode audio") == std::string::npos || what.find("No Error") != std::string::npos ||
+              what.find("System error") != std::string::npos) {
+            ++wrong_reasons;
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good_failures.load(), 0);
+  EXPECT_EQ(wrong_reasons.load(), 0);
 }
 
 TEST(AudioFileReader, RejectsNonFiniteSamples) {
