@@ -13,7 +13,7 @@
 #include "datasets/shard.h"
 #include "exit_codes.h"
 #include "output/transcript_writer.h"
-#include "runtime/device.h"
+#include "engine/device.h"
 #include "version.h"
 
 // The command line maps flags onto the library's configs; the rules behind them (default journal paths,

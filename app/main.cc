@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli_options.h"
-#include "bench/benchmark.h"
+#include "benchmark.h"
 #include "common/error.h"
 #include "common/logging.h"
 #include "datasets/make_dataset.h"

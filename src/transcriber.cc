@@ -18,7 +18,7 @@
 #include "pipeline/reader_stage.h"
 #include "pipeline/transcription_pipeline.h"
 #include "runtime/inference_engine.h"
-#include "runtime/usable_cores.h"
+#include "common/usable_cores.h"
 #include "text/make_detokenizer.h"
 
 namespace w2v2 {

@@ -9,7 +9,7 @@
 #include "metrics/scoring_report.h"
 #include "output/transcript_writer.h"
 #include "pipeline/pipeline_config.h"
-#include "runtime/runtime_config.h"
+#include "engine/runtime_config.h"
 
 namespace w2v2 {
 

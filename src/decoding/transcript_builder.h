@@ -7,7 +7,7 @@
 #include "decoding/ctc_greedy_decoder.h"
 #include "metrics/scoring_report.h"
 #include "output/utterance_result.h"
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 #include "text/detokenizer.h"
 
 namespace w2v2 {

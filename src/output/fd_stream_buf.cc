@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/write_fully.h"
+
 namespace w2v2 {
 
 FdStreamBuf::FdStreamBuf(int fd) : fd_(fd), buffer_(1 << 16) { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
@@ -15,17 +17,7 @@ FdStreamBuf::~FdStreamBuf() {
 
 bool FdStreamBuf::write_all(const char* data, size_t size) {
   if (!error_.empty()) return false;
-  while (size > 0) {
-    const ssize_t n = ::write(fd_, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error_ = n < 0 ? std::strerror(errno) : "short write";
-      return false;
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
+  return write_fully(fd_, data, size, error_);
 }
 
 bool FdStreamBuf::flush_buffer() {

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/write_fully.h"
 #include "output/jsonl_writer.h"
 
 namespace w2v2 {
@@ -123,13 +124,9 @@ void JournalWriter::recover() {
 }
 
 void JournalWriter::write_bytes(const std::string& bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    W2V2_CHECK_AS(OutputError, n > 0, path_, ": journal write failed (", errno_text(), ")");
-    done += static_cast<size_t>(n);
-  }
+  std::string error;
+  W2V2_CHECK_AS(OutputError, write_fully(fd_, bytes.data(), bytes.size(), error), path_, ": journal write failed (",
+                error, ")");
   W2V2_CHECK_AS(OutputError, ::fsync(fd_) == 0, path_, ": fsync failed (", errno_text(), ")");
 }
 

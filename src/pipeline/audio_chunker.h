@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 
 namespace w2v2 {
 

@@ -8,7 +8,7 @@
 
 #include "pipeline/pipeline_messages.h"
 #include "pipeline/trace_recorder.h"
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 
 namespace w2v2 {
 

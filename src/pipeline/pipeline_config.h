@@ -4,7 +4,7 @@
 
 #include "pipeline/audio_chunker.h"
 #include "pipeline/length_bucketer.h"
-#include "runtime/device.h"
+#include "engine/device.h"
 
 namespace w2v2 {
 

@@ -8,7 +8,7 @@
 
 #include "output/utterance_result.h"
 #include "pipeline/audio_chunker.h"
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 
 namespace w2v2 {
 

@@ -17,7 +17,7 @@
 #include "pipeline/decode_stage.h"
 #include "pipeline/device_stage.h"
 #include "pipeline/ordered_writer.h"
-#include "runtime/usable_cores.h"
+#include "common/usable_cores.h"
 
 namespace w2v2 {
 namespace {

@@ -11,7 +11,7 @@
 #include "pipeline/reader_stage.h"
 #include "pipeline/run_summary.h"
 #include "pipeline/trace_recorder.h"
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 
 namespace w2v2 {
 

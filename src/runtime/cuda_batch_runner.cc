@@ -18,8 +18,8 @@
 
 #include "common/error.h"
 #include "model/wav2vec2_ctc_model.h"
-#include "runtime/batch_plan.h"
-#include "runtime/graph_capture_policy.h"
+#include "engine/batch_plan.h"
+#include "engine/graph_capture_policy.h"
 
 namespace w2v2 {
 namespace {

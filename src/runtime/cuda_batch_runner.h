@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/batch_engine.h"
-#include "runtime/runtime_config.h"
+#include "engine/batch_engine.h"
+#include "engine/runtime_config.h"
 
 namespace w2v2 {
 

@@ -15,10 +15,10 @@
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
 #include "model/wav2vec2_ctc_model.h"
-#include "runtime/batch_plan.h"
+#include "engine/batch_plan.h"
 #include "runtime/cuda_batch_runner.h"
-#include "runtime/graph_capture_policy.h"
-#include "runtime/host_memory.h"
+#include "engine/graph_capture_policy.h"
+#include "common/host_memory.h"
 #include "runtime/torch_threads.h"
 
 namespace w2v2 {

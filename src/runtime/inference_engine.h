@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "checkpoint/model_directory.h"
-#include "runtime/batch_engine.h"
-#include "runtime/runtime_config.h"
+#include "engine/batch_engine.h"
+#include "engine/runtime_config.h"
 
 namespace w2v2 {
 

@@ -3,7 +3,7 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
-#include "runtime/usable_cores.h"
+#include "common/usable_cores.h"
 
 namespace w2v2 {
 

@@ -7,7 +7,7 @@
 #include "common/error.h"
 #include "datasets/shard.h"
 #include "pipeline/pipeline_config.h"
-#include "runtime/device.h"
+#include "engine/device.h"
 #include "transcriber_config.h"
 
 namespace w2v2 {

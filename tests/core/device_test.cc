@@ -4,8 +4,8 @@
 #include <string>
 
 #include "common/error.h"
-#include "runtime/device.h"
-#include "runtime/runtime_config.h"
+#include "engine/device.h"
+#include "engine/runtime_config.h"
 
 namespace w2v2 {
 namespace {

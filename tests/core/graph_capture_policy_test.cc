@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "runtime/graph_capture_policy.h"
+#include "engine/graph_capture_policy.h"
 
 namespace w2v2 {
 namespace {

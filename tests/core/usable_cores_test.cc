@@ -1,4 +1,4 @@
-#include "runtime/usable_cores.h"
+#include "common/usable_cores.h"
 
 #include <gtest/gtest.h>
 #include <sched.h>

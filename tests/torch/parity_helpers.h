@@ -10,7 +10,7 @@
 #include "audio/audio_file_reader.h"
 #include "features/waveform_normalizer.h"
 #include "output/npy_file.h"
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 #include "support/test_support.h"
 
 namespace w2v2::test {

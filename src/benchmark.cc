@@ -1,4 +1,4 @@
-#include "bench/benchmark.h"
+#include "benchmark.h"
 
 #include <spdlog/spdlog.h>
 
@@ -17,7 +17,7 @@
 #include "pipeline/audio_chunker.h"
 #include "output/transcript_writer.h"
 #include "pipeline/length_bucketer.h"
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 #include "runtime/torch_threads.h"
 #include "transcriber.h"
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "checkpoint/wav2vec2_config.h"
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 
 namespace w2v2 {
 

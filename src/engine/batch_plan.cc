@@ -1,4 +1,4 @@
-#include "runtime/batch_plan.h"
+#include "engine/batch_plan.h"
 
 #include <algorithm>
 

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <utility>
 
-#include "runtime/runtime_config.h"
+#include "engine/runtime_config.h"
 
 namespace w2v2 {
 

@@ -1,4 +1,4 @@
-#include "runtime/device.h"
+#include "engine/device.h"
 
 #include <algorithm>
 

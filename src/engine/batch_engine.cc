@@ -1,4 +1,4 @@
-#include "runtime/batch_engine.h"
+#include "engine/batch_engine.h"
 
 #include <exception>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "runtime/host_memory.h"
+#include "common/host_memory.h"
 
 #include <climits>  // also defines __GLIBC__ where it applies
 #include <mutex>

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/device.h"
+#include "engine/device.h"
 
 namespace w2v2 {
 

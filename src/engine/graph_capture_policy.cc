@@ -1,4 +1,4 @@
-#include "runtime/graph_capture_policy.h"
+#include "engine/graph_capture_policy.h"
 
 #include "common/error.h"
 

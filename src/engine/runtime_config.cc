@@ -1,4 +1,4 @@
-#include "runtime/runtime_config.h"
+#include "engine/runtime_config.h"
 
 #include "common/error.h"
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "runtime/device.h"
+#include "engine/device.h"
 
 namespace w2v2 {
 
