@@ -146,21 +146,8 @@ void add_input_output_options(CLI::App* cmd, CliOptions& options, FlagText& text
       ->group("Output");
 }
 
-// transcribe and eval: how the work runs.
-void add_runtime_options(CLI::App* cmd, TranscriberConfig& cfg) {
-  add_on_off_option(cmd, "--pipeline", cfg.pipeline.enabled, "on: overlapped stages; off: the naive serial loop")
-      ->group("Runtime");
-  add_on_off_option(cmd, "--graph", cfg.runtime.graph,
-                    "on: replay a captured graph per shape bucket (CPU: traced, frozen TorchScript; CUDA: CUDA "
-                    "graphs); off: eager")
-      ->group("Runtime");
-  add_memory_option(cmd, cfg.runtime);
-  PipelineConfig& p = cfg.pipeline;
-  cmd->add_option("--batch-size", p.batching.max_batch_size,
-                  "Most utterances per batch (0 = for the device: 1 on CPU, 16 on CUDA)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 4096))
-      ->group("Runtime");
+// Padded audio per batch, readers, decode threads and the padding cut: the same for transcribe, eval and bench.
+void add_batching_and_threads(CLI::App* cmd, PipelineConfig& p) {
   cmd->add_option("--max-batch-seconds", p.batching.max_batch_seconds,
                   "Most padded audio per batch, batch size x longest (0 = for the device: 60 on CPU, 320 on CUDA)")
       ->capture_default_str()
@@ -175,6 +162,30 @@ void add_runtime_options(CLI::App* cmd, TranscriberConfig& cfg) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256))
       ->group("Runtime");
+  cmd->add_option("--max-padding", p.batching.max_padding_fraction,
+                  "Start a new batch where an utterance is shorter than (1 - this) x the batch's longest")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0))
+      ->group("Runtime");
+}
+
+// transcribe and eval: how the work runs.
+void add_runtime_options(CLI::App* cmd, TranscriberConfig& cfg) {
+  add_on_off_option(cmd, "--pipeline", cfg.pipeline.enabled,
+                    "on: overlapped stages; off: the same stages one after another, for comparison")
+      ->group("Runtime");
+  add_on_off_option(cmd, "--graph", cfg.runtime.graph,
+                    "on: replay a captured graph per shape bucket (CPU: traced, frozen TorchScript; CUDA: CUDA "
+                    "graphs); off: eager")
+      ->group("Runtime");
+  add_memory_option(cmd, cfg.runtime);
+  PipelineConfig& p = cfg.pipeline;
+  cmd->add_option("--batch-size", p.batching.max_batch_size,
+                  "Most utterances per batch (0 = for the device: 1 on CPU, 16 on CUDA)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 4096))
+      ->group("Runtime");
+  add_batching_and_threads(cmd, p);
   cmd->add_option("--chunk-seconds", p.chunking.chunk_seconds,
                   "Split longer files into overlapping chunks of this length (0 = never)")
       ->capture_default_str()
@@ -183,11 +194,6 @@ void add_runtime_options(CLI::App* cmd, TranscriberConfig& cfg) {
   cmd->add_option("--stride-seconds", p.chunking.stride_seconds, "Context on each side of a chunk whose logits are dropped")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1800.0))
-      ->group("Runtime");
-  cmd->add_option("--max-padding", p.batching.max_padding_fraction,
-                  "Start a new batch where an utterance is shorter than (1 - this) x the batch's longest")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0))
       ->group("Runtime");
   cmd->add_flag("--reproducible-batches", p.reproducible_batches,
                 "GPU: batch full windows only (as on the CPU), so batches and logits repeat run to run")
@@ -292,23 +298,7 @@ void add_bench_runtime(CLI::App* cmd, CliOptions& options) {
   add_threads_option(cmd, cfg.runtime);
   add_device_option(cmd, cfg.runtime);
   add_memory_option(cmd, cfg.runtime);
-  cmd->add_option("--readers", cfg.pipeline.reader_threads, "Audio reader threads (0 = for the device)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 256))
-      ->group("Runtime");
-  cmd->add_option("--decode-threads", cfg.pipeline.decode_threads, "CTC decoding threads")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256))
-      ->group("Runtime");
-  cmd->add_option("--max-batch-seconds", cfg.pipeline.batching.max_batch_seconds,
-                  "Most padded audio per batch (0 = for the device)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 36000.0))
-      ->group("Runtime");
-  cmd->add_option("--max-padding", cfg.pipeline.batching.max_padding_fraction, "See transcribe --help")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0))
-      ->group("Runtime");
+  add_batching_and_threads(cmd, cfg.pipeline);
   BenchConfig& bench = options.bench;
   cmd->add_option("--warmup", bench.warmup, "Untimed model-only passes over every batch shape")
       ->capture_default_str()

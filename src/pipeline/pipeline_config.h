@@ -9,7 +9,7 @@
 namespace w2v2 {
 
 struct PipelineConfig {
-  bool enabled = true;       // false: the naive serial loop (read, forward, decode one at a time)
+  bool enabled = true;       // false: the same stages one after another on the calling thread (no overlap)
   int reader_threads = 1;    // load + resample + normalize; 0 = for the device (resolve_for_device)
   int decode_threads = 4;    // CTC decoding, detokenizing, logits files
   size_t queue_capacity = 8; // per stage queue (items or batches)
