@@ -14,7 +14,7 @@
 #include "decoding/transcript_builder.h"
 #include "checkpoint/model_directory.h"
 #include "output/journal_writer.h"
-#include "output/journaling_writer.h"
+#include "output/restoring_writer.h"
 #include "pipeline/reader_stage.h"
 #include "pipeline/transcription_pipeline.h"
 #include "runtime/inference_engine.h"
@@ -86,10 +86,12 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
     spdlog::info("resuming {}: {} of {} inputs already done", journal, inputs.size() - remaining.size(), inputs.size());
   }
 
-  JournalingWriter journaling(journal_writer, writer, inputs, std::move(restored));
-  RunSummary summary = run(remaining, journaling, progress);
-  for (auto& failure : summary.failures) failure.index = journaling.input_index(failure.index);
-  for (auto& result : journaling.take_restored()) summary.count_restored(std::move(result));
+  // This run's results are journaled as they are decoded; the real writer gets restored and new results in
+  // input order.
+  RestoringWriter restoring(writer, inputs, std::move(restored));
+  RunSummary summary = run(remaining, restoring, progress, &journal_writer);
+  for (auto& failure : summary.failures) failure.index = restoring.input_index(failure.index);
+  for (auto& result : restoring.take_restored()) summary.count_restored(std::move(result));
   std::sort(summary.failures.begin(), summary.failures.end(),
             [](const UtteranceResult& a, const UtteranceResult& b) { return a.index < b.index; });
   size_t unwritten = 0;
@@ -104,10 +106,10 @@ RunSummary Transcriber::transcribe_journaled(const std::vector<Utterance>& input
 }
 
 RunSummary Transcriber::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
-                            ProgressObserver* progress) {
+                            ProgressObserver* progress, TranscriptWriter* journal) {
   TraceRecorder trace(!config_.output.trace_path.empty());
   TranscriptionPipeline pipeline(config_.pipeline, read_options(), *engine_, *builder_, &trace);
-  RunSummary summary = pipeline.run(inputs, writer, progress);
+  RunSummary summary = pipeline.run(inputs, writer, progress, journal);
   if (trace.enabled()) trace.write(config_.output.trace_path);
   summary.load_seconds = engine_->load_seconds();
   return summary;

@@ -28,7 +28,7 @@ class Transcriber {
 
   // With config.output.journal_path set, every finished utterance is journaled first (fsync'ed), the
   // inputs a resumed journal already holds are skipped, and `writer` receives all results, in input
-  // order, as the run goes (JournalingWriter); the journal is removed once every result is written.
+  // order, as the run goes (RestoringWriter); the journal is removed once every result is written.
   RunSummary transcribe(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
                         ProgressObserver* progress = nullptr);
 
@@ -43,7 +43,8 @@ class Transcriber {
 
  private:
   struct ReadOptions read_options() const;
-  RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress);
+  RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress,
+                 TranscriptWriter* journal = nullptr);
   RunSummary transcribe_journaled(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
                                   ProgressObserver* progress);
 

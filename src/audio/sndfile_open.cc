@@ -17,8 +17,8 @@ SNDFILE* open_sndfile(int fd, int mode, SF_INFO* info, std::string& error) {
   }
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);
-  // close_desc: libsndfile closes the duplicate on sf_close; on failure it has closed it already (1.2.0) or
-  // does so now (other versions) -- either way exactly once.
+  // close_desc: libsndfile closes the duplicate on sf_close, and on a failed open (never twice; only an
+  // allocation failure inside libsndfile may leave it open: a leaked descriptor, not a double close).
   SNDFILE* file = sf_open_fd(duplicate, mode, info, SF_TRUE);
   if (file == nullptr) error = sf_strerror(nullptr);
   return file;

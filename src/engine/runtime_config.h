@@ -24,7 +24,7 @@ struct RuntimeConfig {
   int64_t graph_bucket_samples = 16000;
   int max_graphs = 64;
   // Reuse freed activation memory across batches instead of page-faulting fresh mmap()s every pass
-  // (see runtime/host_memory.h; 17 % faster forward passes on CPU here). Process-wide.
+  // (see common/host_memory.h; 17 % faster forward passes on CPU here). Process-wide.
   bool keep_host_memory = true;
 
   void validate() const;

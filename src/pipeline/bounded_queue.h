@@ -55,6 +55,15 @@ class BoundedQueue {
     not_full_.notify_all();
   }
 
+  // close(), and what is queued is dropped: pop() returns std::nullopt at once (a run that is aborting).
+  void abort() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    items_.clear();
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
   size_t size() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return items_.size();

@@ -30,7 +30,6 @@ bool DecodeStage::accept(ComputedMessage message, const Sink<UtteranceResult>& e
   }
   const auto t1 = PipelineClock::now();
   result.latency_seconds = std::chrono::duration<double>(t1 - piece.read_start).count();
-  piece.samples = {};  // free the waveform before the writer gets to it
   busy_.add(t0, t1);
   trace_.span("decode", t0, t1, result.id);
   return emit(std::move(result));

@@ -33,7 +33,7 @@ class DecodeStage {
   DecodeStage(const TranscriptBuilder& builder, const std::vector<Utterance>& inputs, size_t keep_padded,
               TraceRecorder& trace);
 
-  // False when `emit` refused. EndOfStream is not passed on (the caller knows how many consumers to tell).
+  // False when `emit` refused. EndOfStream is not passed on: each decode thread tells the writer itself.
   bool accept(ComputedMessage message, const Sink<UtteranceResult>& emit);
 
   double busy_seconds() const { return busy_.seconds(); }

@@ -53,13 +53,6 @@ void run_isolating(const BatchEngine& engine, const Waveforms& waveforms, size_t
 
 }  // namespace
 
-struct DeviceStage::InFlight {
-  Batch batch;
-  Waveforms waveforms;                    // into batch.items' samples
-  std::unique_ptr<PendingBatch> pending;  // null when submitting failed
-  std::string error;                      // why submitting failed
-};
-
 DeviceStage::DeviceStage(const BatchEngine& engine, size_t depth, TraceRecorder& trace,
                          PipelineClock::time_point start)
     : engine_(engine),
@@ -67,8 +60,6 @@ DeviceStage::DeviceStage(const BatchEngine& engine, size_t depth, TraceRecorder&
       trace_(trace),
       gpu_(engine.device().is_gpu()),
       device_free_(start) {}
-
-DeviceStage::~DeviceStage() = default;
 
 bool DeviceStage::accept(BatchMessage message, const Sink<ComputedMessage>& emit) {
   if (auto* failed = std::get_if<FailedPiece>(&message)) return emit(std::move(*failed));
@@ -127,6 +118,7 @@ bool DeviceStage::collect(InFlight& f, const Sink<ComputedMessage>& emit) {
   for (size_t k = 0; k < n; ++k) {
     AudioPiece& piece = f.batch.items[k];
     const bool padded = piece.samples.size() < longest;
+    piece.samples = {};  // the waveform is done with: free it here rather than downstream
     bool sent;
     if (!outcomes[k].error.empty()) {
       mark_failed(piece.result, FailureStage::kModel, outcomes[k].error);

@@ -21,7 +21,6 @@ class DeviceStage {
  public:
   // `start`: when the run began (the device's idle time is counted from there).
   DeviceStage(const BatchEngine& engine, size_t depth, TraceRecorder& trace, PipelineClock::time_point start);
-  ~DeviceStage();
 
   // False when `emit` refused. EndOfStream collects the batches in flight and is passed on.
   bool accept(BatchMessage message, const Sink<ComputedMessage>& emit);
@@ -32,7 +31,13 @@ class DeviceStage {
   size_t splits() const { return splits_; }  // failed batches retried in halves
 
  private:
-  struct InFlight;
+  // A batch handed to the engine and not collected yet.
+  struct InFlight {
+    Batch batch;
+    std::vector<const std::vector<float>*> waveforms;  // into batch.items' samples
+    std::unique_ptr<PendingBatch> pending;             // null when submitting failed
+    std::string error;                                 // why submitting failed
+  };
   bool submit(Batch batch, const Sink<ComputedMessage>& emit);
   bool collect(InFlight& batch, const Sink<ComputedMessage>& emit);
   void account(const DeviceSpan& span, size_t size, PipelineClock::time_point collect_start);

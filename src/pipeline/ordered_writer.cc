@@ -2,11 +2,15 @@
 
 #include <filesystem>
 
+#include "common/error.h"
+
 namespace w2v2 {
 
 OrderedWriter::OrderedWriter(TranscriptWriter& writer, ProgressObserver* progress,
-                             const std::vector<Utterance>& inputs, PipelineClock::time_point start)
-    : writer_(writer), progress_(progress), start_(start), sizes_(inputs.size(), 0) {
+                             const std::vector<Utterance>& inputs, PipelineClock::time_point start,
+                             TranscriptWriter* journal)
+    : writer_(writer), progress_(progress), journal_(journal), start_(start), total_(inputs.size()),
+      sizes_(inputs.size(), 0) {
   state_.total = inputs.size();
   if (!progress_) return;
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -18,7 +22,12 @@ OrderedWriter::OrderedWriter(TranscriptWriter& writer, ProgressObserver* progres
 }
 
 void OrderedWriter::accept(UtteranceResult result) {
-  pending_.emplace(result.index, std::move(result));
+  const size_t index = result.index;
+  W2V2_CHECK(index >= next_ && index < total_, "writer: result for input ", index, " out of turn (next ", next_,
+             " of ", total_, ")");
+  W2V2_CHECK(pending_.count(index) == 0, "writer: two results for input ", index);
+  if (journal_) journal_->write(result);  // throws OutputError: the run stops rather than lose the record
+  pending_.emplace(index, std::move(result));
   for (auto it = pending_.find(next_); it != pending_.end(); it = pending_.find(next_)) {
     write(it->second);
     pending_.erase(it);

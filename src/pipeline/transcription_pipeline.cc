@@ -16,35 +16,39 @@
 #include "pipeline/bounded_queue.h"
 #include "pipeline/decode_stage.h"
 #include "pipeline/device_stage.h"
+#include "pipeline/input_order_gate.h"
 #include "pipeline/ordered_writer.h"
 #include "common/usable_cores.h"
 
 namespace w2v2 {
 namespace {
 
-// The queues between the stages. Closing one means "abort"; a normal end travels as EndOfStream messages.
+// The queues between the stages, and the readers' order gate. A normal end travels as EndOfStream
+// messages; abort() drops what is queued and wakes every waiting thread, so all stages stop at once.
 struct Queues {
   Queues(size_t capacity, size_t per_batch)
       : read(capacity * per_batch), batches(capacity), computed(capacity * per_batch), results(capacity * per_batch) {}
-  void close_all() {
-    read.close();
-    batches.close();
-    computed.close();
-    results.close();
+  void abort() {
+    order.abort();
+    read.abort();
+    batches.abort();
+    computed.abort();
+    results.abort();
   }
+  InputOrderGate order;                    // readers hand pieces on in input order
   BoundedQueue<ReadMessage> read;          // readers -> batcher (and the device's DeviceIdle)
   BoundedQueue<BatchMessage> batches;      // batcher -> device
   BoundedQueue<ComputedMessage> computed;  // device -> decode pool
   BoundedQueue<ResultMessage> results;     // decode pool -> writer
 };
 
-// The stage threads of one run. A body that throws records the first exception and closes every queue, so
+// The stage threads of one run. A body that throws records the first exception and aborts the queues, so
 // all stages stop; join() then rethrows it.
 class StageThreads {
  public:
   StageThreads(Queues& queues, TraceRecorder& trace) : queues_(queues), trace_(trace) {}
   ~StageThreads() {
-    queues_.close_all();
+    queues_.abort();
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
     }
@@ -55,8 +59,11 @@ class StageThreads {
   template <typename F>
   void spawn(std::string name, F body) {
     threads_.emplace_back([this, name = std::move(name), body = std::move(body)]() mutable {
-      trace_.name_thread(name);
-      guard(body);
+      auto named = [&] {
+        trace_.name_thread(name);
+        body();
+      };
+      guard(named);
     });
   }
 
@@ -69,7 +76,7 @@ class StageThreads {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!error_) error_ = std::current_exception();
       }
-      queues_.close_all();
+      queues_.abort();
     }
   }
 
@@ -106,7 +113,7 @@ TranscriptionPipeline::TranscriptionPipeline(PipelineConfig config, ReadOptions 
 }
 
 RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, TranscriptWriter& writer,
-                                      ProgressObserver* progress) {
+                                      ProgressObserver* progress, TranscriptWriter* journal) {
   TraceRecorder no_trace(false);
   TraceRecorder& trace = trace_ ? *trace_ : no_trace;
   const auto start = PipelineClock::now();
@@ -114,7 +121,7 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
   const size_t depth = config_.enabled ? static_cast<size_t>(std::max(1, engine_.max_in_flight())) : 1;
   Stages stages{trace, ReaderStage(read_, config_.chunking, trace), BatcherStage(config_.batching),
                 DeviceStage(engine_, depth, trace, start), DecodeStage(builder_, inputs, config_.check_padding, trace),
-                OrderedWriter(writer, progress, inputs, start)};
+                OrderedWriter(writer, progress, inputs, start, journal)};
   if (config_.enabled) {
     run_threaded(inputs, stages);
   } else {
@@ -147,15 +154,31 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
 // a few % slower than on the thread that configured torch).
 void TranscriptionPipeline::run_threaded(const std::vector<Utterance>& inputs, Stages& stages) {
   Queues queues(config_.queue_capacity, static_cast<size_t>(config_.batching.max_batch_size));
-  StageThreads threads(queues, stages.trace);
   const int readers = config_.reader_threads;
   const int decoders = config_.decode_threads;
   std::atomic<size_t> cursor{0};
+  // Only a GPU that runs dry asks the batcher for its partial window, and not when batches must repeat run
+  // to run: there the host must keep pace with ~1000x real time. On the CPU a full window costs well under
+  // 1 % of the run and keeps the batches (and the logits' last bits) reproducible.
+  const bool nudge = engine_.device().is_gpu() && !config_.reproducible_batches;
+  // Without nudges the batches depend on the order pieces reach the batcher only: readers keep input order.
+  // (With nudges they depend on timing anyway, and readers hand pieces on as they finish.)
+  const bool in_order = !nudge;
+  StageThreads threads(queues, stages.trace);  // after everything its threads use: joined before those go
   for (int r = 0; r < readers; ++r) {
     threads.spawn("reader " + std::to_string(r), [&] {
-      const Sink<ReadMessage> to_batcher = [&](ReadMessage m) { return queues.read.push(std::move(m)); };
       for (size_t i; (i = cursor.fetch_add(1)) < inputs.size();) {
-        if (!stages.reader.read(inputs[i], i, to_batcher)) return;
+        bool my_turn = !in_order;  // out of order: no turn to wait for
+        const Sink<ReadMessage> to_batcher = [&](ReadMessage m) {
+          if (!my_turn) {
+            if (!queues.order.wait_turn(i)) return false;
+            my_turn = true;
+          }
+          return queues.read.push(std::move(m));
+        };
+        const bool sent = stages.reader.read(inputs[i], i, to_batcher);
+        if (in_order) queues.order.pass(i);
+        if (!sent) return;
       }
       queues.read.push(EndOfStream{});
     });
@@ -191,10 +214,6 @@ void TranscriptionPipeline::run_threaded(const std::vector<Utterance>& inputs, S
       stages.writer.accept(std::move(std::get<UtteranceResult>(*m)));
     }
   });
-  // Only a GPU that runs dry asks the batcher for its partial window, and not when
-  // batches must repeat run to run: there the host must keep pace with ~1000x real time. On the CPU a full
-  // window costs well under 1 % of the run and keeps the batches (and the logits' last bits) reproducible.
-  const bool nudge = engine_.device().is_gpu() && !config_.reproducible_batches;
   auto device_loop = [&] {
     stages.trace.name_thread("device");
     const Sink<ComputedMessage> to_decoders = [&](ComputedMessage m) {
@@ -230,6 +249,7 @@ void TranscriptionPipeline::run_serial(const std::vector<Utterance>& inputs, Sta
   const Sink<ReadMessage> to_batcher = [&](ReadMessage m) {
     return stages.batcher.accept(std::move(m), /*more_queued=*/false, to_device);
   };
+  // These sinks never refuse (there is no queue to close): an error throws out of here instead.
   for (size_t i = 0; i < inputs.size(); ++i) stages.reader.read(inputs[i], i, to_batcher);
   to_batcher(EndOfStream{});
 }

@@ -15,7 +15,6 @@
 
 namespace w2v2 {
 
-class ReaderStage;
 class BatcherStage;
 class DeviceStage;
 class DecodeStage;
@@ -36,8 +35,9 @@ class TranscriptionPipeline {
                         const TranscriptBuilder& builder, TraceRecorder* trace = nullptr);
 
   // Results reach `writer` in input order; writer.finish() is called at the end. `progress` (optional)
-  // hears about every result.
-  RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress = nullptr);
+  // hears about every result; `journal` (optional) receives each result as soon as it is decoded.
+  RunSummary run(const std::vector<Utterance>& inputs, TranscriptWriter& writer, ProgressObserver* progress = nullptr,
+                 TranscriptWriter* journal = nullptr);
 
  private:
   struct Stages;

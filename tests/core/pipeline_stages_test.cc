@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "pipeline/batcher_stage.h"
 #include "pipeline/decode_stage.h"
 #include "pipeline/device_stage.h"
@@ -357,6 +358,36 @@ TEST(OrderedWriter, ResultsArrivingOutOfOrderAreWrittenInInputOrder) {
   ASSERT_EQ(writer.summary().failures.size(), 1u);
   EXPECT_EQ(writer.summary().failures[0].id, "b");
   EXPECT_DOUBLE_EQ(writer.summary().audio_seconds, 4.5);
+}
+
+class RecordingWriter : public TranscriptWriter {
+ public:
+  void write(const UtteranceResult& r) override { ids.push_back(r.id); }
+  void finish() override {}
+  std::vector<std::string> ids;
+};
+
+TEST(OrderedWriter, TheJournalGetsEachResultOnArrivalAndBadIndicesAreRefused) {
+  const std::vector<Utterance> inputs = {Utterance{0, "a", "a", "a"}, Utterance{1, "b", "b", "b"},
+                                         Utterance{2, "c", "c", "c"}};
+  RecordingWriter out, journal;
+  OrderedWriter writer(out, nullptr, inputs, PipelineClock::now(), &journal);
+  auto result = [](size_t index, const std::string& id) {
+    UtteranceResult r;
+    r.index = index;
+    r.id = id;
+    return r;
+  };
+  writer.accept(result(2, "c"));
+  writer.accept(result(1, "b"));
+  EXPECT_EQ(journal.ids, (std::vector<std::string>{"c", "b"}));  // durable before input 0 has arrived
+  EXPECT_TRUE(out.ids.empty());
+  EXPECT_THROW(writer.accept(result(1, "b")), Error);  // a second result for an input
+  EXPECT_THROW(writer.accept(result(3, "d")), Error);  // no such input
+  EXPECT_EQ(journal.ids.size(), 2u);                   // neither was journaled
+  writer.accept(result(0, "a"));
+  EXPECT_EQ(out.ids, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_THROW(writer.accept(result(0, "a")), Error);  // already written
 }
 
 }  // namespace

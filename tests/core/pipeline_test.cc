@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <exception>
 #include <filesystem>
+#include <mutex>
 #include <numeric>
 #include <random>
 #include <set>
@@ -429,6 +430,53 @@ TEST(TranscriptionPipeline, SerialAndThreadedRunsGiveTheSameResults) {
   EXPECT_GT(model_failures, 0u);
   EXPECT_EQ(runs[0].back().status, UtteranceStatus::kOk);  // 9 s in chunks of 4 s
   EXPECT_FALSE(runs[0].back().text.empty());
+}
+
+// Readers finish in any order, but hand their pieces on in input order: the threaded run's batches are
+// the serial run's, batch for batch, whatever the timing (inputs of many lengths, some slow to read).
+TEST(TranscriptionPipeline, ThreadedBatchesAreTheSerialBatchesWithManyReaders) {
+  test::TempDir dir;
+  std::vector<Utterance> inputs;
+  std::mt19937 rng(11);
+  for (int i = 0; i < 48; ++i) {
+    // Every fifth file is long (and slow to read) so that readers overtake each other.
+    const int samples = i % 5 == 0 ? 16000 * 6 + 37 * i : 1000 * (1 + static_cast<int>(rng() % 19)) + i;
+    const std::string path = dir.file("u" + std::to_string(i) + ".flac");
+    test::write_audio(path, test::sine(100 + i, 16000, samples), 16000, 1, SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+    inputs.push_back(Utterance{static_cast<size_t>(i), "u" + std::to_string(i), path, "u" + std::to_string(i)});
+  }
+  class RecordingEngine : public FakeEngine {
+   public:
+    std::vector<UtteranceLogits> run(const std::vector<const std::vector<float>*>& waveforms) const override {
+      std::vector<size_t> sizes;
+      for (const auto* w : waveforms) sizes.push_back(w->size());
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        batches.push_back(sizes);
+      }
+      return FakeEngine::run(waveforms);
+    }
+    mutable std::mutex mutex;
+    mutable std::vector<std::vector<size_t>> batches;
+  };
+  const CharDetokenizer detokenizer = fixture_detokenizer();
+  const TranscriptBuilder builder(0, detokenizer, "");
+  std::vector<std::vector<std::vector<size_t>>> runs;
+  for (bool enabled : {false, true, true}) {
+    RecordingEngine engine;
+    PipelineConfig config;
+    config.enabled = enabled;
+    config.reader_threads = 4;
+    config.batching.max_batch_size = 3;
+    config.batching.sort_window = 7;
+    TranscriptionPipeline pipeline(config, ReadOptions{}, engine, builder);
+    Collector collector;
+    EXPECT_EQ(pipeline.run(inputs, collector).succeeded, inputs.size());
+    runs.push_back(engine.batches);
+  }
+  ASSERT_GT(runs[0].size(), 16u);
+  EXPECT_EQ(runs[1], runs[0]);
+  EXPECT_EQ(runs[2], runs[0]);
 }
 
 TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {

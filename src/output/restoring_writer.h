@@ -4,23 +4,22 @@
 #include <vector>
 
 #include "datasets/utterance.h"
-#include "output/journal_writer.h"
 #include "output/transcript_writer.h"
 
 namespace w2v2 {
 
-// Wraps the run's real writer: every result of this run is journaled (durably, JournalWriter) before it is
-// passed on, and the results an earlier, interrupted run journaled are slotted in between, so that `inner`
-// receives every input's result in input order while the run goes.
-class JournalingWriter : public TranscriptWriter {
+// Wraps the real writer of a resumed run: the results an earlier, interrupted run journaled are slotted in
+// between this run's, so that `inner` receives every input's result in input order while the run goes.
+// (This run's results are journaled on arrival, before they are ordered: OrderedWriter.)
+class RestoringWriter : public TranscriptWriter {
  public:
   // `restored[i]`: input i's result recovered from the journal, or nullopt when this run transcribes it.
   // Results written here carry their index among the inputs this run transcribes (the nullopt ones).
-  JournalingWriter(JournalWriter& journal, TranscriptWriter& inner, const std::vector<Utterance>& inputs,
-                   std::vector<std::optional<UtteranceResult>> restored);
+  RestoringWriter(TranscriptWriter& inner, const std::vector<Utterance>& inputs,
+                  std::vector<std::optional<UtteranceResult>> restored);
 
   void write(const UtteranceResult& result) override;
-  void finish() override;  // passes on the restored results still due, then finishes the journal and `inner`
+  void finish() override;  // passes on the restored results still due, then finishes `inner`
 
   // The position among all inputs of the k-th input this run transcribes.
   size_t input_index(size_t k) const { return transcribed_[k]; }
@@ -30,7 +29,6 @@ class JournalingWriter : public TranscriptWriter {
  private:
   void pass_restored_before(size_t input);
 
-  JournalWriter& journal_;
   TranscriptWriter& inner_;
   const std::vector<Utterance>& inputs_;
   std::vector<std::optional<UtteranceResult>> restored_;

@@ -1,21 +1,20 @@
-#include "output/journaling_writer.h"
+#include "output/restoring_writer.h"
 
 #include "common/error.h"
 
 namespace w2v2 {
 
-JournalingWriter::JournalingWriter(JournalWriter& journal, TranscriptWriter& inner, const std::vector<Utterance>& inputs,
-                                   std::vector<std::optional<UtteranceResult>> restored)
-    : journal_(journal), inner_(inner), inputs_(inputs), restored_(std::move(restored)) {
-  W2V2_CHECK(restored_.size() == inputs_.size(), "journal: ", restored_.size(), " slots for ", inputs_.size(), " inputs");
+RestoringWriter::RestoringWriter(TranscriptWriter& inner, const std::vector<Utterance>& inputs,
+                                 std::vector<std::optional<UtteranceResult>> restored)
+    : inner_(inner), inputs_(inputs), restored_(std::move(restored)) {
+  W2V2_CHECK(restored_.size() == inputs_.size(), "restoring writer: ", restored_.size(), " slots for ", inputs_.size(), " inputs");
   for (size_t i = 0; i < restored_.size(); ++i) {
     if (!restored_[i]) transcribed_.push_back(i);
   }
 }
 
-void JournalingWriter::write(const UtteranceResult& result) {
-  journal_.write(result);  // first: once journaled, a crash loses nothing
-  W2V2_CHECK(result.index < transcribed_.size(), "journal: result index ", result.index, " out of range");
+void RestoringWriter::write(const UtteranceResult& result) {
+  W2V2_CHECK(result.index < transcribed_.size(), "restoring writer: result index ", result.index, " out of range");
   const size_t input = transcribed_[result.index];
   pass_restored_before(input);
   next_ = input + 1;
@@ -25,13 +24,12 @@ void JournalingWriter::write(const UtteranceResult& result) {
   inner_.write(placed);  // a ResultOutputError reaches the caller's write_result
 }
 
-void JournalingWriter::finish() {
+void RestoringWriter::finish() {
   pass_restored_before(inputs_.size());
-  journal_.finish();
   inner_.finish();
 }
 
-void JournalingWriter::pass_restored_before(size_t input) {
+void RestoringWriter::pass_restored_before(size_t input) {
   for (; next_ < input; ++next_) {
     W2V2_CHECK(restored_[next_].has_value(), "journaled run lost the result of ", inputs_[next_].path);
     UtteranceResult result = std::move(*restored_[next_]);
