@@ -63,14 +63,10 @@ class ScratchDir {
   fs::path path_;
 };
 
-// The batches the pipeline forms from inputs arriving in order: windows of `sort_window` items (or
-// `max_window_samples` of audio), each sorted and cut by make_batches. The serial loop runs one at a time.
+// The batches the pipeline forms, threaded or serial (its readers hand pieces on in input order): windows
+// closed by BatchingConfig::window_full, each sorted and cut by make_batches.
 std::vector<std::vector<size_t>> plan_batches(const std::vector<int64_t>& lengths, const PipelineConfig& pipeline) {
   std::vector<std::vector<size_t>> out;
-  if (!pipeline.enabled) {
-    for (size_t i = 0; i < lengths.size(); ++i) out.push_back({i});
-    return out;
-  }
   const BatchingConfig& batching = pipeline.batching;
   std::vector<size_t> window;
   std::vector<int64_t> window_lengths;
@@ -89,7 +85,7 @@ std::vector<std::vector<size_t>> plan_batches(const std::vector<int64_t>& length
     window.push_back(i);
     window_lengths.push_back(lengths[i]);
     window_samples += lengths[i];
-    if (window.size() >= batching.sort_window || window_samples >= batching.max_window_samples) flush();
+    if (batching.window_full(window.size(), window_samples)) flush();
   }
   if (!window.empty()) flush();
   return out;

@@ -19,7 +19,7 @@ bool BatcherStage::accept(ReadMessage message, bool more_queued, const Sink<Batc
   AudioPiece& piece = std::get<AudioPiece>(message);
   window_samples_ += static_cast<int64_t>(piece.samples.size());
   window_.push_back(std::move(piece));
-  const bool full = window_.size() >= config_.sort_window || window_samples_ >= config_.max_window_samples;
+  const bool full = config_.window_full(window_.size(), window_samples_);
   if (full || (device_idle_ && !more_queued)) return flush(emit);
   return true;
 }

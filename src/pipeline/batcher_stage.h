@@ -9,7 +9,7 @@
 
 namespace w2v2 {
 
-// The batcher stage: gathers pieces in a window of `sort_window` (or `max_window_samples` of audio), sorts
+// The batcher stage: gathers pieces in a window of `sort_window` (or `max_window_seconds` of audio), sorts
 // the window by length and cuts it into batches under the caps (make_batches). Failed pieces pass straight
 // on. On DeviceIdle (an asynchronous device ran dry) the partial window is batched at once, or, if it is
 // empty, the next piece to arrive when no more are queued. One thread.

@@ -14,6 +14,7 @@ void BatchingConfig::validate() const {
   W2V2_CHECK_AS(ConfigError, max_batch_size >= 0 && max_batch_size <= 4096,
                 "max batch size must be in 0..4096 (0 = for the device)");
   W2V2_CHECK_AS(ConfigError, sort_window > 0, "sort window must be positive");
+  W2V2_CHECK_AS(ConfigError, max_window_seconds > 0, "max window seconds must be positive");
   W2V2_CHECK_AS(ConfigError, max_window_samples > 0, "max window samples must be positive");
   W2V2_CHECK_AS(ConfigError, max_padding_fraction >= 0 && max_padding_fraction <= 1,
                 "max padding fraction must be in [0, 1]");

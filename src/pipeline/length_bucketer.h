@@ -16,10 +16,18 @@ struct BatchingConfig {
   // 6.8x at up to 8): batching pays on GPUs, where --batch-size should be raised.
   int max_batch_size = 1;
   size_t sort_window = 64;            // utterances sorted by length together before batching
-  int64_t max_window_samples = 16000 * 600;  // the pipeline also flushes a window holding this much audio
+  // The batcher also flushes a window holding this much audio (so long files do not pile up in memory);
+  // resolve_for_device sets the samples from the seconds, as for max_batch_seconds.
+  double max_window_seconds = 600.0;
+  int64_t max_window_samples = 16000 * 600;
   double max_padding_fraction = 0.1;  // an item joins a batch only if it is at least (1 - this) x its longest
 
   void validate() const;
+  // A window of `items` pieces holding `samples` is sorted and cut now (the batcher, and bench's plan of the
+  // same batches).
+  bool window_full(size_t items, int64_t samples) const {
+    return items >= sort_window || samples >= max_window_samples;
+  }
 };
 
 // Groups utterance lengths into batches: within each window of `sort_window` consecutive items, sort by

@@ -1,6 +1,7 @@
 #include "pipeline/pipeline_config.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/error.h"
 
@@ -31,6 +32,8 @@ void PipelineConfig::resolve_for_device(const Device& device, unsigned cores, in
   if (batching.max_batch_size == 0) batching.max_batch_size = gpu ? 16 : 1;
   if (batching.max_batch_seconds == 0) batching.max_batch_seconds = gpu ? 320.0 : 60.0;
   batching.max_batch_samples = static_cast<int64_t>(batching.max_batch_seconds * sample_rate_hz);
+  batching.max_window_samples =
+      std::max<int64_t>(1, static_cast<int64_t>(std::llround(batching.max_window_seconds * sample_rate_hz)));
 }
 
 }  // namespace w2v2

@@ -126,6 +126,7 @@ TEST(DeviceDefaults, GivenSettingsAreKeptAndSecondsUseTheSampleRate) {
   EXPECT_EQ(p.batching.max_batch_size, 5);
   EXPECT_EQ(p.batching.max_batch_seconds, 12.5);
   EXPECT_EQ(p.batching.max_batch_samples, 100000);
+  EXPECT_EQ(p.batching.max_window_samples, 600 * 8000);  // the batcher's window cap: 600 s at 8 kHz
   p.resolve_for_device(Device::cuda(0), 16, 8000);
   EXPECT_EQ(p.batching.max_batch_samples, 100000) << "idempotent";
   p.batching.max_batch_seconds = 0.5;

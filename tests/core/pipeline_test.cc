@@ -528,7 +528,7 @@ TEST(TranscriptionPipeline, AWindowHoldingTooMuchAudioIsFlushedEarly) {
   PipelineConfig config;
   config.batching.max_batch_size = 4;
   config.batching.max_padding_fraction = 1.0;
-  config.batching.max_window_samples = 1;  // every item flushes its own window: batches of one
+  config.batching.max_window_seconds = 1e-6;  // one sample: every item flushes its own window, batches of one
   TranscriptionPipeline pipeline(config, ReadOptions{}, engine, builder);
   Collector collector;
   const RunSummary summary = pipeline.run(inputs, collector);
