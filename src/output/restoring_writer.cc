@@ -19,8 +19,7 @@ void RestoringWriter::write(const UtteranceResult& result) {
   pass_restored_before(input);
   next_ = input + 1;
   UtteranceResult placed = result;
-  placed.index = input;
-  placed.output_stem = inputs_[input].output_stem;
+  place(placed, input);
   inner_.write(placed);  // a ResultOutputError reaches the caller's write_result
 }
 
@@ -29,13 +28,17 @@ void RestoringWriter::finish() {
   inner_.finish();
 }
 
+void RestoringWriter::place(UtteranceResult& result, size_t input) const {
+  result.index = input;
+  result.output_stem = inputs_[input].output_stem;
+}
+
 void RestoringWriter::pass_restored_before(size_t input) {
   for (; next_ < input; ++next_) {
     W2V2_CHECK(restored_[next_].has_value(), "journaled run lost the result of ", inputs_[next_].path);
     UtteranceResult result = std::move(*restored_[next_]);
     restored_[next_].reset();
-    result.index = next_;
-    result.output_stem = inputs_[next_].output_stem;
+    place(result, next_);
     write_result(inner_, result);
     written_restored_.push_back(std::move(result));
   }

@@ -28,6 +28,8 @@ class RestoringWriter : public TranscriptWriter {
 
  private:
   void pass_restored_before(size_t input);
+  // Gives `result` its position among all inputs and that input's output stem.
+  void place(UtteranceResult& result, size_t input) const;
 
   TranscriptWriter& inner_;
   const std::vector<Utterance>& inputs_;

@@ -45,7 +45,6 @@ bool ReaderStage::read(const Utterance& input, size_t index, const Sink<ReadMess
 bool ReaderStage::emit_chunks(AudioSource& source, const std::vector<AudioChunk>& chunks, const AudioPiece& file,
                               const Sink<ReadMessage>& emit) {
   bool failed = false;
-  FailureStage stage = FailureStage::kNone;
   std::string error;  // of the first chunk that failed
   for (size_t k = 0; k < chunks.size(); ++k) {
     AudioPiece piece;
@@ -57,7 +56,7 @@ bool ReaderStage::emit_chunks(AudioSource& source, const std::vector<AudioChunk>
     piece.chunk = chunks[k];
     if (failed) {  // the rest of the file fails with the same error (logged once)
       piece.result.status = UtteranceStatus::kFailed;
-      piece.result.error_stage = stage;
+      piece.result.error_stage = FailureStage::kRead;
       piece.result.error = error;
       if (!emit(FailedPiece{std::move(piece)})) return false;
       continue;
@@ -70,7 +69,6 @@ bool ReaderStage::emit_chunks(AudioSource& source, const std::vector<AudioChunk>
       failed = true;
       piece.samples.clear();
       mark_failed(piece.result, FailureStage::kRead, e.what());
-      stage = piece.result.error_stage;
       error = piece.result.error;
     }
     busy_.add(r0, PipelineClock::now());
