@@ -30,6 +30,11 @@ class ModelLoadError : public Error {  // a model folder, checkpoint or tensor t
   using Error::Error;
 };
 
+class LanguageModelError : public ModelLoadError {  // an ARPA / .w2lm file that cannot be used (names file and line)
+ public:
+  using ModelLoadError::ModelLoadError;
+};
+
 class DatasetError : public Error {  // inputs that cannot be listed or parsed
  public:
   using Error::Error;

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "lm/language_model.h"
+
+namespace w2v2 {
+
+// Loads an n-gram LM: a `.w2lm` file (memory-mapped, validated) or an ARPA file, plain or gzip'ed (told
+// apart by content, not name), which is parsed and built into the same compact form in memory. Throws
+// LanguageModelError naming the file (and line, for ARPA) on anything malformed.
+std::unique_ptr<LanguageModel> load_language_model(const std::string& path);
+
+}  // namespace w2v2
