@@ -57,6 +57,17 @@ def split_of(sentence):
     return "eval" if h % 33 == 0 else "train"
 
 
+def sentence_pool(split, rng):
+    """The split's sentences shuffled by rng (random.Random(split_seed(split, --seed))): --skip N starts N in."""
+    pool = [s for s in sentences_from_fortunes() if split_of(s) == split]
+    rng.shuffle(pool)
+    return pool
+
+
+def split_seed(split, seed):
+    return seed * 1000003 + (0 if split == "train" else 1)
+
+
 def render(job):
     text, voice, rate, pitch, noise, path = job
     if os.path.exists(path):
@@ -93,10 +104,9 @@ def main():
     ap.add_argument("--chapter-size", type=int, default=25)
     args = ap.parse_args()
 
-    base_seed = args.seed * 1000003 + (0 if args.split == "train" else 1)
+    base_seed = split_seed(args.split, args.seed)
     rng = random.Random(base_seed)
-    pool = [s for s in sentences_from_fortunes() if split_of(s) == args.split]
-    rng.shuffle(pool)
+    pool = sentence_pool(args.split, rng)
     pool = pool[args.skip:] + pool[:args.skip]
     if args.skip:  # voices, rates and pitches drawn independently of the first corpus
         rng = random.Random(base_seed + 7 * args.skip)
