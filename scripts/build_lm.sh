@@ -2,7 +2,7 @@
 # Builds a word n-gram language model folder, laid out as Hugging Face's Wav2Vec2ProcessorWithLM saves
 # `language_model/` (pyctcdecode's LanguageModel.save_to_dir): attrs.json, unigrams.txt and the ARPA file.
 #
-#   scripts/build_lm.sh TEXT... -o DIR [--order N] [--alpha A] [--beta B] [--unk-score-offset U] [--no-gzip]
+#   scripts/build_lm.sh TEXT... -o DIR [--order N] [--alpha A] [--beta B] [--unk-score-offset U] [--gzip]
 #
 # The text is normalized as the default model's transcripts are (scripts/lm_text.py: one sentence per line,
 # upper case, A-Z, apostrophe and space) and refused, with exit status 3 and the offending lines named, when any
@@ -11,14 +11,15 @@
 # `tlm -n=N -lm=msb -bo=yes` (modified shift-beta smoothing, backoff form). DIR gets:
 #   attrs.json    {"alpha": A, "beta": B, "unk_score_offset": U, "score_boundary": true}
 #   unigrams.txt  the LM's words, one per line, sorted (no <s>, </s>, <unk>)
-#   lm.arpa.gz    the ARPA file, gzip -n (deterministic); lm.arpa with --no-gzip
+#   lm.arpa       the ARPA file; lm.arpa.gz (gzip -n) with --gzip. pyctcdecode's LanguageModel.load_from_dir takes
+#                 only .arpa/.bin/.binary, so a folder for Hugging Face keeps it plain (git compresses it anyway)
 # Nothing else goes into DIR (pyctcdecode takes the one other file there for the LM); the n-gram counts are printed.
 # Deterministic: the same text and options give byte-identical files.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-texts=() out="" order=3 alpha=0.5 beta=1.0 unk=-10.0 gzip=1
+usage() { sed -n '2,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2; }
+texts=() out="" order=3 alpha=0.5 beta=1.0 unk=-10.0 gzip=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -o|--output) out="${2:?}"; shift 2 ;;
@@ -26,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     --alpha) alpha="${2:?}"; shift 2 ;;
     --beta) beta="${2:?}"; shift 2 ;;
     --unk-score-offset) unk="${2:?}"; shift 2 ;;
-    --no-gzip) gzip=0; shift ;;
+    --gzip) gzip=1; shift ;;
     -h|--help) usage ;;
     -*) echo "build_lm.sh: unknown option $1" >&2; usage ;;
     *) texts+=("$1"); shift ;;

@@ -12,7 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 dataset="" model="$here/models/default" lm="" beam="" out="" w2v2="$here/build/w2v2"
 alphas="0.3 0.5 0.7 0.9 1.2" betas="0 0.5 1 1.5 2 3" extra=()
 while [[ $# -gt 0 ]]; do

@@ -53,14 +53,14 @@ if "$root/scripts/build_lm.sh" "$tmp/clean.txt" -o "$tmp/lm" --alpha 0.7 --beta 
 else
   bad "build_lm.sh on clean text"; cat "$tmp/build.err"
 fi
-if [[ "$(ls "$tmp/lm" | tr '\n' ' ')" == "attrs.json lm.arpa.gz unigrams.txt " ]]; then ok "folder layout"
+if [[ "$(ls "$tmp/lm" | tr '\n' ' ')" == "attrs.json lm.arpa unigrams.txt " ]]; then ok "folder layout"
 else bad "folder holds: $(ls "$tmp/lm" | tr '\n' ' ')"; fi
 if python3 - "$tmp/lm" <<'EOF'
-import gzip, json, sys
+import json, sys
 d = sys.argv[1]
 attrs = json.load(open(d + "/attrs.json"))
 assert attrs == {"alpha": 0.7, "beta": 1.5, "unk_score_offset": -10.0, "score_boundary": True}, attrs
-lines = gzip.open(d + "/lm.arpa.gz", "rt").read().split("\n")
+lines = open(d + "/lm.arpa").read().split("\n")
 assert lines[0] == "\\data\\", lines[0]
 counts, section, seen = {}, None, {}
 for line in lines[1:]:
@@ -84,7 +84,7 @@ assert len(unigrams) == counts[1] - 3 and "THE" in unigrams, (len(unigrams), cou
 EOF
 then ok "attrs.json, ARPA counts match its sections, unigrams.txt"; else bad "folder contents"; fi
 "$root/scripts/build_lm.sh" "$tmp/clean.txt" -o "$tmp/lm2" --alpha 0.7 --beta 1.5 2>/dev/null
-if cmp -s "$tmp/lm/lm.arpa.gz" "$tmp/lm2/lm.arpa.gz" && cmp -s "$tmp/lm/unigrams.txt" "$tmp/lm2/unigrams.txt"; then
+if cmp -s "$tmp/lm/lm.arpa" "$tmp/lm2/lm.arpa" && cmp -s "$tmp/lm/unigrams.txt" "$tmp/lm2/unigrams.txt"; then
   ok "deterministic (byte-identical rebuild)"; else bad "rebuild differs"; fi
 
 echo "$passed passed, $failed failed"
