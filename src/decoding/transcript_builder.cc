@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/error.h"
+#include "decoding/log_softmax.h"
 #include "decoding/word_aligner.h"
 #include "output/npy_file.h"
 
@@ -14,8 +15,10 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
   FailureStage stage = FailureStage::kDecode;
   bool scoring = false;
   try {
-    const CtcHypothesis hypothesis =
-        decoder_.decode(logits.data.data(), static_cast<int>(logits.frames), static_cast<int>(logits.vocab));
+    const int frames = static_cast<int>(logits.frames), vocab = static_cast<int>(logits.vocab);
+    std::vector<float> log_probs(logits.data.begin(), logits.data.begin() + static_cast<ptrdiff_t>(logits.frames * logits.vocab));
+    log_softmax_rows(log_probs.data(), frames, vocab);
+    const CtcHypothesis hypothesis = decoder_.best_path(log_probs.data(), frames, vocab);
     result.text = detokenizer_.detokenize(hypothesis.tokens);
     result.words = align_words(hypothesis, detokenizer_, frame_seconds_);
     if (!logits_dir_.empty()) {

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "decoding/ctc_greedy_decoder.h"
+#include "decoding/log_softmax.h"
 #include "decoding/word_aligner.h"
 #include "output/csv_writer.h"
 #include "output/jsonl_writer.h"
@@ -30,7 +31,8 @@ TEST(WordAligner, WordsFromFramesWithDelimiters) {
   const std::vector<int> path{5, 5, 0, 6, 4, 4, 0, 7, 7, 7, 0};
   std::vector<float> logits(path.size() * 8, 0.0f);
   for (size_t t = 0; t < path.size(); ++t) logits[t * 8 + path[t]] = 5.0f;
-  const CtcHypothesis h = CtcGreedyDecoder(0).decode(logits.data(), static_cast<int>(path.size()), 8);
+  log_softmax_rows(logits.data(), static_cast<int>(path.size()), 8);
+  const CtcHypothesis h = CtcGreedyDecoder(0).best_path(logits.data(), static_cast<int>(path.size()), 8);
   const auto words = align_words(h, detok, 0.02);
   ASSERT_EQ(words.size(), 2u);
   EXPECT_EQ(words[0].word, "AB");
