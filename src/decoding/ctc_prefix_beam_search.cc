@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <unordered_map>
+#include <unordered_set>
+
+#include "decoding/ctc_forced_aligner.h"
 
 #include "common/error.h"
 
@@ -20,75 +23,204 @@ double log_add(double a, double b) {
   return hi + std::log1p(std::exp(std::min(a, b) - hi));
 }
 
-// Prefixes as a tree: node 0 is the empty prefix, every other node one token after its parent.
+// Prefixes as a tree: node 0 is the empty prefix, every other node one unit after its parent. A node's word
+// state (what the WordScorer makes of its spelling) is computed once, when the node is made.
 class PrefixTree {
  public:
-  PrefixTree() : nodes_{{-1, -1}} {}
-  int child(int parent, int token) {
-    const uint64_t key = (static_cast<uint64_t>(parent) << 32) | static_cast<uint32_t>(token);
-    const auto [it, added] = children_.emplace(key, static_cast<int>(nodes_.size()));
-    if (added) nodes_.push_back({parent, token});
-    return it->second;
+  explicit PrefixTree(const WordScorer* scorer) : scorer_(scorer) {
+    Node root;
+    if (scorer_) root.word = scorer_->initial();
+    nodes_.push_back(root);
   }
-  int token(int node) const { return nodes_[node].token; }  // -1 for the empty prefix
+  int child(int parent, int token) {
+    for (int c = nodes_[static_cast<size_t>(parent)].first_child; c >= 0; c = nodes_[static_cast<size_t>(c)].next_sibling) {
+      if (nodes_[static_cast<size_t>(c)].token == token) return c;
+    }
+    Node node;
+    node.parent = parent;
+    node.token = token;
+    node.next_sibling = nodes_[static_cast<size_t>(parent)].first_child;
+    if (scorer_) {
+      scorer_->extend(nodes_[static_cast<size_t>(parent)].word, token, node.word);
+      node.bonus = node.word.dead ? kNegInf : node.word.total();
+    }
+    const int id = static_cast<int>(nodes_.size());
+    nodes_.push_back(node);
+    nodes_[static_cast<size_t>(parent)].first_child = id;
+    return id;
+  }
+  int token(int node) const { return nodes_[static_cast<size_t>(node)].token; }  // -1 for the empty prefix
+  double bonus(int node) const { return nodes_[static_cast<size_t>(node)].bonus; }
+  const WordState& word(int node) const { return nodes_[static_cast<size_t>(node)].word; }
+  size_t size() const { return nodes_.size(); }
   std::vector<int> tokens(int node) const {
     std::vector<int> out;
-    for (; node > 0; node = nodes_[node].parent) out.push_back(nodes_[node].token);
+    for (; node > 0; node = nodes_[static_cast<size_t>(node)].parent) out.push_back(nodes_[static_cast<size_t>(node)].token);
     std::reverse(out.begin(), out.end());
     return out;
   }
 
  private:
   struct Node {
-    int parent;
-    int token;
+    int parent = -1;
+    int token = -1;
+    int first_child = -1;
+    int next_sibling = -1;
+    double bonus = 0.0;  // the word-level score of this prefix (WordState::total), -inf when not allowed
+    WordState word;
   };
+  const WordScorer* scorer_;
   std::vector<Node> nodes_;
-  std::unordered_map<uint64_t, int> children_;
 };
 
-// A prefix's log-probabilities: alignments so far ending in a blank, and ending in its last token.
-struct PrefixScore {
-  double blank = kNegInf;
-  double token = kNegInf;
-  double total() const { return log_add(blank, token); }
+// One hypothesis: a prefix and how its alignments end, with their summed log-probability.
+struct Hypothesis {
+  int node;
+  bool ends_in_blank;
+  double acoustic;
+  double total;  // acoustic + the prefix's word-level bonus
 };
 
-// The non-blank tokens of one frame that may extend prefixes, likeliest first.
-std::vector<int> candidate_tokens(const float* row, int vocab, int blank_id, const BeamSearchConfig& config) {
-  std::vector<int> tokens;
-  for (int v = 0; v < vocab; ++v) {
-    if (v != blank_id && row[v] >= config.token_min_log_prob && row[v] > -std::numeric_limits<float>::infinity()) {
-      tokens.push_back(v);
+// Where each (node, ending) already is in the next frame's hypotheses, valid when stamped with the frame.
+class SlotIndex {
+ public:
+  int* find_or_null(int node, bool blank, int frame) {
+    const size_t key = static_cast<size_t>(node) * 2 + (blank ? 1 : 0);
+    if (key >= stamps_.size()) {
+      stamps_.resize(std::max(key + 1, stamps_.size() * 2), -1);
+      slots_.resize(stamps_.size());
     }
+    if (stamps_[key] != frame) {
+      stamps_[key] = frame;
+      slots_[key] = -1;
+    }
+    return &slots_[key];
   }
-  std::stable_sort(tokens.begin(), tokens.end(), [&](int a, int b) { return row[a] > row[b]; });
-  if (config.token_top_k > 0 && static_cast<int>(tokens.size()) > config.token_top_k) tokens.resize(config.token_top_k);
-  return tokens;
+
+ private:
+  std::vector<int> stamps_;
+  std::vector<int> slots_;
+};
+
+// The spelled text of a unit sequence, words separated by single spaces: transcripts that read the same.
+std::string spelled_key(const std::vector<int>& tokens, const std::vector<UnitSpelling>& spellings) {
+  std::string text;
+  auto space = [&] {
+    if (!text.empty() && text.back() != ' ') text.push_back(' ');
+  };
+  for (int t : tokens) {
+    if (t < 0 || static_cast<size_t>(t) >= spellings.size()) continue;
+    const UnitSpelling& unit = spellings[static_cast<size_t>(t)];
+    if (unit.kind == UnitSpelling::Kind::kWordBoundary) space();
+    if (unit.kind != UnitSpelling::Kind::kPiece) continue;
+    if (unit.starts_word) space();
+    text += unit.text;
+  }
+  if (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
 }
 
-// The `keep` best prefixes (and within `threshold` of the best when it is > 0), best first; ties by node.
-std::vector<std::pair<int, PrefixScore>> best_prefixes(const std::unordered_map<int, PrefixScore>& scores, size_t keep,
-                                                       double threshold) {
-  std::vector<std::pair<int, PrefixScore>> beam;
-  for (const auto& entry : scores) {
-    if (entry.second.total() > kNegInf) beam.push_back(entry);  // no alignment reaches it
+// The non-blank tokens of one frame that may extend prefixes: those above the log-prob floor, the k likeliest
+// when top-k is set, and always the frame's likeliest token (so that beam 1 follows the best path).
+void candidate_tokens(const float* row, int vocab, int blank_id, const BeamSearchConfig& config,
+                      std::vector<int>& tokens) {
+  tokens.clear();
+  int best = 0;
+  for (int v = 1; v < vocab; ++v) {
+    if (row[v] > row[best]) best = v;
   }
-  auto better = [](const auto& a, const auto& b) {
-    const double ta = a.second.total(), tb = b.second.total();
-    return ta != tb ? ta > tb : a.first < b.first;
+  for (int v = 0; v < vocab; ++v) {
+    if (v == blank_id || row[v] == -std::numeric_limits<float>::infinity()) continue;
+    if (row[v] >= config.token_min_log_prob || v == best) tokens.push_back(v);
+  }
+  if (config.token_top_k > 0 && static_cast<int>(tokens.size()) > config.token_top_k) {
+    std::partial_sort(tokens.begin(), tokens.begin() + config.token_top_k, tokens.end(),
+                      [&](int a, int b) { return row[a] != row[b] ? row[a] > row[b] : a < b; });
+    tokens.resize(static_cast<size_t>(config.token_top_k));
+  }
+}
+
+bool better(const Hypothesis& a, const Hypothesis& b) {
+  if (a.total != b.total) return a.total > b.total;
+  if (a.node != b.node) return a.node < b.node;
+  return a.ends_in_blank && !b.ends_in_blank;
+}
+
+// Keeps the `keep` best hypotheses, and of those only the ones within `threshold` of the best (when > 0).
+void prune(std::vector<Hypothesis>& hyps, size_t keep, double threshold) {
+  if (hyps.size() > keep) {
+    std::nth_element(hyps.begin(), hyps.begin() + static_cast<std::ptrdiff_t>(keep - 1), hyps.end(), better);
+    hyps.resize(keep);
+  }
+  if (threshold > 0 && !hyps.empty()) {
+    double best = kNegInf;
+    for (const Hypothesis& h : hyps) best = std::max(best, h.total);
+    const double floor = best - threshold;
+    hyps.erase(std::remove_if(hyps.begin(), hyps.end(), [&](const Hypothesis& h) { return h.total < floor; }),
+               hyps.end());
+  }
+}
+
+// What the search ends with: the beam's prefixes as transcripts, best first.
+struct SearchEnd {
+  const PrefixTree& tree;
+  const WordScorer* scorer;  // null: acoustic scores only
+  const std::vector<UnitSpelling>& spellings;  // empty: transcripts told apart by their units
+  int nbest;
+  int blank_id;
+};
+
+std::vector<DecodedHypothesis> finish(const SearchEnd& end, const std::vector<Hypothesis>& beam,
+                                      const float* log_probs, int frames, int vocab) {
+  // Both endings of a prefix are one transcript: sum them, then add the word scores of the finished text.
+  struct Final {
+    int node;
+    double acoustic;
+    double bonus;
+    double score() const { return acoustic + bonus; }
   };
-  if (beam.size() > keep) {
-    std::partial_sort(beam.begin(), beam.begin() + static_cast<std::ptrdiff_t>(keep), beam.end(), better);
-    beam.resize(keep);
-  } else {
-    std::sort(beam.begin(), beam.end(), better);
+  std::vector<Final> finals;
+  std::unordered_map<int, size_t> index;
+  for (const Hypothesis& h : beam) {
+    const auto [it, added] = index.emplace(h.node, finals.size());
+    if (added) {
+      finals.push_back({h.node, h.acoustic, 0.0});
+    } else {
+      finals[it->second].acoustic = log_add(finals[it->second].acoustic, h.acoustic);
+    }
   }
-  if (threshold > 0 && !beam.empty()) {
-    const double floor = beam.front().second.total() - threshold;
-    while (beam.size() > 1 && beam.back().second.total() < floor) beam.pop_back();
+  if (end.scorer) {
+    for (Final& f : finals) {
+      WordState last;
+      end.scorer->finish(end.tree.word(f.node), last);
+      f.bonus = last.dead ? kNegInf : last.total();
+    }
   }
-  return beam;
+  std::sort(finals.begin(), finals.end(), [](const Final& a, const Final& b) {
+    return a.score() != b.score() ? a.score() > b.score() : a.node < b.node;
+  });
+  std::vector<DecodedHypothesis> out;
+  std::unordered_set<std::string> seen;
+  for (const Final& f : finals) {
+    if (static_cast<int>(out.size()) >= end.nbest || f.score() == kNegInf) break;
+    std::vector<int> units = end.tree.tokens(f.node);
+    const std::string key = end.spellings.empty()
+                                ? std::string(reinterpret_cast<const char*>(units.data()), units.size() * sizeof(int))
+                                : spelled_key(units, end.spellings);
+    if (!seen.insert(key).second) continue;  // reads as a better hypothesis already does
+    DecodedHypothesis d;
+    d.alignment = ctc_force_align(log_probs, frames, vocab, end.blank_id, units);
+    d.acoustic_score = f.acoustic;
+    d.lm_score = f.bonus;
+    d.score = f.score();
+    out.push_back(std::move(d));
+  }
+  if (out.empty()) {  // nothing the lexicon allows survived: an empty transcript
+    DecodedHypothesis d;
+    d.acoustic_score = d.score = kNegInf;
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 }  // namespace
@@ -109,48 +241,63 @@ std::string BeamSearchConfig::to_string() const {
          ", nbest=" + std::to_string(nbest) + ")";
 }
 
-CtcPrefixBeamSearch::CtcPrefixBeamSearch(int blank_id, BeamSearchConfig config)
-    : blank_id_(blank_id), config_(std::move(config)) {
+CtcPrefixBeamSearch::CtcPrefixBeamSearch(int blank_id, BeamSearchConfig config,
+                                         std::shared_ptr<const WordScorer> scorer)
+    : blank_id_(blank_id), config_(std::move(config)), scorer_(std::move(scorer)) {
   config_.validate();
   W2V2_CHECK_AS(ConfigError, blank_id_ >= 0, "blank id must not be negative");
+  if (scorer_) {
+    spellings_ = scorer_->spellings();
+    score_words_ = scorer_->scores_anything();
+  }
 }
 
-std::vector<ScoredHypothesis> CtcPrefixBeamSearch::decode(const float* log_probs, int frames, int vocab) const {
+std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_probs, int frames, int vocab) const {
   W2V2_CHECK(frames >= 0 && vocab > blank_id_, "beam search: invalid shape (", frames, ", ", vocab, ") for blank ",
              blank_id_);
   W2V2_CHECK(frames == 0 || log_probs != nullptr, "beam search: null log-probs");
-  PrefixTree tree;
-  std::vector<std::pair<int, PrefixScore>> beam{{0, PrefixScore{0.0, kNegInf}}};
+  PrefixTree tree(score_words_ ? scorer_.get() : nullptr);
+  SlotIndex slots;
+  std::vector<Hypothesis> beam{{0, true, 0.0, tree.bonus(0)}};
+  std::vector<Hypothesis> next;
+  std::vector<int> tokens;
+  const size_t keep = static_cast<size_t>(config_.beam_size);
   for (int t = 0; t < frames; ++t) {
     const float* row = log_probs + static_cast<size_t>(t) * vocab;
-    const double blank = row[blank_id_];
-    const std::vector<int> tokens = candidate_tokens(row, vocab, blank_id_, config_);
-    std::unordered_map<int, PrefixScore> next;
-    next.reserve(beam.size() * (tokens.size() + 1));
-    for (const auto& [node, score] : beam) {
-      const double total = score.total();
-      PrefixScore& same = next[node];
-      same.blank = log_add(same.blank, total + blank);  // a blank: the prefix stays
-      const int last = tree.token(node);
-      for (int c : tokens) {
-        const double p = row[c];
-        const int longer = tree.child(node, c);
-        if (c == last) {
-          // The same token again: it continues the last label, or after a blank starts a new one.
-          same.token = log_add(same.token, score.token + p);
-          if (score.blank > kNegInf) next[longer].token = log_add(next[longer].token, score.blank + p);
+    candidate_tokens(row, vocab, blank_id_, config_, tokens);
+    next.clear();
+    auto add = [&](int node, bool blank, double acoustic) {
+      int* slot = slots.find_or_null(node, blank, t);
+      if (*slot >= 0) {
+        Hypothesis& h = next[static_cast<size_t>(*slot)];
+        h.acoustic = log_add(h.acoustic, acoustic);
+        h.total = h.acoustic + tree.bonus(node);
+      } else {
+        const double bonus = tree.bonus(node);
+        if (bonus == kNegInf) return;  // spelled outside the lexicon
+        *slot = static_cast<int>(next.size());
+        next.push_back({node, blank, acoustic, acoustic + bonus});
+      }
+    };
+    for (size_t i = 0; i < beam.size(); ++i) {
+      const Hypothesis h = beam[i];
+      add(h.node, true, h.acoustic + row[blank_id_]);  // a blank: the prefix stays
+      const int last = tree.token(h.node);
+      for (const int c : tokens) {
+        const double p = h.acoustic + row[c];
+        if (c == last && !h.ends_in_blank) {
+          add(h.node, false, p);  // the last label's run goes on
         } else {
-          next[longer].token = log_add(next[longer].token, total + p);
+          add(tree.child(h.node, c), false, p);  // a new label (after a blank, the same token again is one)
         }
       }
     }
-    beam = best_prefixes(next, static_cast<size_t>(config_.beam_size), config_.beam_threshold);
+    prune(next, keep, config_.beam_threshold);
+    beam.swap(next);
   }
-  std::vector<ScoredHypothesis> out;
-  for (size_t k = 0; k < beam.size() && static_cast<int>(k) < config_.nbest; ++k) {
-    out.push_back({tree.tokens(beam[k].first), beam[k].second.total()});
-  }
-  return out;
+  const SearchEnd end{tree, score_words_ ? scorer_.get() : nullptr, spellings_, config_.nbest, blank_id_};
+  return finish(end, beam, log_probs, frames, vocab);
 }
+
 
 }  // namespace w2v2

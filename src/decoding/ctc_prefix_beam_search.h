@@ -1,48 +1,51 @@
 #pragma once
 
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "decoding/ctc_decoder.h"
+#include "decoding/word_scorer.h"
 
 namespace w2v2 {
 
 struct BeamSearchConfig {
-  int beam_size = 32;  // prefixes kept after each frame
+  int beam_size = 32;  // hypotheses kept after each frame
   int token_top_k = 0;  // per frame, only the k likeliest non-blank tokens extend prefixes (0 = all)
   // Per frame, non-blank tokens below this log-probability do not extend prefixes (-inf = keep all).
-  float token_min_log_prob = -std::numeric_limits<float>::infinity();
-  double beam_threshold = 0.0;  // > 0: prefixes scoring below the frame's best minus this are dropped
+  // (The frame's likeliest token always may: at beam 1 the search follows the best path.)
+  float token_min_log_prob = -5.0f;
+  double beam_threshold = 10.0;  // > 0: hypotheses scoring below the frame's best minus this are dropped (0 = off)
   int nbest = 1;                // hypotheses returned, best first
 
   void validate() const;  // throws ConfigError
   std::string to_string() const;
 };
 
-// One decoded label sequence (blanks removed, repeats collapsed) and its log-probability: the log of the
-// sum over every CTC alignment that collapses to it, as far as the beam kept them.
-struct ScoredHypothesis {
-  std::vector<int> tokens;
-  double log_prob = 0.0;
-};
-
-// CTC prefix beam search (Hannun et al. 2014, without a language model yet): each prefix carries the
-// probability of its alignments that end in a blank and of those that end in its last token, so that a
-// repeated token is a new label only after a blank. Thread-safe (const); torch-free.
-//
-// With a beam wide enough to keep every prefix it returns the exact most probable label sequence (tested
-// against enumerating all alignments). Note that beam 1 is not greedy decoding: it keeps the prefix with the
-// largest total probability, greedy follows the likeliest frame.
-class CtcPrefixBeamSearch {
+// CTC prefix beam search (Hannun et al. 2014) over units, optionally scored word by word (WordScorer: an
+// n-gram LM, a lexicon, hotwords). Each hypothesis is a prefix in a prefix tree plus how its alignments end
+// (in a blank, or in its last unit: a repeated unit is a new label only after a blank); the log-probabilities
+// of alignments reaching the same hypothesis are summed. As in pyctcdecode, the beam keeps the best
+// `beam_size` of these (prefix, ending) hypotheses, so beam 1 is exactly greedy decoding (the best path) and
+// a beam wide enough to keep every prefix returns the exact most probable label sequence (both tested).
+// Results: distinct transcripts (of prefixes that read the same, such as "A|" and "A", the best), best first, each aligned to
+// the frames by Viterbi for word timings. Thread-safe (const); torch-free.
+class CtcPrefixBeamSearch : public CtcDecoder {
  public:
-  CtcPrefixBeamSearch(int blank_id, BeamSearchConfig config);
+  // `scorer` may be null (acoustic scores only).
+  CtcPrefixBeamSearch(int blank_id, BeamSearchConfig config, std::shared_ptr<const WordScorer> scorer = nullptr);
 
-  // `log_probs` (frames, vocab) row-major log-softmax values; only the first `frames` rows are read. ->
-  // up to `nbest` hypotheses, best first (the empty sequence included; never none).
-  std::vector<ScoredHypothesis> decode(const float* log_probs, int frames, int vocab) const;
+  std::vector<DecodedHypothesis> decode(const float* log_probs, int frames, int vocab) const override;
+
+  const BeamSearchConfig& config() const { return config_; }
 
  private:
   int blank_id_;
   BeamSearchConfig config_;
+  std::shared_ptr<const WordScorer> scorer_;  // spells units (n-best de-duplication); scores words when it can
+  std::vector<UnitSpelling> spellings_;
+  bool score_words_ = false;
 };
 
 }  // namespace w2v2

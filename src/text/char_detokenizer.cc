@@ -26,4 +26,21 @@ std::string CharDetokenizer::detokenize(const std::vector<int>& ids) const {
   return text;
 }
 
+std::vector<UnitSpelling> CharDetokenizer::spellings() const {
+  std::vector<UnitSpelling> out(static_cast<size_t>(num_units()));
+  for (int id = 0; id < num_units(); ++id) {
+    UnitSpelling& unit = out[static_cast<size_t>(id)];
+    const std::string& token = vocabulary_.token(id);
+    if (vocabulary_.is_special(id) || token.empty()) continue;  // silent
+    const bool blank_text = token.find_first_not_of(" \t\n") == std::string::npos;
+    if (id == vocabulary_.word_delimiter_id() || blank_text) {
+      unit.kind = UnitSpelling::Kind::kWordBoundary;
+    } else {
+      unit.kind = UnitSpelling::Kind::kPiece;
+      unit.text = token;
+    }
+  }
+  return out;
+}
+
 }  // namespace w2v2

@@ -12,6 +12,7 @@ class CharDetokenizer : public Detokenizer {
   explicit CharDetokenizer(Vocabulary vocabulary) : vocabulary_(std::move(vocabulary)) {}
   std::string detokenize(const std::vector<int>& ids) const override;
   int num_units() const override { return vocabulary_.size(); }
+  std::vector<UnitSpelling> spellings() const override;
   const Vocabulary& vocabulary() const { return vocabulary_; }
 
  private:

@@ -166,4 +166,33 @@ std::string SentencePieceDetokenizer::detokenize(const std::vector<int>& ids) co
   return text;
 }
 
+std::vector<UnitSpelling> SentencePieceDetokenizer::spellings() const {
+  std::vector<UnitSpelling> out(pieces_.size());
+  for (size_t id = 0; id < pieces_.size(); ++id) {
+    if (static_cast<int>(id) == blank_id_) continue;
+    const Piece& piece = pieces_[id];
+    UnitSpelling& unit = out[id];
+    if (piece.type == PieceType::kNormal || piece.type == PieceType::kUserDefined) {
+      std::string text = piece.text;
+      const bool starts = text.compare(0, 3, kWordStart) == 0;
+      if (starts) text.erase(0, 3);
+      for (size_t at; (at = text.find(kWordStart)) != std::string::npos;) text.replace(at, 3, " ");
+      if (text.find_first_not_of(' ') == std::string::npos) {
+        if (starts || !text.empty()) unit.kind = UnitSpelling::Kind::kWordBoundary;
+        continue;
+      }
+      unit.kind = UnitSpelling::Kind::kPiece;
+      unit.text = std::move(text);
+      unit.starts_word = starts;
+    } else if (piece.type == PieceType::kByte) {
+      const std::string& t = piece.text;  // "<0xAB>"
+      if (t.size() == 6 && hex_value(t[3]) >= 0 && hex_value(t[4]) >= 0) {
+        unit.kind = UnitSpelling::Kind::kPiece;
+        unit.text.push_back(static_cast<char>(hex_value(t[3]) * 16 + hex_value(t[4])));
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace w2v2

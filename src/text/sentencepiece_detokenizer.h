@@ -26,6 +26,7 @@ class SentencePieceDetokenizer : public Detokenizer {
   SentencePieceDetokenizer(const std::string& model_path, int blank_id);
   std::string detokenize(const std::vector<int>& ids) const override;
   int num_units() const override { return static_cast<int>(pieces_.size()); }
+  std::vector<UnitSpelling> spellings() const override;
   const std::vector<Piece>& pieces() const { return pieces_; }
 
   // Parses the pieces of a serialized ModelProto; throws ModelLoadError naming `source`.

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <random>
 #include <vector>
 
 #include "common/error.h"
+#include "decoding/ctc_forced_aligner.h"
+#include "decoding/ctc_greedy_decoder.h"
 
 namespace w2v2 {
 namespace {
@@ -24,47 +27,52 @@ std::vector<float> log_of(const std::vector<std::vector<double>>& probs) {
 // Blank 0, "a" 1, "b" 2; both frames [0.5, 0.4, 0.1]. By hand: P("a") = aa + a_ + _a = 0.16 + 0.2 + 0.2 =
 // 0.56; P("") = 0.25; P("b") = 0.01 + 0.05 + 0.05 = 0.11; P("ab") = P("ba") = 0.04. Greedy reads "" (blank
 // wins both frames); the most probable labelling is "a".
+// No pruning but the beam size: the search is exact when the beam holds every prefix.
+BeamSearchConfig exact(int beam_size, int nbest) {
+  BeamSearchConfig config;
+  config.beam_size = beam_size;
+  config.nbest = nbest;
+  config.token_min_log_prob = -std::numeric_limits<float>::infinity();
+  config.beam_threshold = 0.0;
+  return config;
+}
+
 const std::vector<std::vector<double>> kTwoFrames = {{0.5, 0.4, 0.1}, {0.5, 0.4, 0.1}};
 
 TEST(CtcPrefixBeamSearch, HandComputedTwoFramesAndItsNBest) {
   const auto lp = log_of(kTwoFrames);
-  BeamSearchConfig config;
-  config.beam_size = 8;
-  config.nbest = 5;
+  const BeamSearchConfig config = exact(8, 5);
   const auto hyps = CtcPrefixBeamSearch(0, config).decode(lp.data(), 2, 3);
   ASSERT_EQ(hyps.size(), 5u);
   const std::vector<std::pair<std::vector<int>, double>> expected = {
       {{1}, 0.56}, {{}, 0.25}, {{2}, 0.11}, {{1, 2}, 0.04}, {{2, 1}, 0.04}};
   for (size_t k = 0; k < 3; ++k) {
-    EXPECT_EQ(hyps[k].tokens, expected[k].first) << k;
-    EXPECT_NEAR(std::exp(hyps[k].log_prob), expected[k].second, 1e-6) << k;
+    EXPECT_EQ(hyps[k].alignment.tokens, expected[k].first) << k;
+    EXPECT_NEAR(std::exp(hyps[k].acoustic_score), expected[k].second, 1e-6) << k;
   }
-  EXPECT_NEAR(std::exp(hyps[3].log_prob), 0.04, 1e-6);  // "ab" and "ba" tie
-  EXPECT_NEAR(std::exp(hyps[4].log_prob), 0.04, 1e-6);
-  for (size_t k = 1; k < hyps.size(); ++k) EXPECT_LE(hyps[k].log_prob, hyps[k - 1].log_prob);
+  EXPECT_NEAR(std::exp(hyps[3].acoustic_score), 0.04, 1e-6);  // "ab" and "ba" tie
+  EXPECT_NEAR(std::exp(hyps[4].acoustic_score), 0.04, 1e-6);
+  for (size_t k = 1; k < hyps.size(); ++k) EXPECT_LE(hyps[k].acoustic_score, hyps[k - 1].acoustic_score);
 }
 
 TEST(CtcPrefixBeamSearch, ABeamOfOneLosesWhatAWiderBeamFinds) {
   const auto lp = log_of(kTwoFrames);
-  BeamSearchConfig config;
-  config.beam_size = 1;
+  const BeamSearchConfig config = exact(1, 1);
   const auto hyps = CtcPrefixBeamSearch(0, config).decode(lp.data(), 2, 3);
   ASSERT_EQ(hyps.size(), 1u);
-  EXPECT_TRUE(hyps[0].tokens.empty());  // after frame 1 only "" (0.5) is kept, not "a" (0.4)
-  EXPECT_NEAR(std::exp(hyps[0].log_prob), 0.25, 1e-6);
+  EXPECT_TRUE(hyps[0].alignment.tokens.empty());  // after frame 1 only "" (0.5) is kept, not "a" (0.4)
+  EXPECT_NEAR(std::exp(hyps[0].acoustic_score), 0.25, 1e-6);
 }
 
 TEST(CtcPrefixBeamSearch, TokenPruningAndTheBeamThreshold) {
   const auto lp = log_of(kTwoFrames);
-  BeamSearchConfig top1;
-  top1.beam_size = 8;
-  top1.nbest = 5;
+  BeamSearchConfig top1 = exact(8, 5);
   top1.token_top_k = 1;  // only "a" extends prefixes
   const auto pruned = CtcPrefixBeamSearch(0, top1).decode(lp.data(), 2, 3);
   ASSERT_EQ(pruned.size(), 2u);
-  EXPECT_EQ(pruned[0].tokens, std::vector<int>{1});
-  EXPECT_NEAR(std::exp(pruned[0].log_prob), 0.56, 1e-6);
-  EXPECT_TRUE(pruned[1].tokens.empty());
+  EXPECT_EQ(pruned[0].alignment.tokens, std::vector<int>{1});
+  EXPECT_NEAR(std::exp(pruned[0].acoustic_score), 0.56, 1e-6);
+  EXPECT_TRUE(pruned[1].alignment.tokens.empty());
 
   BeamSearchConfig floor = top1;
   floor.token_top_k = 0;
@@ -74,31 +82,27 @@ TEST(CtcPrefixBeamSearch, TokenPruningAndTheBeamThreshold) {
   // A threshold of 1 nat keeps prefixes within a factor e of the best at every frame: after frame 1 "b"
   // (0.1 against 0.5) is dropped, and at the end only "a" (0.56) and "" (0.25) are left, "b" (0.05 once
   // reached from "" alone) and "ab" (0.04) being too far below.
-  BeamSearchConfig threshold;
-  threshold.beam_size = 8;
-  threshold.nbest = 3;
+  BeamSearchConfig threshold = exact(8, 3);
   threshold.beam_threshold = 1.0;
   const auto cut = CtcPrefixBeamSearch(0, threshold).decode(lp.data(), 2, 3);
   ASSERT_EQ(cut.size(), 2u);
-  EXPECT_EQ(cut[0].tokens, std::vector<int>{1});
-  EXPECT_NEAR(std::exp(cut[0].log_prob), 0.56, 1e-6);
-  EXPECT_TRUE(cut[1].tokens.empty());
+  EXPECT_EQ(cut[0].alignment.tokens, std::vector<int>{1});
+  EXPECT_NEAR(std::exp(cut[0].acoustic_score), 0.56, 1e-6);
+  EXPECT_TRUE(cut[1].alignment.tokens.empty());
 }
 
 TEST(CtcPrefixBeamSearch, ARepeatedLabelNeedsABlankBetween) {
   // Blank 0, "a" 1. "aa" has one alignment in three frames, a _ a: 0.9 x 0.8 x 0.9 = 0.648.
   const std::vector<std::vector<double>> probs = {{0.1, 0.9}, {0.8, 0.2}, {0.1, 0.9}};
   const auto lp = log_of(probs);
-  BeamSearchConfig config;
-  config.beam_size = 16;
-  config.nbest = 2;
+  const BeamSearchConfig config = exact(16, 2);
   const auto hyps = CtcPrefixBeamSearch(0, config).decode(lp.data(), 3, 2);
   ASSERT_EQ(hyps.size(), 2u);
-  EXPECT_EQ(hyps[0].tokens, (std::vector<int>{1, 1}));
-  EXPECT_NEAR(std::exp(hyps[0].log_prob), 0.9 * 0.8 * 0.9, 1e-6);
+  EXPECT_EQ(hyps[0].alignment.tokens, (std::vector<int>{1, 1}));
+  EXPECT_NEAR(std::exp(hyps[0].acoustic_score), 0.9 * 0.8 * 0.9, 1e-6);
   // "a": a a a, a a _, a _ _, _ a a, _ a _, _ _ a = 0.162 + 0.018 + 0.072 + 0.018 + 0.002 + 0.072 = 0.344
-  EXPECT_EQ(hyps[1].tokens, std::vector<int>{1});
-  EXPECT_NEAR(std::exp(hyps[1].log_prob), 0.344, 1e-6);
+  EXPECT_EQ(hyps[1].alignment.tokens, std::vector<int>{1});
+  EXPECT_NEAR(std::exp(hyps[1].acoustic_score), 0.344, 1e-6);
 }
 
 // Every alignment of T frames over V symbols, collapsed: label sequence -> probability.
@@ -140,14 +144,12 @@ TEST(CtcPrefixBeamSearch, AWideBeamMatchesEnumeratingEveryAlignment) {
     std::vector<std::pair<double, std::vector<int>>> ranked;
     for (const auto& [labels, p] : oracle) ranked.push_back({p, labels});
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    BeamSearchConfig config;
-    config.beam_size = 5000;  // more than the 4^6 alignments: nothing is pruned
-    config.nbest = 3;
+    const BeamSearchConfig config = exact(5000, 3);  // more than the 4^6 alignments: nothing is pruned
     const auto hyps = CtcPrefixBeamSearch(blank, config).decode(lp.data(), frames, vocab);
     ASSERT_EQ(hyps.size(), std::min<size_t>(3, ranked.size())) << trial;
     for (size_t k = 0; k < hyps.size(); ++k) {
-      EXPECT_NEAR(hyps[k].log_prob, std::log(ranked[k].first), 1e-9) << "trial " << trial << " rank " << k;
-      EXPECT_NEAR(oracle.at(hyps[k].tokens), ranked[k].first, 1e-12) << "trial " << trial << " rank " << k;
+      EXPECT_NEAR(hyps[k].acoustic_score, std::log(ranked[k].first), 1e-9) << "trial " << trial << " rank " << k;
+      EXPECT_NEAR(oracle.at(hyps[k].alignment.tokens), ranked[k].first, 1e-12) << "trial " << trial << " rank " << k;
     }
   }
 }
@@ -155,8 +157,8 @@ TEST(CtcPrefixBeamSearch, AWideBeamMatchesEnumeratingEveryAlignment) {
 TEST(CtcPrefixBeamSearch, ZeroFramesGiveTheEmptyLabellingAndBadSettingsAreRefused) {
   const auto hyps = CtcPrefixBeamSearch(0, BeamSearchConfig{}).decode(nullptr, 0, 3);
   ASSERT_EQ(hyps.size(), 1u);
-  EXPECT_TRUE(hyps[0].tokens.empty());
-  EXPECT_EQ(hyps[0].log_prob, 0.0);
+  EXPECT_TRUE(hyps[0].alignment.tokens.empty());
+  EXPECT_EQ(hyps[0].acoustic_score, 0.0);
   BeamSearchConfig bad;
   bad.beam_size = 0;
   EXPECT_THROW(CtcPrefixBeamSearch(0, bad), ConfigError);
@@ -167,6 +169,65 @@ TEST(CtcPrefixBeamSearch, ZeroFramesGiveTheEmptyLabellingAndBadSettingsAreRefuse
   bad.token_min_log_prob = 0.5f;
   EXPECT_THROW(CtcPrefixBeamSearch(0, bad), ConfigError);
   EXPECT_THROW(CtcPrefixBeamSearch(0, BeamSearchConfig{}).decode(nullptr, 2, 3), Error);
+}
+
+// Random log-softmax rows, peaky like a trained model's when `sharpness` is large.
+std::vector<float> random_log_probs(std::mt19937& rng, int frames, int vocab, double sharpness) {
+  std::normal_distribution<double> normal(0.0, sharpness);
+  std::vector<float> lp;
+  for (int t = 0; t < frames; ++t) {
+    std::vector<double> row(static_cast<size_t>(vocab));
+    double norm = 0.0;
+    for (auto& x : row) norm += std::exp(x = normal(rng));
+    for (double x : row) lp.push_back(static_cast<float>(x - std::log(norm)));
+  }
+  return lp;
+}
+
+TEST(CtcPrefixBeamSearch, BeamOneIsGreedyDecodingOnRandomLogProbs) {
+  // Beam 1 keeps one (prefix, ending) hypothesis: the best path. Same units, same word-timing alignment.
+  std::mt19937 rng(15);
+  BeamSearchConfig one;  // the default pruning, beam 1
+  one.beam_size = 1;
+  const CtcPrefixBeamSearch beam(0, one);
+  const CtcGreedyDecoder greedy(0);
+  int nonempty = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const int frames = 1 + trial % 97;
+    const int vocab = 2 + trial % 31;
+    const auto lp = random_log_probs(rng, frames, vocab, trial % 2 ? 1.0 : 4.0);
+    const auto b = beam.decode(lp.data(), frames, vocab);
+    const auto g = greedy.decode(lp.data(), frames, vocab);
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(b[0].alignment.tokens, g[0].alignment.tokens) << trial;
+    EXPECT_EQ(b[0].alignment.frames, g[0].alignment.frames) << trial;
+    EXPECT_EQ(b[0].alignment.end_frames, g[0].alignment.end_frames) << trial;
+    ASSERT_EQ(b[0].alignment.probabilities.size(), g[0].alignment.probabilities.size()) << trial;
+    for (size_t k = 0; k < g[0].alignment.probabilities.size(); ++k) {
+      EXPECT_NEAR(b[0].alignment.probabilities[k], g[0].alignment.probabilities[k], 1e-6) << trial;
+    }
+    EXPECT_NEAR(b[0].acoustic_score, g[0].acoustic_score, 1e-6 * frames) << trial;  // one path: its log-prob
+    nonempty += !g[0].alignment.tokens.empty();
+  }
+  EXPECT_GT(nonempty, 150);
+}
+
+TEST(CtcForcedAligner, FindsTheBestAlignmentOfTheLabels) {
+  // Blank 0, "a" 1, "b" 2. Labels "ab" over 4 frames; the best path by hand is a a _ b (0.6 0.5 0.7 0.8).
+  const std::vector<std::vector<double>> probs = {
+      {0.2, 0.6, 0.2}, {0.3, 0.5, 0.2}, {0.7, 0.2, 0.1}, {0.1, 0.1, 0.8}};
+  const auto lp = log_of(probs);
+  const CtcHypothesis h = ctc_force_align(lp.data(), 4, 3, 0, {1, 2});
+  EXPECT_EQ(h.tokens, (std::vector<int>{1, 2}));
+  EXPECT_EQ(h.frames, (std::vector<int>{0, 3}));
+  EXPECT_EQ(h.end_frames, (std::vector<int>{2, 4}));
+  EXPECT_NEAR(h.probabilities[0], 0.55, 1e-6);
+  EXPECT_NEAR(h.probabilities[1], 0.8, 1e-6);
+  // "aa" needs a blank between: a _ a over 3 frames at least; 2 frames cannot hold it.
+  const CtcHypothesis aa = ctc_force_align(lp.data(), 4, 3, 0, {1, 1});
+  EXPECT_EQ(aa.frames.size(), 2u);
+  EXPECT_LT(aa.end_frames[0], aa.frames[1]);
+  EXPECT_THROW(ctc_force_align(lp.data(), 2, 3, 0, {1, 1, 1}), Error);
 }
 
 }  // namespace

@@ -1,0 +1,128 @@
+#include "decoding/word_scorer.h"
+
+#include <cmath>
+
+#include "common/error.h"
+
+namespace w2v2 {
+
+WordScorer::WordScorer(std::vector<UnitSpelling> spellings, const LanguageModel* lm, WordScorerConfig config,
+                       const std::vector<std::string>& lexicon, std::shared_ptr<const HotwordGraph> hotwords)
+    : spellings_(std::move(spellings)),
+      lm_(lm),
+      config_(config),
+      hotwords_(std::move(hotwords)),
+      ln10_alpha_(std::log(10.0) * config.lm_weight) {
+  W2V2_CHECK_AS(ConfigError, std::isfinite(config_.lm_weight) && std::isfinite(config_.word_score) &&
+                                 std::isfinite(config_.unk_score_offset),
+                "LM weight, word score and unknown-word offset must be finite");
+  if (!lexicon.empty()) {
+    restricted_ = true;
+    trie_ = std::make_unique<SpellingTrie>();
+    const LmState none = lm_ ? lm_->null_context_state() : LmState{};
+    for (const std::string& word : lexicon) {
+      LmWordId id = kLmUnknownWord;
+      float log10_prob = 0.0f;
+      if (lm_) {
+        id = lm_->word_id(word);
+        LmState ignored;
+        log10_prob = lm_->score(none, id, ignored);
+      }
+      trie_->insert(word, id, log10_prob);
+    }
+    trie_->finalize();
+  } else if (lm_) {
+    trie_ = std::make_unique<SpellingTrie>();
+    lm_->for_each_unigram([&](std::string_view word, float log10_prob) {
+      trie_->insert(word, lm_->word_id(word), log10_prob);
+    });
+    trie_->finalize();
+  }
+}
+
+WordState WordScorer::initial() const {
+  WordState state;
+  if (lm_) state.lm = config_.score_boundary ? lm_->begin_sentence_state() : lm_->null_context_state();
+  if (hotwords_) state.hotword = hotwords_->start();
+  return state;
+}
+
+double WordScorer::lookahead_of(int trie_node) const {
+  if (!lm_ || !config_.lookahead) return 0.0;
+  return ln10_alpha_ * trie_->best_log10(trie_node);
+}
+
+void WordScorer::feed_byte(WordState& state, unsigned char byte) const {
+  if (byte == ' ') {
+    complete_word(state);
+    return;
+  }
+  ++state.partial_bytes;
+  if (hotwords_) {
+    state.hotword = hotwords_->next(state.hotword, byte);
+    state.hotword_partial = hotwords_->partial(state.hotword);
+  }
+  if (trie_ && state.trie != SpellingTrie::kNone) {
+    const int next = trie_->next(state.trie, byte);
+    if (next == SpellingTrie::kNone) {
+      state.trie = SpellingTrie::kNone;
+      if (restricted_) {
+        state.dead = true;
+      } else if (lm_) {
+        state.lookahead = config_.unk_score_offset;  // no known word starts like this
+      }
+    } else {
+      state.trie = next;
+      state.lookahead = lookahead_of(next);
+    }
+  }
+}
+
+void WordScorer::complete_word(WordState& state) const {
+  if (state.partial_bytes == 0) return;
+  LmWordId id = kLmUnknownWord;
+  bool known = false;
+  if (trie_ && state.trie != SpellingTrie::kNone && trie_->is_word(state.trie)) {
+    id = trie_->word_id(state.trie);
+    known = restricted_ || id != kLmUnknownWord;
+  } else if (restricted_) {
+    state.dead = true;  // a lexicon word's prefix only
+  }
+  if (lm_) {
+    state.words += ln10_alpha_ * lm_->score(state.lm, id, state.lm) + config_.word_score;
+    if (!known) state.words += config_.unk_score_offset;
+  }
+  state.lookahead = 0.0;
+  state.trie = SpellingTrie::kRoot;
+  state.partial_bytes = 0;
+  if (hotwords_) {
+    state.hotword = hotwords_->next(state.hotword, ' ');
+    if (hotwords_->completes(state.hotword)) {
+      state.hotwords_done += hotwords_->partial(state.hotword);
+      state.hotword = hotwords_->start();
+    }
+    state.hotword_partial = hotwords_->partial(state.hotword);
+  }
+}
+
+void WordScorer::extend(const WordState& in, int unit, WordState& out) const {
+  out = in;
+  if (unit < 0 || static_cast<size_t>(unit) >= spellings_.size()) return;
+  const UnitSpelling& spelling = spellings_[static_cast<size_t>(unit)];
+  switch (spelling.kind) {
+    case UnitSpelling::Kind::kSilent: return;
+    case UnitSpelling::Kind::kWordBoundary: complete_word(out); return;
+    case UnitSpelling::Kind::kPiece:
+      if (spelling.starts_word) complete_word(out);
+      for (const char c : spelling.text) feed_byte(out, static_cast<unsigned char>(c));
+      return;
+  }
+}
+
+void WordScorer::finish(const WordState& in, WordState& out) const {
+  out = in;
+  complete_word(out);
+  if (lm_ && config_.score_boundary) out.words += ln10_alpha_ * lm_->end_sentence_score(out.lm);
+}
+
+}  // namespace w2v2

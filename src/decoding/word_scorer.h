@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "decoding/hotword_graph.h"
+#include "decoding/spelling_trie.h"
+#include "lm/language_model.h"
+#include "text/unit_spelling.h"
+
+namespace w2v2 {
+
+struct WordScorerConfig {
+  double lm_weight = 0.5;          // alpha: weight of ln P_LM
+  double word_score = 1.0;         // beta: added per word (with an LM)
+  double unk_score_offset = -10.0; // added per word the LM does not know (open vocabulary only)
+  bool score_boundary = true;      // start at <s>, end with </s>
+  bool lookahead = true;           // a word in progress scores as the best unigram it can still become
+};
+
+// What a hypothesis has spelled, as the word-level scorers see it. All scores are natural-log terms added
+// to the acoustic log-probability.
+struct WordState {
+  LmState lm;                 // after the completed words
+  int32_t trie = SpellingTrie::kRoot;  // the word in progress in the spelling trie; kNone: it left the trie
+  int32_t hotword = 0;        // HotwordGraph state
+  uint32_t partial_bytes = 0; // bytes of the word in progress
+  bool dead = false;          // spelled a word outside the lexicon
+  double words = 0.0;         // completed words: alpha ln P + beta (+ unknown-word offset)
+  double lookahead = 0.0;     // the word in progress (replaced when it completes)
+  double hotwords_done = 0.0; // completed hotword phrases
+  double hotword_partial = 0.0;
+
+  double total() const { return words + lookahead + hotwords_done + hotword_partial; }
+};
+
+// Scores label sequences word by word for the beam search: an n-gram LM (alpha, beta, unknown-word offset,
+// lookahead through a spelling trie of its unigrams, <s> ... </s>), a lexicon that restricts the words, and
+// hotword boosts. Units are spelled by `spellings` (UnitSpelling per unit id). Immutable, thread-safe.
+class WordScorer {
+ public:
+  // `lm` may be null (no LM). `lexicon`: when non-empty, the only words allowed (spelled as the model's
+  // units spell them); they are scored by the LM's unigrams. `hotwords` may be null.
+  WordScorer(std::vector<UnitSpelling> spellings, const LanguageModel* lm, WordScorerConfig config,
+             const std::vector<std::string>& lexicon = {}, std::shared_ptr<const HotwordGraph> hotwords = nullptr);
+
+  WordState initial() const;
+  // The state after unit `unit` is appended (a blank or silent unit changes nothing).
+  void extend(const WordState& in, int unit, WordState& out) const;
+  // The state at the end of the transcript: the word in progress completes, then </s>.
+  void finish(const WordState& in, WordState& out) const;
+
+  bool scores_anything() const { return lm_ != nullptr || restricted_ || hotwords_ != nullptr; }
+  const SpellingTrie* trie() const { return trie_.get(); }
+  const std::vector<UnitSpelling>& spellings() const { return spellings_; }
+
+ private:
+  void feed_byte(WordState& state, unsigned char byte) const;
+  void complete_word(WordState& state) const;
+  double lookahead_of(int trie_node) const;
+
+  std::vector<UnitSpelling> spellings_;
+  const LanguageModel* lm_;
+  WordScorerConfig config_;
+  std::unique_ptr<SpellingTrie> trie_;  // LM unigrams, or the lexicon; null without either
+  bool restricted_ = false;             // a lexicon: words outside the trie are not allowed
+  std::shared_ptr<const HotwordGraph> hotwords_;
+  double ln10_alpha_;
+};
+
+}  // namespace w2v2
