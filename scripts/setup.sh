@@ -9,11 +9,13 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp
   libsndfile1-dev libsoxr-dev libsentencepiece-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
+  zlib1g-dev                                       # gzip'ed ARPA language models
   python3-torch python3-torchaudio python3-numpy   # reference implementation for fixtures and baselines
   python3-soundfile                                # scripts/bench_baseline.py reads audio as a Python user would
   python3-matplotlib                               # scripts/plot_timeline.py
   sox espeak-ng fortunes                           # synthetic speech and audio conversion
   sctk                                             # NIST sclite: the oracle of the scoring tests
+  irstlm                                           # n-gram LMs: the oracle of the LM perplexity test
 )
 
 SUDO=""

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "lm/language_model.h"
+#include "lm/lm_tables.h"
+#include "lm/ngram_language_model.h"
 
 namespace w2v2 {
 
@@ -11,5 +13,8 @@ namespace w2v2 {
 // apart by content, not name), which is parsed and built into the same compact form in memory. Throws
 // LanguageModelError naming the file (and line, for ARPA) on anything malformed.
 std::unique_ptr<LanguageModel> load_language_model(const std::string& path);
+
+// A model over tables built in memory (ArpaReader's); `source` names them in errors.
+std::unique_ptr<NgramLanguageModel> build_language_model(LmTableStorage storage, const std::string& source);
 
 }  // namespace w2v2
