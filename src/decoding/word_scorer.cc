@@ -6,38 +6,40 @@
 
 namespace w2v2 {
 
-WordScorer::WordScorer(std::vector<UnitSpelling> spellings, const LanguageModel* lm, WordScorerConfig config,
-                       const std::vector<std::string>& lexicon, std::shared_ptr<const HotwordGraph> hotwords)
+WordScorer::WordScorer(std::vector<UnitSpelling> spellings, std::shared_ptr<const LanguageModel> lm,
+                       WordScorerConfig config, const std::vector<std::string>& lexicon,
+                       std::shared_ptr<const HotwordGraph> hotwords, const std::vector<std::string>& hotword_words)
     : spellings_(std::move(spellings)),
-      lm_(lm),
+      lm_(std::move(lm)),
       config_(config),
       hotwords_(std::move(hotwords)),
       ln10_alpha_(std::log(10.0) * config.lm_weight) {
   W2V2_CHECK_AS(ConfigError, std::isfinite(config_.lm_weight) && std::isfinite(config_.word_score) &&
                                  std::isfinite(config_.unk_score_offset),
                 "LM weight, word score and unknown-word offset must be finite");
-  if (!lexicon.empty()) {
-    restricted_ = true;
-    trie_ = std::make_unique<SpellingTrie>();
-    const LmState none = lm_ ? lm_->null_context_state() : LmState{};
-    for (const std::string& word : lexicon) {
-      LmWordId id = kLmUnknownWord;
-      float log10_prob = 0.0f;
-      if (lm_) {
-        id = lm_->word_id(word);
-        LmState ignored;
-        log10_prob = lm_->score(none, id, ignored);
-      }
-      trie_->insert(word, id, log10_prob);
+  restricted_ = !lexicon.empty();
+  if (!restricted_ && !lm_ && !hotwords_) return;  // nothing to spell words against
+  trie_ = std::make_unique<SpellingTrie>();
+  const LmState none = lm_ ? lm_->null_context_state() : LmState{};
+  auto insert = [&](const std::string& word) {
+    LmWordId id = kLmUnknownWord;
+    float log10_prob = 0.0f;
+    if (lm_) {
+      id = lm_->word_id(word);
+      LmState ignored;
+      log10_prob = lm_->score(none, id, ignored);  // its unigram probability (<unk>'s when unknown)
     }
-    trie_->finalize();
+    trie_->insert(word, id, log10_prob);
+  };
+  if (restricted_) {
+    for (const std::string& word : lexicon) insert(word);
   } else if (lm_) {
-    trie_ = std::make_unique<SpellingTrie>();
     lm_->for_each_unigram([&](std::string_view word, float log10_prob) {
       trie_->insert(word, lm_->word_id(word), log10_prob);
     });
-    trie_->finalize();
   }
+  for (const std::string& word : hotword_words) insert(word);
+  trie_->finalize();
 }
 
 WordState WordScorer::initial() const {
@@ -84,7 +86,7 @@ void WordScorer::complete_word(WordState& state) const {
   bool known = false;
   if (trie_ && state.trie != SpellingTrie::kNone && trie_->is_word(state.trie)) {
     id = trie_->word_id(state.trie);
-    known = restricted_ || id != kLmUnknownWord;
+    known = true;
   } else if (restricted_) {
     state.dead = true;  // a lexicon word's prefix only
   }

@@ -14,7 +14,7 @@ namespace w2v2 {
 struct WordScorerConfig {
   double lm_weight = 0.5;          // alpha: weight of ln P_LM
   double word_score = 1.0;         // beta: added per word (with an LM)
-  double unk_score_offset = -10.0; // added per word the LM does not know (open vocabulary only)
+  double unk_score_offset = -10.0; // added per word that is not known (open vocabulary only)
   bool score_boundary = true;      // start at <s>, end with </s>
   bool lookahead = true;           // a word in progress scores as the best unigram it can still become
 };
@@ -41,9 +41,12 @@ struct WordState {
 class WordScorer {
  public:
   // `lm` may be null (no LM). `lexicon`: when non-empty, the only words allowed (spelled as the model's
-  // units spell them); they are scored by the LM's unigrams. `hotwords` may be null.
-  WordScorer(std::vector<UnitSpelling> spellings, const LanguageModel* lm, WordScorerConfig config,
-             const std::vector<std::string>& lexicon = {}, std::shared_ptr<const HotwordGraph> hotwords = nullptr);
+  // units spell them). `hotwords` may be null; `hotword_words`, the words of its phrases, are known words:
+  // allowed with a lexicon, free of the unknown-word offset without one. Known words are scored by the LM
+  // (as <unk> when it lacks them) without the offset.
+  WordScorer(std::vector<UnitSpelling> spellings, std::shared_ptr<const LanguageModel> lm, WordScorerConfig config,
+             const std::vector<std::string>& lexicon = {}, std::shared_ptr<const HotwordGraph> hotwords = nullptr,
+             const std::vector<std::string>& hotword_words = {});
 
   WordState initial() const;
   // The state after unit `unit` is appended (a blank or silent unit changes nothing).
@@ -61,9 +64,9 @@ class WordScorer {
   double lookahead_of(int trie_node) const;
 
   std::vector<UnitSpelling> spellings_;
-  const LanguageModel* lm_;
+  std::shared_ptr<const LanguageModel> lm_;
   WordScorerConfig config_;
-  std::unique_ptr<SpellingTrie> trie_;  // LM unigrams, or the lexicon; null without either
+  std::unique_ptr<SpellingTrie> trie_;  // the known words: LM unigrams or the lexicon, and hotword words
   bool restricted_ = false;             // a lexicon: words outside the trie are not allowed
   std::shared_ptr<const HotwordGraph> hotwords_;
   double ln10_alpha_;
