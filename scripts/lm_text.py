@@ -4,6 +4,7 @@
     python3 scripts/lm_text.py fortunes --split train --exclude 16000:16200 --for-lm > lm.txt  # training split
     python3 scripts/lm_text.py prepare TEXT... -o lm.txt    # normalize + refuse evaluation sentences (exit 3)
     python3 scripts/lm_text.py check TEXT...                # the check alone
+    python3 scripts/lm_text.py filter TEXT... -o clean.txt  # normalize, leaving out what the check refuses
 
 Normalization is the one the default model's transcripts went through (scripts/make_synthetic_speech.py): one
 sentence per line (split after . ! ?), upper case, accents folded, everything but A-Z, apostrophe and space
@@ -146,6 +147,9 @@ def main():
     p.add_argument("-o", "--output", required=True)
     c = sub.add_parser("check", help="exit 3 when a TEXT holds a sentence of the evaluation split")
     c.add_argument("texts", nargs="+")
+    d = sub.add_parser("filter", help="normalize TEXT files and leave out the sentences `check` refuses, saying how many")
+    d.add_argument("texts", nargs="+")
+    d.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
 
     if args.command == "fortunes":
@@ -168,6 +172,14 @@ def main():
     lines = []
     for path in args.texts:
         lines.extend(normalize(read_text(path)))
+    if args.command == "filter":
+        leaked = {n for n, _ in find_leaks(lines, eval_sentences())}
+        kept = [s for n, s in enumerate(lines, 1) if n not in leaked]
+        with open(args.output, "w") as out:
+            out.write("".join(s + "\n" for s in kept))
+        print(f"lm_text.py: {len(kept)} sentences kept, {len(leaked)} left out that hold an evaluation sentence",
+              file=sys.stderr)
+        return
     check_or_exit(lines, " ".join(args.texts) if len(args.texts) <= 3 else f"{len(args.texts)} files")
     if args.command == "prepare":
         if not lines:

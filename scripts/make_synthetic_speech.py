@@ -3,6 +3,7 @@
 
     python3 scripts/make_synthetic_speech.py --out work/synth --split train --count 8000
     python3 scripts/make_synthetic_speech.py --out data --split eval --count 48 --layout-name librispeech-mini
+    python3 scripts/make_synthetic_speech.py --out work --text sentences.txt --count 200 --layout-name other-dev
 
 Text comes from Debian's `fortunes` package, upper-cased to the LibriSpeech alphabet (A-Z, apostrophe,
 space). Sentences are assigned to train or eval by a hash of their text, so the splits never share a
@@ -65,7 +66,7 @@ def sentence_pool(split, rng):
 
 
 def split_seed(split, seed):
-    return seed * 1000003 + (0 if split == "train" else 1)
+    return seed * 1000003 + {"train": 0, "eval": 1, "text": 2}[split]
 
 
 def render(job):
@@ -92,7 +93,10 @@ def render(job):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, help="folder that receives <layout-name>/<speaker>/<chapter>/")
-    ap.add_argument("--split", choices=["train", "eval"], required=True)
+    ap.add_argument("--split", choices=["train", "eval"], help="fortunes split (required without --text)")
+    ap.add_argument("--text", help="render these sentences (one per line, normalized as the transcripts: "
+                                   "scripts/lm_text.py) instead of fortunes, shuffled by --seed; the layout is then "
+                                   "synth-text unless --layout-name says otherwise")
     ap.add_argument("--count", type=int, required=True, help="utterances to render")
     ap.add_argument("--layout-name", default=None, help="top folder name (default: synth-<split>)")
     ap.add_argument("--seed", type=int, default=0)
@@ -103,16 +107,28 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--chapter-size", type=int, default=25)
     args = ap.parse_args()
+    if (args.split is None) == (args.text is None):
+        ap.error("give one of --split and --text")
 
-    base_seed = split_seed(args.split, args.seed)
+    base_seed = split_seed(args.split or "text", args.seed)
     rng = random.Random(base_seed)
-    pool = sentence_pool(args.split, rng)
+    if args.text:
+        with open(args.text) as f:
+            pool = [line.strip() for line in f if line.strip()]
+        bad = [s for s in pool if not re.fullmatch(r"[A-Z']+( [A-Z']+)*", s)]
+        if bad:
+            sys.exit(f"{args.text}: {len(bad)} lines are not normalized transcripts (A-Z, apostrophe, single "
+                     f"spaces), e.g. {bad[0]!r}; run scripts/lm_text.py prepare first")
+        rng.shuffle(pool)
+    else:
+        pool = sentence_pool(args.split, rng)
     pool = pool[args.skip:] + pool[:args.skip]
     if args.skip:  # voices, rates and pitches drawn independently of the first corpus
         rng = random.Random(base_seed + 7 * args.skip)
     if len(pool) < args.count:
-        print(f"only {len(pool)} {args.split} sentences; rendering each once more with another voice", file=sys.stderr)
-    root = os.path.join(args.out, args.layout_name or f"synth-{args.split}")
+        print(f"only {len(pool)} {args.split or 'text'} sentences; rendering each once more with another voice",
+              file=sys.stderr)
+    root = os.path.join(args.out, args.layout_name or f"synth-{args.split or 'text'}")
     jobs, transcripts = [], {}
     for i in range(args.count):
         text = pool[i % len(pool)]
