@@ -1,5 +1,6 @@
 #include "decoding/word_scorer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/error.h"
@@ -66,17 +67,18 @@ void WordScorer::feed_byte(WordState& state, unsigned char byte) const {
   }
   if (trie_ && state.trie != SpellingTrie::kNone) {
     const int next = trie_->next(state.trie, byte);
-    if (next == SpellingTrie::kNone) {
-      state.trie = SpellingTrie::kNone;
-      if (restricted_) {
-        state.dead = true;
-      } else if (lm_) {
-        state.lookahead = config_.unk_score_offset;  // no known word starts like this
-      }
-    } else {
-      state.trie = next;
+    state.trie = next;
+    if (next != SpellingTrie::kNone) {
       state.lookahead = lookahead_of(next);
+    } else if (restricted_) {
+      state.dead = true;
     }
+  }
+  if (lm_ && state.trie == SpellingTrie::kNone) {
+    // No known word starts like this: the unknown-word offset, growing with the length of the word past 6
+    // bytes as pyctcdecode does, so that an unknown word cannot swallow the words after it.
+    // Scaled as the offset is when the word completes (alpha ln 10), which keeps the two consistent.
+    state.lookahead = ln10_alpha_ * config_.unk_score_offset * std::max(1.0, state.partial_bytes / 6.0);
   }
 }
 
@@ -91,8 +93,9 @@ void WordScorer::complete_word(WordState& state) const {
     state.dead = true;  // a lexicon word's prefix only
   }
   if (lm_) {
-    state.words += ln10_alpha_ * lm_->score(state.lm, id, state.lm) + config_.word_score;
-    if (!known) state.words += config_.unk_score_offset;
+    // As pyctcdecode (and so attrs.json's values) has it: the offset is added to the log10 LM score.
+    const double log10_p = lm_->score(state.lm, id, state.lm) + (known ? 0.0 : config_.unk_score_offset);
+    state.words += ln10_alpha_ * log10_p + config_.word_score;
   }
   state.lookahead = 0.0;
   state.trie = SpellingTrie::kRoot;

@@ -156,10 +156,15 @@ TEST(WordScorer, ContextSentenceBoundaryAndUnknownWords) {
   WordState end;
   scorer.finish(spell({2, 3, 1, 2}), end);
   EXPECT_NEAR(end.total(), a * (-0.25 - 0.5 - 0.75) + 2.0, 1e-9);
-  // "C" is no unigram's prefix: the unknown-word offset at once, and when it completes (P(<unk>) = -4 here).
-  EXPECT_NEAR(spell({4}).total(), -10.0, 1e-9);
+  // "C" is no unigram's prefix: the unknown-word offset (added to the log10 score, as pyctcdecode does) at
+  // once, and when it completes, with P(<unk>) = -4 here.
+  EXPECT_NEAR(spell({4}).total(), a * -10.0, 1e-9);
   scorer.finish(spell({4}), end);
-  EXPECT_NEAR(end.total(), a * (-4.0 - 0.75) + 1.0 - 10.0, 1e-9);
+  EXPECT_NEAR(end.total(), a * (-4.0 - 10.0 - 0.75) + 1.0, 1e-9);
+  // An unknown word in progress costs more once it is longer than 6 bytes (x 8/6 at 8), so that it cannot
+  // swallow the words after it; completing it costs the plain offset again.
+  EXPECT_NEAR(spell({4, 4, 2, 4, 4, 2, 4, 4}).total(), a * -10.0 * 8 / 6, 1e-9);
+  EXPECT_NEAR(spell({4, 4, 2, 4, 4, 2, 4, 4, 1}).total(), a * (-4.0 - 10.0) + 1.0, 1e-9);
   // Doubled and leading boundaries make no empty words.
   EXPECT_NEAR(spell({1, 2, 3, 1, 1}).total(), spell({2, 3, 1}).total(), 1e-12);
 }

@@ -1,0 +1,149 @@
+// w2v2_decode_bench: decodes saved logits (`w2v2 transcribe --logits-dir`) with one decode thread and reports
+// decode speed (audio seconds per second, 50 frames per audio second) and WER against LibriSpeech-layout
+// references, for a grid of LM weights. A benchmark and tuning tool, not part of the product's CLI.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "common/error.h"
+#include "decoding/log_softmax.h"
+#include "decoding/make_ctc_decoder.h"
+#include "metrics/error_rate.h"
+#include "output/npy_file.h"
+#include "text/make_detokenizer.h"
+#include "text/transcript_normalizer.h"
+
+namespace fs = std::filesystem;
+using namespace w2v2;
+
+namespace {
+
+struct Utterance {
+  std::string id;
+  std::vector<float> log_probs;  // (frames, vocab)
+  int frames = 0;
+  int vocab = 0;
+  std::string reference;
+};
+
+std::map<std::string, std::string> read_references(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() < 10 || name.substr(name.size() - 10) != ".trans.txt") continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      const size_t space = line.find(' ');
+      if (space != std::string::npos) out[line.substr(0, space)] = line.substr(space + 1);
+    }
+  }
+  return out;
+}
+
+std::vector<double> parse_list(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) out.push_back(std::stod(item));
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Decode saved logits; report decode speed and WER"};
+  std::string logits_dir, model_dir, references, lm = "none", lexicon, hotwords, alphas = "0.5", betas = "1.0";
+  int beam = 32, blank = 0, repeat = 1, nbest = 1;
+  double threshold = 10.0, min_log_prob = -5.0, unk = -10.0;
+  bool greedy = false, no_lookahead = false, no_boundary = false, show = false;
+  app.add_option("--logits", logits_dir, "folder of .npy logits (frames, vocab)")->required();
+  app.add_option("--model", model_dir, "model folder (vocab.json)")->required();
+  app.add_option("--references", references, "LibriSpeech-layout folder with *.trans.txt")->required();
+  app.add_option("--lm", lm, "ARPA / .w2lm, or none");
+  app.add_option("--alpha", alphas, "LM weights, comma-separated");
+  app.add_option("--beta", betas, "word scores, comma-separated");
+  app.add_option("--beam", beam);
+  app.add_option("--beam-threshold", threshold);
+  app.add_option("--token-min-log-prob", min_log_prob);
+  app.add_option("--unk-score-offset", unk);
+  app.add_option("--lexicon", lexicon);
+  app.add_option("--hotwords", hotwords);
+  app.add_option("--blank", blank);
+  app.add_option("--repeat", repeat, "decode everything this many times (timing)");
+  app.add_flag("--greedy", greedy);
+  app.add_flag("--show", show, "print each transcript beside its reference");
+  app.add_flag("--no-lookahead", no_lookahead);
+  app.add_flag("--no-boundary", no_boundary);
+  CLI11_PARSE(app, argc, argv);
+  try {
+    const auto refs = read_references(references);
+    std::vector<Utterance> utterances;
+    double audio_seconds = 0.0;
+    for (const auto& entry : fs::recursive_directory_iterator(logits_dir)) {
+      if (entry.path().extension() != ".npy") continue;
+      const std::string id = entry.path().stem().string();
+      const auto ref = refs.find(id);
+      W2V2_CHECK(ref != refs.end(), "no reference for ", id);
+      NpyArray array = read_npy(entry.path().string());
+      W2V2_CHECK(array.shape.size() == 2, entry.path().string(), ": not (frames, vocab)");
+      Utterance u{id, std::move(array.data), static_cast<int>(array.shape[0]), static_cast<int>(array.shape[1]),
+                  ref->second};
+      log_softmax_rows(u.log_probs.data(), u.frames, u.vocab);
+      audio_seconds += u.frames * 0.02;
+      utterances.push_back(std::move(u));
+    }
+    W2V2_CHECK(!utterances.empty(), logits_dir, ": no .npy files");
+    const auto detokenizer = make_detokenizer(
+        TokenizerFiles{TokenizerKind::kVocabJson, (fs::path(model_dir) / "vocab.json").string(), ""},
+        utterances[0].vocab, blank);
+    std::printf("%-6s %-6s %8s %8s %10s %10s\n", "alpha", "beta", "WER%", "CER%", "decode_s", "xRT");
+    for (const double alpha : parse_list(alphas)) {
+      for (const double beta : parse_list(betas)) {
+        DecodingConfig config;
+        config.decoder = greedy ? DecoderKind::kGreedy : DecoderKind::kBeam;
+        config.beam.beam_size = beam;
+        config.beam.beam_threshold = threshold;
+        config.beam.token_min_log_prob = static_cast<float>(min_log_prob);
+        config.beam.nbest = nbest;
+        config.lm = lm == "none" ? "" : lm;
+        config.lm_weight = alpha;
+        config.word_score = beta;
+        config.unk_score_offset = unk;
+        config.score_boundary = !no_boundary;
+        config.lm_lookahead = !no_lookahead;
+        config.lexicon = lexicon;
+        config.hotwords = hotwords;
+        const auto decoder = make_ctc_decoder(config, *detokenizer, blank);
+        ErrorRateAccumulator wer;
+        double seconds = 0.0;
+        for (int r = 0; r < repeat; ++r) {
+          for (const Utterance& u : utterances) {
+            const auto start = std::chrono::steady_clock::now();
+            const auto hyps = decoder->decode(u.log_probs.data(), u.frames, u.vocab);
+            seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (r == 0) {
+              const std::string text = detokenizer->detokenize(hyps.at(0).alignment.tokens);
+              if (show) std::printf("%s\n  REF %s\n  HYP %s\n", u.id.c_str(), u.reference.c_str(), text.c_str());
+              wer.add(u.id, "", normalize_transcript(u.reference, TextNormalization::kLibriSpeech),
+                      normalize_transcript(text, TextNormalization::kLibriSpeech));
+            }
+          }
+        }
+        std::printf("%-6.2f %-6.2f %8.2f %8.2f %10.3f %10.1f\n", alpha, beta, 100 * wer.words().rate(),
+                    100 * wer.characters().rate(), seconds / repeat, audio_seconds * repeat / seconds);
+        std::fflush(stdout);
+      }
+    }
+    std::printf("# %zu utterances, %.1f audio seconds, beam %d, threshold %.1f, token floor %.1f, lm %s\n",
+                utterances.size(), audio_seconds, beam, threshold, min_log_prob, lm.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "w2v2_decode_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
