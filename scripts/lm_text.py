@@ -5,6 +5,7 @@
     python3 scripts/lm_text.py prepare TEXT... -o lm.txt    # normalize + refuse evaluation sentences (exit 3)
     python3 scripts/lm_text.py check TEXT...                # the check alone
     python3 scripts/lm_text.py filter TEXT... -o clean.txt  # normalize, leaving out what the check refuses
+    python3 scripts/lm_text.py wordnet --held-out-file dev.txt > wn.txt   # WordNet's examples less a dev set
 
 Normalization is the one the default model's transcripts went through (scripts/make_synthetic_speech.py): one
 sentence per line (split after . ! ?), upper case, accents folded, everything but A-Z, apostrophe and space
@@ -125,6 +126,40 @@ def check_or_exit(lines, label):
           file=sys.stderr)
 
 
+WORDNET_DIR = "/usr/share/wordnet"
+
+
+def sentences_from_wordnet():
+    """The example sentences quoted in WordNet's glosses (Debian's wordnet-base), normalized, deduplicated, in
+    file order (data.noun, data.verb, data.adj, data.adv)."""
+    seen, out = set(), []
+    for pos in ("noun", "verb", "adj", "adv"):
+        path = os.path.join(WORDNET_DIR, "data." + pos)
+        if not os.path.isfile(path):
+            sys.exit(f"lm_text.py: no {path} (apt-get install wordnet-base)")
+        with open(path, encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  ") or "|" not in line:  # the licence header; entries without a gloss
+                    continue
+                for quote in re.findall(r'"([^"]+)"', line.split("|", 1)[1]):
+                    for sentence in normalize(quote):
+                        if sentence not in seen:
+                            seen.add(sentence)
+                            out.append(sentence)
+    return out
+
+
+def wordnet_split(count, seed=0):
+    """(held-out, rest): `count` sentences of 5..18 words drawn with random.Random(seed) are held out (a dev set of
+    other text than fortunes); the rest are for LM text."""
+    sentences = sentences_from_wordnet()
+    order = list(range(len(sentences)))
+    random.Random(seed).shuffle(order)
+    held = [sentences[i] for i in order if 5 <= len(sentences[i].split()) <= 18][:count]
+    held_set = set(held)
+    return held, [s for s in sentences if s not in held_set]
+
+
 def parse_range(text):
     m = re.fullmatch(r"(\d*):(\d*)", text)
     if not m:
@@ -142,6 +177,10 @@ def main():
     f.add_argument("--exclude", type=parse_range, action="append", default=[], help="START:STOP to leave out")
     f.add_argument("--for-lm", action="store_true",
                    help="also leave out sentences that contain an evaluation sentence (what `check` refuses)")
+    w = sub.add_parser("wordnet", help="WordNet's example sentences, less a held-out dev set")
+    w.add_argument("--held-out", type=int, default=200, help="sentences (5..18 words) held out")
+    w.add_argument("--held-out-file", help="write the held-out sentences here")
+    w.add_argument("--seed", type=int, default=0)
     p = sub.add_parser("prepare", help="normalize TEXT files into one sentence per line and check them")
     p.add_argument("texts", nargs="+")
     p.add_argument("-o", "--output", required=True)
@@ -168,6 +207,14 @@ def main():
             out = [s for n, s in enumerate(out, 1) if n not in leaked]
         sys.stdout.write("".join(s + "\n" for s in out))
         print(f"lm_text.py: {len(out)} of {len(pool)} {args.split}-split sentences", file=sys.stderr)
+        return
+    if args.command == "wordnet":
+        held, rest = wordnet_split(args.held_out, args.seed)
+        if args.held_out_file:
+            with open(args.held_out_file, "w") as out:
+                out.write("".join(s + "\n" for s in held))
+        sys.stdout.write("".join(s + "\n" for s in rest))
+        print(f"lm_text.py: {len(rest)} WordNet example sentences, {len(held)} held out", file=sys.stderr)
         return
     lines = []
     for path in args.texts:
