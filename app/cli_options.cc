@@ -327,6 +327,13 @@ CLI::App* add_merge_command(CLI::App& app, CliOptions& options, FlagText& text) 
   return merge;
 }
 
+CLI::App* add_lm_compile_command(CLI::App& app, CliOptions& options) {
+  CLI::App* lm = app.add_subcommand("lm-compile", "Compile an ARPA language model (.arpa, .arpa.gz) into the memory-mapped .w2lm form (a .w2lm input is checked and copied)");
+  lm->add_option("input", options.lm_compile_input, "The ARPA file (plain or gzip'ed) or a .w2lm file")->required()->check(CLI::ExistingFile);
+  lm->add_option("-o,--output", options.lm_compile_output, "The .w2lm file to write")->required();
+  return lm;
+}
+
 void add_global_options(CLI::App& app, CliOptions& options, FlagText& text) {
   app.add_flag("-q,--quiet", options.quiet, "No progress bar; log warnings and errors only");
   app.add_option("--log-level", text.log_level, "trace, debug, info, warn, error or off")
@@ -419,6 +426,7 @@ CliOptions parse_cli(int argc, char** argv) {
   commands.random_model = add_random_model_command(app, options);
   commands.bench = add_bench_command(app, options, text);
   commands.merge = add_merge_command(app, options, text);
+  CLI::App* lm_compile = add_lm_compile_command(app, options);
   add_global_options(app, options, text);
 
   try {
@@ -429,7 +437,7 @@ CliOptions parse_cli(int argc, char** argv) {
     options.exit_code = code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
     return options;
   }
-  options.command = parsed_command(commands);
+  options.command = lm_compile->parsed() ? Command::kLmCompile : parsed_command(commands);
   try {
     finish(options, text, argc, argv);
   } catch (const std::exception& e) {  // a usage error found after parsing: printed here, exit code 2

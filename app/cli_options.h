@@ -10,7 +10,7 @@
 
 namespace w2v2::app {
 
-enum class Command { kNone, kTranscribe, kEval, kScore, kRandomModel, kBench, kMerge };
+enum class Command { kNone, kTranscribe, kEval, kScore, kRandomModel, kBench, kMerge, kLmCompile };
 
 struct CliOptions {
   Command command = Command::kNone;
@@ -31,6 +31,8 @@ struct CliOptions {
   std::string random_config_dir;  // random-model: source of config.json / vocab.json
   std::string random_output_dir;
   uint64_t random_seed = 0;
+  std::string lm_compile_input;   // lm-compile: the ARPA file (plain or gzip'ed) or a .w2lm file
+  std::string lm_compile_output;  // lm-compile: the .w2lm file
   BenchConfig bench;  // bench: everything but `transcriber`, which is copied from above after parsing
   bool exit_now = false;  // --help / --version handled
   int exit_code = 0;

@@ -15,6 +15,7 @@
 #include "output/transcript_merger.h"
 #include "evaluation_report.h"
 #include "exit_codes.h"
+#include "lm/compile_language_model.h"
 #include "metrics/transcript_file.h"
 #include "output/collecting_writer.h"
 #include "progress_bar.h"
@@ -211,6 +212,9 @@ int main(int argc, char** argv) {
         return code(ExitCode::kOk);
       case w2v2::app::Command::kBench: return run_bench(options);
       case w2v2::app::Command::kMerge: return run_merge(options);
+      case w2v2::app::Command::kLmCompile:
+        w2v2::compile_language_model(options.lm_compile_input, options.lm_compile_output);
+        return code(ExitCode::kOk);
       case w2v2::app::Command::kNone: break;
     }
     return code(ExitCode::kUsage);

@@ -91,10 +91,17 @@ archive("work/fuzz/seed-archives/deep.bin", [("data.pkl", pickles["deep-tuples.p
 PY
 seed fuzz_state_dict_pickle work/fuzz/seed-pickles/*
 seed fuzz_torch_archive work/fuzz/seed-archives/* tests/fixtures/models/*-bin/pytorch_model.bin
+# Language models: ARPA text (irstlm's layout, plain and gzip'ed) and its .w2lm form.
+mkdir -p work/fuzz/seed-lm
+cp tests/fixtures/lm/tiny.arpa work/fuzz/seed-lm/tiny.arpa
+gzip -9 -c tests/fixtures/lm/tiny.arpa > work/fuzz/seed-lm/tiny.arpa.gz
+seed fuzz_arpa work/fuzz/seed-lm/tiny.arpa work/fuzz/seed-lm/tiny.arpa.gz
+seed fuzz_w2lm tests/fixtures/lm/tiny.w2lm
 
 results="["
 status=0
-for target in fuzz_safetensors fuzz_model_config fuzz_vocabulary fuzz_manifest fuzz_state_dict_pickle fuzz_torch_archive; do
+for target in fuzz_safetensors fuzz_model_config fuzz_vocabulary fuzz_manifest fuzz_state_dict_pickle fuzz_torch_archive \
+              fuzz_arpa fuzz_w2lm; do
   log=work/fuzz/$target/log.txt
   max_len=8192
   [[ $target == fuzz_torch_archive ]] && max_len=131072  # the fixture checkpoints are about 110 KB

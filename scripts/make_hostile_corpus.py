@@ -118,11 +118,90 @@ def write_broken_models(good, root):
     print(f"{len(cases)} broken model folders in {root}", file=sys.stderr)
 
 
+def write_broken_language_models(arpa, w2lm, root):
+    """Broken ARPA and .w2lm files, one defect each, for `w2v2 lm-compile`. cases.txt: "<name>\t<line>" with
+    the ARPA line the error must name ("-" where no line applies: gzip and .w2lm defects)."""
+    import gzip
+    os.makedirs(root, exist_ok=True)
+    text = open(arpa, encoding="utf-8").read()
+    lines = text.split("\n")
+    cases = []
+
+    def put(name, data, line="-"):
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        cases.append(f"{name}\t{line}")
+
+    def first(prefix):  # the 1-based number of the first line starting with `prefix`
+        return next(i for i, l in enumerate(lines) if l.startswith(prefix)) + 1
+
+    def edit(number, new):  # the text with line `number` replaced (None: removed)
+        copy = list(lines)
+        if new is None:
+            del copy[number - 1]
+        else:
+            copy[number - 1] = new
+        return "\n".join(copy)
+
+    bigram = first("-0.5\ta b")
+    put("empty.arpa", b"", 1)
+    put("blank-lines-only.arpa", "\n\n\n", 3)
+    put("no-data-line.arpa", edit(first("\\data\\"), "data"), first("\\data\\"))
+    put("no-end-line.arpa", text.replace("\\end\\", ""), len(lines))
+    put("count-disagrees.arpa", text.replace("ngram 2=5", "ngram 2=6"), first("\\3-grams:") - 1)
+    put("nan-probability.arpa", edit(bigram, "nan\ta b\t-0.15"), bigram)
+    put("inf-probability.arpa", edit(bigram, "-inf\ta b\t-0.15"), bigram)
+    put("positive-probability.arpa", edit(bigram, "0.5\ta b\t-0.15"), bigram)
+    put("infinite-backoff.arpa", edit(bigram, "-0.5\ta b\tinf"), bigram)
+    put("wrong-order.arpa", edit(bigram, "-0.5\ta b c\t-0.15"), bigram)
+    put("too-few-words.arpa", edit(bigram, "-0.5\ta"), bigram)
+    put("duplicate-ngram.arpa", edit(bigram + 1, lines[bigram - 1].split("\t-")[0]), bigram + 1)
+    put("unknown-word.arpa", edit(bigram, "-0.5\ta zebra\t-0.15"), bigram)
+    put("missing-context.arpa", text.replace("-0.2\t<s> a b", "-0.2\tc a b"), first("-0.2\t<s> a b"))
+    put("truncated.arpa", text[: text.index("\\2-grams:") + 30], len(text[: text.index("\\2-grams:") + 30].split("\n")))
+    put("nul-bytes.arpa", text.replace("-1.2\tc", "-1.2\tc\0\0"), first("-1.2\tc"))
+    junk = bytes(random.Random(5).getrandbits(8) for _ in range(2048)) + b"\0"
+    put("binary-junk.arpa", junk, junk[: junk.index(b"\0")].count(b"\n") + 1)  # the line of the first NUL
+    put("order-seven.arpa", "\\data\\\n" + "".join(f"ngram {n}=1\n" for n in range(1, 8)), 8)
+    put("text-named-gz.arpa.gz", "this is not a language model\n", 1)
+    gz = gzip.compress(text.encode("utf-8"))
+    put("truncated.arpa.gz", gz[: len(gz) // 2])
+    put("corrupt.arpa.gz", gz[:12] + bytes(b ^ 0x5A for b in gz[12:40]) + gz[40:])
+    put("gzip-magic-only.arpa.gz", b"\x1f\x8b" + b"not gzip data" * 4)
+    junk = bytes(random.Random(6).getrandbits(8) for _ in range(999)) + b"\0"
+    put("gzip-of-junk.arpa.gz", gzip.compress(junk), junk[: junk.index(b"\0")].count(b"\n") + 1)
+    image = open(w2lm, "rb").read()
+
+    def patched(at, fmt, value):
+        b = bytearray(image)
+        struct.pack_into(fmt, b, at, value)
+        return bytes(b)
+
+    # .w2lm header (src/lm/w2lm_file.h): version at 8, order at 16, counts at 32, file size at 80, sections
+    # {u64 offset, u64 size} from 88.
+    put("bad-magic.w2lm", b"w2v2LM" + image[6:])
+    put("other-version.w2lm", patched(8, "<I", 99))
+    put("order-zero.w2lm", patched(16, "<I", 0))
+    put("header-only.w2lm", image[:256])
+    put("truncated-header.w2lm", image[:100])
+    put("truncated-sections.w2lm", image[: len(image) - 16])
+    put("offset-past-end.w2lm", patched(88, "<Q", 1 << 40))
+    put("offset-inside-header.w2lm", patched(88 + 16 * 6, "<Q", 16))
+    put("count-disagrees.w2lm", patched(32 + 8, "<Q", 1000))
+    inner1 = struct.unpack_from("<Q", image, 88)[0]
+    put("child-index-out-of-range.w2lm", patched(inner1 + 16 * 3 + 12, "<I", 0xFFFFFF))
+    with open(os.path.join(root, "cases.txt"), "w") as f:
+        f.write("\n".join(cases) + "\n")
+    print(f"{len(cases)} broken language models in {root}", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--good", nargs="*", default=[], help="real audio files to mix in (expected ok)")
     ap.add_argument("--model", help="a good model folder (config.json, vocab.json, model.safetensors) to break")
+    ap.add_argument("--lm", nargs=2, metavar=("ARPA", "W2LM"),
+                    help="a good ARPA file and its .w2lm form to break (written to OUT/../hostile-lms)")
     args = ap.parse_args()
     out = args.out
     os.makedirs(out, exist_ok=True)
@@ -195,6 +274,9 @@ def main():
     os.chmod(unreadable, 0)
     expected["unreadable.wav"] = "any"  # root reads it anyway
 
+    if args.lm:
+        write_broken_language_models(args.lm[0], args.lm[1],
+                                     os.path.join(os.path.dirname(os.path.abspath(out)), "hostile-lms"))
     if args.model:
         write_broken_models(args.model, os.path.join(os.path.dirname(os.path.abspath(out)), "hostile-models"))
 

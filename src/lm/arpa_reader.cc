@@ -170,7 +170,7 @@ class ArpaParser {
       fail(line_number_, "an n-gram of the wrong order in the " + section_name(n) + " section: expected a log10 probability and " +
                              std::to_string(n) + (n == 1 ? " word" : " words") + (backoff_allowed ? " [and a backoff]" : "") +
                              ", found " + (count > n + 2 ? "more fields" : std::to_string(std::max(words_found, 0)) + " after the probability") +
-                             " in " + excerpt(line));
+                             " in " + excerpt(line) + (pos_ >= text_.size() ? " (the file ends here: truncated?)" : ""));
     }
     if (!parse_float(fields[0], prob)) fail(line_number_, "expected a log10 probability, found " + excerpt(fields[0]));
     if (!std::isfinite(prob)) fail(line_number_, "the log10 probability " + std::string(fields[0]) + " is not finite");

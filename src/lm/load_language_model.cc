@@ -34,9 +34,19 @@ std::unique_ptr<NgramLanguageModel> build_language_model(LmTableStorage storage,
   return std::make_unique<NgramLanguageModel>(tables, std::move(owned), source);
 }
 
-std::unique_ptr<LanguageModel> load_language_model(const std::string& path) {
+std::unique_ptr<NgramLanguageModel> load_ngram_language_model(const std::string& path) {
   if (has_w2lm_magic(file_start(path))) return map_w2lm_file(path);
-  return build_language_model(ArpaReader::read_file(path), path);
+  try {
+    return build_language_model(ArpaReader::read_file(path), path);
+  } catch (const LanguageModelError& e) {
+    // Named .w2lm but without its magic: say so before the ARPA reader's complaint.
+    if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".w2lm") == 0) {
+      throw LanguageModelError(path + ": not a .w2lm file (bad magic), nor an ARPA file: " + e.what());
+    }
+    throw;
+  }
 }
+
+std::unique_ptr<LanguageModel> load_language_model(const std::string& path) { return load_ngram_language_model(path); }
 
 }  // namespace w2v2

@@ -14,6 +14,9 @@ namespace w2v2 {
 // LanguageModelError naming the file (and line, for ARPA) on anything malformed.
 std::unique_ptr<LanguageModel> load_language_model(const std::string& path);
 
+// The same, as the concrete model (its tables: lm-compile writes them).
+std::unique_ptr<NgramLanguageModel> load_ngram_language_model(const std::string& path);
+
 // A model over tables built in memory (ArpaReader's); `source` names them in errors.
 std::unique_ptr<NgramLanguageModel> build_language_model(LmTableStorage storage, const std::string& source);
 

@@ -2,6 +2,7 @@
 // each bad file gives an error record naming it; the good files are transcribed.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -97,6 +98,47 @@ TEST(HostileInput, BrokenModelFoldersAreRefusedClearly) {
     EXPECT_TRUE(r.out.empty()) << name;
   }
   EXPECT_GE(count, 20u);
+}
+
+}  // namespace
+}  // namespace w2v2
+
+namespace w2v2 {
+namespace {
+
+// Broken language models (scripts/make_hostile_corpus.py --lm): `w2v2 lm-compile` refuses each with an error
+// naming the file (and the ARPA line at fault), exit code 4, and leaves nothing behind in the output folder.
+TEST(HostileInput, BrokenLanguageModelsAreRefusedClearly) {
+  test::TempDir dir;
+  const auto made = test::run_command("/usr/bin/python3", {test::source_path("scripts/make_hostile_corpus.py"), dir.file("corpus"),
+                                                           "--lm", test::fixture("lm/tiny.arpa"), test::fixture("lm/tiny.w2lm")});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string out_dir = dir.file("out");
+  std::filesystem::create_directories(out_dir);
+  const auto good = test::run_w2v2({"lm-compile", test::fixture("lm/tiny.arpa"), "-o", out_dir + "/good.w2lm", "-q"});
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  const auto again = test::run_w2v2({"lm-compile", out_dir + "/good.w2lm", "-o", out_dir + "/again.w2lm", "-q"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(test::read_text(out_dir + "/again.w2lm"), test::read_text(out_dir + "/good.w2lm"));
+  std::filesystem::remove(out_dir + "/good.w2lm");
+  std::filesystem::remove(out_dir + "/again.w2lm");
+
+  std::ifstream cases(dir.file("hostile-lms/cases.txt"));
+  size_t count = 0;
+  for (std::string line; std::getline(cases, line);) {
+    const auto tab = line.find('\t');
+    const std::string name = line.substr(0, tab);
+    const std::string at_line = line.substr(tab + 1);
+    const std::string path = dir.file("hostile-lms/" + name);
+    const auto r = test::run_w2v2({"lm-compile", path, "-o", out_dir + "/out.w2lm", "-q"});
+    ++count;
+    EXPECT_EQ(r.exit_code, 4) << name << ": " << r.err;
+    const std::string where = at_line == "-" ? path + ": " : path + ":" + at_line + ": ";
+    EXPECT_NE(r.err.find(where), std::string::npos) << name << ": the error names " << where << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << name;
+    EXPECT_TRUE(std::filesystem::is_empty(out_dir)) << name << ": an output or temporary file was left behind";
+  }
+  EXPECT_GE(count, 30u);
 }
 
 }  // namespace
