@@ -32,18 +32,20 @@ class PrefixTree {
     if (scorer_) root.word = scorer_->initial();
     nodes_.push_back(root);
   }
-  int child(int parent, int token) {
+  // The child of `parent` along `token`, or -1.
+  int find_child(int parent, int token) const {
     for (int c = nodes_[static_cast<size_t>(parent)].first_child; c >= 0; c = nodes_[static_cast<size_t>(c)].next_sibling) {
       if (nodes_[static_cast<size_t>(c)].token == token) return c;
     }
+    return -1;
+  }
+  int add_child(int parent, int token, const WordState& word, double bonus) {
     Node node;
     node.parent = parent;
     node.token = token;
     node.next_sibling = nodes_[static_cast<size_t>(parent)].first_child;
-    if (scorer_) {
-      scorer_->extend(nodes_[static_cast<size_t>(parent)].word, token, node.word);
-      node.bonus = node.word.dead ? kNegInf : node.word.total();
-    }
+    node.bonus = bonus;
+    node.word = word;
     const int id = static_cast<int>(nodes_.size());
     nodes_.push_back(node);
     nodes_[static_cast<size_t>(parent)].first_child = id;
@@ -100,6 +102,68 @@ class SlotIndex {
  private:
   std::vector<int> stamps_;
   std::vector<int> slots_;
+};
+
+// The prefixes one frame would add to the tree, made into nodes only if they survive the frame's pruning
+// (most extensions do not: the tree stays about beam x frames nodes). Keyed by (parent, token).
+class PendingChildren {
+ public:
+  struct Child {
+    int parent;
+    int token;
+    int slot;  // its hypothesis in the next frame's list, or -1
+    double bonus;
+    WordState word;
+  };
+
+  void clear() {
+    children_.clear();
+    if (++frame_ == 0) std::fill(stamps_.begin(), stamps_.end(), 0), frame_ = 1;
+  }
+  // The child's index and whether it is new (then its fields are to be filled).
+  std::pair<int, bool> find_or_add(int parent, int token) {
+    if (children_.size() * 2 >= keys_.size()) grow();
+    const uint64_t key = (static_cast<uint64_t>(parent) << 32) | static_cast<uint32_t>(token);
+    size_t i = hash(key);
+    while (stamps_[i] == frame_) {
+      if (keys_[i] == key) return {values_[i], false};
+      i = (i + 1) & (keys_.size() - 1);
+    }
+    stamps_[i] = frame_;
+    keys_[i] = key;
+    values_[i] = static_cast<int>(children_.size());
+    children_.push_back(Child{parent, token, -1, 0.0, WordState{}});
+    return {values_[i], true};
+  }
+  Child& operator[](int i) { return children_[static_cast<size_t>(i)]; }
+
+ private:
+  // Fibonacci hashing: the top bits of the product depend on every bit of the key.
+  size_t hash(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
+  void grow() {
+    const size_t size = std::max<size_t>(1024, keys_.size() * 2);
+    shift_ = 64;
+    for (size_t n = size; n > 1; n >>= 1) --shift_;
+    keys_.assign(size, 0);
+    values_.assign(size, 0);
+    stamps_.assign(size, 0);
+    frame_ = 1;
+    for (size_t c = 0; c < children_.size(); ++c) {  // re-insert this frame's children
+      const uint64_t key = (static_cast<uint64_t>(children_[c].parent) << 32) | static_cast<uint32_t>(children_[c].token);
+      size_t i = hash(key);
+      while (stamps_[i] == frame_) i = (i + 1) & (keys_.size() - 1);
+      stamps_[i] = frame_;
+      keys_[i] = key;
+      values_[i] = static_cast<int>(c);
+    }
+  }
+
+  std::vector<Child> children_;
+  std::vector<uint64_t> keys_;
+  std::vector<int> values_;
+  std::vector<uint32_t> stamps_;
+  uint32_t frame_ = 1;
+  int shift_ = 64;  // 64 - log2(table size)
 };
 
 // The spelled text of a unit sequence, words separated by single spaces: transcripts that read the same.
@@ -256,8 +320,11 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
   W2V2_CHECK(frames >= 0 && vocab > blank_id_, "beam search: invalid shape (", frames, ", ", vocab, ") for blank ",
              blank_id_);
   W2V2_CHECK(frames == 0 || log_probs != nullptr, "beam search: null log-probs");
-  PrefixTree tree(score_words_ ? scorer_.get() : nullptr);
+  const WordScorer* scorer = score_words_ ? scorer_.get() : nullptr;
+  PrefixTree tree(scorer);
   SlotIndex slots;
+  PendingChildren pending;
+  // Hypotheses of prefixes not yet in the tree have node -1 - (their PendingChildren index).
   std::vector<Hypothesis> beam{{0, true, 0.0, tree.bonus(0)}};
   std::vector<Hypothesis> next;
   std::vector<int> tokens;
@@ -266,18 +333,21 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
     const float* row = log_probs + static_cast<size_t>(t) * vocab;
     candidate_tokens(row, vocab, blank_id_, config_, tokens);
     next.clear();
-    auto add = [&](int node, bool blank, double acoustic) {
-      int* slot = slots.find_or_null(node, blank, t);
+    pending.clear();
+    auto merge_into = [&](int* slot, int node, bool blank, double acoustic, double bonus) {
       if (*slot >= 0) {
         Hypothesis& h = next[static_cast<size_t>(*slot)];
         h.acoustic = log_add(h.acoustic, acoustic);
-        h.total = h.acoustic + tree.bonus(node);
+        h.total = h.acoustic + bonus;
       } else {
-        const double bonus = tree.bonus(node);
-        if (bonus == kNegInf) return;  // spelled outside the lexicon
         *slot = static_cast<int>(next.size());
         next.push_back({node, blank, acoustic, acoustic + bonus});
       }
+    };
+    auto add = [&](int node, bool blank, double acoustic) {
+      const double bonus = tree.bonus(node);
+      if (bonus == kNegInf) return;  // spelled outside the lexicon
+      merge_into(slots.find_or_null(node, blank, t), node, blank, acoustic, bonus);
     };
     for (size_t i = 0; i < beam.size(); ++i) {
       const Hypothesis h = beam[i];
@@ -287,12 +357,32 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
         const double p = h.acoustic + row[c];
         if (c == last && !h.ends_in_blank) {
           add(h.node, false, p);  // the last label's run goes on
-        } else {
-          add(tree.child(h.node, c), false, p);  // a new label (after a blank, the same token again is one)
+          continue;
         }
+        // A new label (after a blank, the same token again is one).
+        const int child = tree.find_child(h.node, c);
+        if (child >= 0) {
+          add(child, false, p);
+          continue;
+        }
+        const auto [index, added] = pending.find_or_add(h.node, c);
+        PendingChildren::Child& pc = pending[index];
+        if (added) {
+          if (scorer) {
+            scorer->extend(tree.word(h.node), c, pc.word);
+            pc.bonus = pc.word.dead ? kNegInf : pc.word.total();
+          }
+        }
+        if (pc.bonus == kNegInf) continue;
+        merge_into(&pc.slot, -1 - index, false, p, pc.bonus);
       }
     }
     prune(next, keep, config_.beam_threshold);
+    for (Hypothesis& h : next) {  // the survivors become nodes
+      if (h.node >= 0) continue;
+      const PendingChildren::Child& pc = pending[-1 - h.node];
+      h.node = tree.add_child(pc.parent, pc.token, pc.word, pc.bonus);
+    }
     beam.swap(next);
   }
   const SearchEnd end{tree, score_words_ ? scorer_.get() : nullptr, spellings_, config_.nbest, blank_id_};
