@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <optional>
 
 #include "common/error.h"
@@ -29,6 +30,7 @@ struct FlagText {
   std::string log_level = "info";
   std::string normalization = "librispeech";
   std::string costs = "unit";
+  std::string decoder = "auto";
   bool random_weights = false;
 };
 
@@ -209,9 +211,75 @@ void add_diagnostic_outputs(CLI::App* cmd, OutputConfig& output) {
       ->group("Output");
 }
 
+// "none" or an existing file (CLI::ExistingFile's message otherwise).
+CLI::Validator file_or_none() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string { return value == "none" ? std::string() : CLI::ExistingFile(value); },
+      "FILE|none");
+}
+
+// transcribe, eval and bench: how transcripts are decoded (DecodingConfig; resolved against the model folder
+// by the Transcriber, which reads language_model/attrs.json for the weights left unset here).
+void add_decoding_options(CLI::App* cmd, DecodingConfig& d, FlagText& text) {
+  const char* group = "Decoding";
+  cmd->add_option("--decoder", text.decoder,
+                  "auto: beam search when there is a language model (--lm or the model's language_model/), a lexicon "
+                  "or hotwords, else greedy")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "greedy", "beam"}))
+      ->group(group);
+  cmd->add_option("--beam-size", d.beam.beam_size, "Hypotheses kept per frame")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20))
+      ->group(group);
+  cmd->add_option("--nbest", d.beam.nbest, "Transcripts per input; > 1: JSONL records get \"alternatives\"")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000))
+      ->group(group);
+  cmd->add_option("--beam-threshold", d.beam.beam_threshold,
+                  "Drop hypotheses scoring this far (natural log) below the frame's best (0 = off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9))
+      ->group(group);
+  cmd->add_option("--token-min-log-prob", d.beam.token_min_log_prob,
+                  "Per frame, units below this log-probability do not extend hypotheses")
+      ->capture_default_str()
+      ->check(CLI::Range(-std::numeric_limits<float>::infinity(), 0.0f))
+      ->group(group);
+  cmd->add_option("--lm", d.lm,
+                  "Word n-gram LM (.arpa, .arpa.gz, .w2lm), or none (default: the model's language_model/ when it "
+                  "has one)")
+      ->check(file_or_none())
+      ->group(group);
+  auto optional_number = [&](const std::string& name, std::optional<double>& target, const std::string& help,
+                             const CLI::Validator& range) {
+    cmd->add_option_function<double>(name, [&target](double v) { target = v; }, help)
+        ->type_name("FLOAT")
+        ->check(range)
+        ->group(group);
+  };
+  optional_number("--lm-weight", d.lm_weight, "Alpha: weight of the LM log-probability (default: attrs.json, else 0.5)",
+                  CLI::Range(0.0, 1e6));
+  optional_number("--word-score", d.word_score, "Beta: score added per word (default: attrs.json, else 1.0)",
+                  CLI::Range(-1e6, 1e6));
+  optional_number("--unk-score-offset", d.unk_score_offset,
+                  "Score added per word the LM does not know (default: attrs.json, else -10)", CLI::Range(-1e6, 0.0));
+  cmd->add_option("--lexicon", d.lexicon, "Only these words (one per line; default: any word)")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  cmd->add_option("--hotwords", d.hotwords, "Boost these words and phrases ('phrase [boost]' per line)")
+      ->check(CLI::ExistingFile)
+      ->group(group);
+  cmd->add_option("--hotword-boost", d.hotword_boost, "Boost (natural log) of a hotword line that gives none")
+      ->capture_default_str()
+      ->check(CLI::Range(-1e6, 1e6))
+      ->group(group);
+}
+
 void add_transcription_options(CLI::App* cmd, CliOptions& options, FlagText& text) {
   add_input_output_options(cmd, options, text);
   add_runtime_options(cmd, options.transcriber);
+  add_decoding_options(cmd, options.transcriber.decoding, text);
   add_diagnostic_outputs(cmd, options.transcriber.output);
 }
 
@@ -314,6 +382,7 @@ CLI::App* add_bench_command(CLI::App& app, CliOptions& options, FlagText& text) 
       "bench", "Measure throughput, latency and pipeline overhead on real files or synthetic audio");
   add_bench_inputs_and_modes(bench, options, text);
   add_bench_runtime(bench, options);
+  add_decoding_options(bench, options.transcriber.decoding, text);
   return bench;
 }
 
@@ -398,6 +467,9 @@ void finish(CliOptions& options, const FlagText& text, int argc, char** argv) {
   cfg.output.resolve_paths(shard ? &*shard : nullptr);
   if (options.command == Command::kBench) finish_bench(options, text, argc, argv);
   cfg.output.formats = parse_output_formats(format);
+  W2V2_CHECK_AS(ConfigError, parse_decoder_kind(text.decoder, cfg.decoding.decoder), "--decoder ", text.decoder,
+                ": not auto, greedy or beam");
+  cfg.decoding.validate();  // what CLI11's checks cannot see (NaN) is a usage error too
   cfg.logging.level = options.quiet && text.log_level == "info" ? LogLevel::kWarn : parse_log_level(text.log_level);
 }
 

@@ -155,7 +155,7 @@ int run_eval(const w2v2::app::CliOptions& options) {
   const w2v2::ScoringReport scores = w2v2::score_results(inputs, collector.results(), options.scoring);
   std::cout << scores.summary_table() << std::flush;
   if (!options.report_path.empty()) {
-    const auto report = w2v2::make_evaluation_report(scores, summary, options.transcriber,
+    const auto report = w2v2::make_evaluation_report(scores, summary, options.transcriber, transcriber.decoding(),
                                                      std::string(W2V2_VERSION) + " (" + W2V2_GIT_COMMIT + ")");
     w2v2::write_output_file(options.report_path, json_text(report));
   }

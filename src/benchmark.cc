@@ -194,6 +194,7 @@ BenchReport Benchmark::run() {
         Transcriber transcriber(tc);
         report.model_summary = transcriber.model_summary();
         report.device = transcriber.device_name();
+        report.decoding = transcriber.decoding().to_string();
 
         BenchCase c;
         c.peak_rss_reset = peak_reset;

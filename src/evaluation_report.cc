@@ -1,5 +1,7 @@
 #include "evaluation_report.h"
 
+#include <cmath>
+
 #include "common/error.h"
 
 namespace w2v2 {
@@ -25,8 +27,33 @@ ScoringReport score_results(const std::vector<Utterance>& utterances, const std:
   return summarize_scores(std::move(scores), options);
 }
 
+nlohmann::ordered_json decoding_to_json(const DecodingConfig& d) {
+  nlohmann::ordered_json j;
+  j["decoder"] = to_string(d.decoder);
+  if (d.decoder == DecoderKind::kGreedy) return j;
+  auto file = [](const std::string& path) { return path.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(path); };
+  auto number = [](const std::optional<double>& v) { return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(); };
+  j["beam_size"] = d.beam.beam_size;
+  j["nbest"] = d.beam.nbest;
+  j["beam_threshold"] = d.beam.beam_threshold;
+  j["token_top_k"] = d.beam.token_top_k;
+  j["token_min_log_prob"] = std::isfinite(d.beam.token_min_log_prob) ? nlohmann::ordered_json(d.beam.token_min_log_prob)
+                                                                      : nlohmann::ordered_json();
+  j["lm"] = file(d.lm);
+  j["lm_weight"] = number(d.lm_weight);
+  j["word_score"] = number(d.word_score);
+  j["unk_score_offset"] = number(d.unk_score_offset);
+  j["score_boundary"] = d.score_boundary ? nlohmann::ordered_json(*d.score_boundary) : nlohmann::ordered_json();
+  j["lm_lookahead"] = d.lm_lookahead;
+  j["lexicon"] = file(d.lexicon);
+  j["hotwords"] = file(d.hotwords);
+  j["hotword_boost"] = d.hotword_boost;
+  return j;
+}
+
 nlohmann::ordered_json make_evaluation_report(const ScoringReport& scores, const RunSummary& run,
-                                              const TranscriberConfig& config, const std::string& version) {
+                                              const TranscriberConfig& config, const DecodingConfig& decoding,
+                                              const std::string& version) {
   nlohmann::ordered_json j = scores.to_json();
   j["real_time_factor"] = run.real_time_factor();
   j["audio_seconds"] = run.audio_seconds;
@@ -40,7 +67,7 @@ nlohmann::ordered_json make_evaluation_report(const ScoringReport& scores, const
   j["failures"] = failures;
   j["model"] = config.model_dir;
   j["settings"] = config.to_string();
-  j["decoding"] = "greedy";
+  j["decoding"] = decoding_to_json(decoding);
   j["version"] = version;
   return j;
 }

@@ -19,8 +19,14 @@ ScoringReport score_results(const std::vector<Utterance>& utterances, const std:
                             const ScoringOptions& options);
 
 // The `w2v2 eval --report` JSON: scores, run figures (real-time factor, wall and model time), failures,
-// model, settings and version.
+// model, settings, the decoder with its settings (`decoding`: the resolved DecodingConfig, Transcriber::decoding())
+// and version.
 nlohmann::ordered_json make_evaluation_report(const ScoringReport& scores, const RunSummary& run,
-                                              const TranscriberConfig& config, const std::string& version);
+                                              const TranscriberConfig& config, const DecodingConfig& decoding,
+                                              const std::string& version);
+
+// A resolved DecodingConfig as JSON: {"decoder": "greedy"} or, for beam search, its beam settings, LM (file
+// or null) and weights, lexicon and hotwords.
+nlohmann::ordered_json decoding_to_json(const DecodingConfig& decoding);
 
 }  // namespace w2v2

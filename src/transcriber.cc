@@ -11,8 +11,9 @@
 #include <thread>
 
 #include "common/error.h"
-#include "decoding/transcript_builder.h"
+#include "pipeline/transcript_builder.h"
 #include "checkpoint/model_directory.h"
+#include "decoding/make_ctc_decoder.h"
 #include "output/journal_writer.h"
 #include "output/restoring_writer.h"
 #include "pipeline/reader_stage.h"
@@ -31,6 +32,9 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
                  cores, cores);
     config_.runtime.threads = cores;
   }
+  // Before the model loads: a bad --lm / language_model/ or decoding flag fails fast.
+  decoding_ = config_.decoding.resolve(config_.model_dir);
+  spdlog::info("decoding: {}", decoding_.to_string());
   model_ = std::make_unique<ModelDirectory>(ModelDirectory::open(config_.model_dir));
   spdlog::info("model {}: {}", config_.model_dir, model_->config.to_string());
   detokenizer_ = make_detokenizer(model_->tokenizer, model_->config.vocab_size, model_->config.pad_token_id);
@@ -48,8 +52,10 @@ Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) 
   int64_t stride = 1;
   for (int s : model_->config.conv_stride) stride *= s;
   const double frame_seconds = static_cast<double>(stride) / model_->preprocessor.sampling_rate;
-  builder_ = std::make_unique<TranscriptBuilder>(model_->config.pad_token_id, *detokenizer_, config_.output.logits_dir,
-                                                 config_.scoring, frame_seconds);
+  decoder_ = make_ctc_decoder(decoding_, *detokenizer_, static_cast<int>(model_->config.pad_token_id));
+  builder_ = std::make_unique<TranscriptBuilder>(
+      *decoder_, *detokenizer_,
+      TranscriptBuilderOptions{config_.output.logits_dir, config_.scoring, frame_seconds, decoding_.beam.nbest});
 }
 
 Transcriber::~Transcriber() = default;

@@ -13,6 +13,7 @@
 namespace w2v2 {
 
 class BatchEngine;
+class CtcDecoder;
 class InferenceEngine;
 class Detokenizer;
 class TranscriptBuilder;
@@ -39,6 +40,7 @@ class Transcriber {
   std::string model_summary() const;
   std::string device_name() const;  // "cpu" or e.g. "cuda:0 (NVIDIA H200)"
   const TranscriberConfig& config() const { return config_; }  // with the device's defaults filled in
+  const DecodingConfig& decoding() const { return decoding_; }  // config().decoding resolved (DecodingConfig::resolve)
   void freeze_graphs();  // InferenceEngine::freeze_graphs
 
  private:
@@ -52,6 +54,8 @@ class Transcriber {
   std::unique_ptr<ModelDirectory> model_;
   std::unique_ptr<InferenceEngine> engine_;
   std::unique_ptr<Detokenizer> detokenizer_;
+  DecodingConfig decoding_;
+  std::unique_ptr<CtcDecoder> decoder_;  // built once, shared by the decode pool (const, thread-safe)
   std::unique_ptr<TranscriptBuilder> builder_;
 };
 

@@ -54,7 +54,8 @@ void TranscriberConfig::validate() const {
   }
   for (auto check : {+[](const TranscriberConfig& c) { c.audio.validate(); },
                      +[](const TranscriberConfig& c) { c.runtime.validate(); },
-                     +[](const TranscriberConfig& c) { c.pipeline.validate(); }}) {
+                     +[](const TranscriberConfig& c) { c.pipeline.validate(); },
+                     +[](const TranscriberConfig& c) { c.decoding.validate(); }}) {
     try {
       check(*this);
     } catch (const ConfigError& e) {
@@ -67,7 +68,7 @@ void TranscriberConfig::validate() const {
 std::string TranscriberConfig::to_string() const {
   std::ostringstream out;
   out << "TranscriberConfig(model=" << model_dir << ", channel="
-      << (audio.channel < 0 ? std::string("mix") : std::to_string(audio.channel)) << ", " << runtime.to_string() << ", " << pipeline.to_string()
+      << (audio.channel < 0 ? std::string("mix") : std::to_string(audio.channel)) << ", " << runtime.to_string() << ", " << pipeline.to_string() << ", " << decoding.to_string()
       << ", format=" << [this] {
            std::string f;
            for (OutputFormat x : output.formats) f += (f.empty() ? "" : ",") + w2v2::to_string(x);

@@ -6,6 +6,7 @@
 
 #include "audio/audio_file_reader.h"
 #include "common/logging.h"
+#include "decoding/decoding_config.h"
 #include "metrics/scoring_report.h"
 #include "output/transcript_writer.h"
 #include "pipeline/pipeline_config.h"
@@ -39,6 +40,7 @@ struct TranscriberConfig {
   AudioReadOptions audio;
   RuntimeConfig runtime;
   PipelineConfig pipeline;
+  DecodingConfig decoding;  // as given; Transcriber::decoding() has it resolved against the model folder
   OutputConfig output;
   LoggingConfig logging;
   std::optional<ScoringOptions> scoring;  // set by `eval`: utterances with references are scored in the decode pool

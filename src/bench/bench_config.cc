@@ -38,7 +38,8 @@ std::string BenchConfig::to_string() const {
   for (size_t i = 0; i < graph_modes.size(); ++i) out << (i ? "," : "") << (graph_modes[i] ? "on" : "off");
   out << ", pipeline=";
   for (size_t i = 0; i < pipeline_modes.size(); ++i) out << (i ? "," : "") << (pipeline_modes[i] ? "on" : "off");
-  out << ", warmup=" << warmup << ", repeat=" << repeat << ", " << transcriber.runtime.to_string() << ")";
+  out << ", warmup=" << warmup << ", repeat=" << repeat << ", " << transcriber.runtime.to_string() << ", "
+      << transcriber.decoding.to_string() << ")";
   return out.str();
 }
 

@@ -85,6 +85,7 @@ nlohmann::json BenchReport::to_json() const {
       {"version", version},
       {"command_line", command_line},
       {"config", config},
+      {"decoding", decoding},
       {"model", model},
       {"model_summary", model_summary},
       {"machine",
@@ -101,23 +102,26 @@ std::string BenchReport::table() const {
       << system.cpu_model << ", " << system.cores << " cores, " << threads << " intra-op threads, torch "
       << torch_version << ", BLAS " << system.blas_library << ", device " << device << "\n\n";
   char line[512];
-  std::snprintf(line, sizeof(line), "%-8s %-5s %5s | %7s %7s %7s | %7s %7s %7s | %8s %8s | %6s %7s %8s\n", "pipeline",
-                "graph", "batch", "RTF", "utt/s", "audio s", "p50 s", "p90 s", "p99 s", "model RTF", "overhead",
-                "idle%", "pad%", "RSS MB");
+  std::snprintf(line, sizeof(line), "%-8s %-5s %5s | %7s %7s %7s | %7s %7s %7s | %8s %8s | %6s %7s %8s | %8s %8s\n",
+                "pipeline", "graph", "batch", "RTF", "utt/s", "audio s", "p50 s", "p90 s", "p99 s", "model RTF",
+                "overhead", "idle%", "pad%", "RSS MB", "fwd s", "decode s");
   out << line;
   for (const BenchCase& c : cases) {
     std::snprintf(line, sizeof(line),
-                  "%-8s %-5s %5d | %7.2f %7.2f %7.1f | %7.3f %7.3f %7.3f | %8.2f %8.3f | %6.1f %7.1f %8.0f\n",
+                  "%-8s %-5s %5d | %7.2f %7.2f %7.1f | %7.3f %7.3f %7.3f | %8.2f %8.3f | %6.1f %7.1f %8.0f | %8.2f %8.3f\n",
                   c.pipeline ? "on" : "off", c.graph ? "on" : "off", c.batch_size, c.real_time_factor(),
                   c.utterances_per_second(), c.audio_seconds, c.latency_percentile(50), c.latency_percentile(90),
                   c.latency_percentile(99), c.model_only_real_time_factor(), c.pipeline_overhead(),
                   100.0 * c.device_idle_fraction(), 100.0 * c.stats.padding_waste,
-                  static_cast<double>(c.peak_rss_bytes) / (1024.0 * 1024.0));
+                  static_cast<double>(c.peak_rss_bytes) / (1024.0 * 1024.0), c.stats.device_seconds,
+                  c.stats.decode_seconds);
     out << line;
     if (c.failures > 0) out << "  (" << c.failures << " inputs failed)\n";
   }
   out << "\nRTF: audio seconds per wall second, end to end (median of repeats); model RTF: the same batches, "
-         "preloaded, forward alone; overhead = end-to-end / model-only wall time.\n";
+         "preloaded, forward alone; overhead = end-to-end / model-only wall time; fwd s / decode s: busy seconds "
+         "of the forward passes and of the decode pool (summed over its threads), of the median repeat.\n";
+  if (!decoding.empty()) out << "decoding: " << decoding << "\n";
   return out.str();
 }
 

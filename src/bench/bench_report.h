@@ -49,6 +49,7 @@ struct BenchReport {
   std::string version;       // w2v2 version (git commit)
   std::string command_line;
   std::string config;        // BenchConfig::to_string()
+  std::string decoding;      // the resolved DecodingConfig::to_string() (Transcriber::decoding())
   std::string model;         // folder, or "random weights for <config>"
   std::string model_summary; // architecture
   int threads = 0;

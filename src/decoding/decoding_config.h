@@ -8,10 +8,14 @@
 namespace w2v2 {
 
 enum class DecoderKind {
-  kAuto,    // beam search with the language model when there is one (--lm or the model's language_model/), else greedy
-  kGreedy,  // best path
+  kAuto,    // beam search when there is a language model (--lm or the model's language_model/), a lexicon or
+            // hotwords; else greedy
+  kGreedy,  // best path (no LM: the model's language_model/ is not read; --lm FILE, --lexicon, --hotwords
+            // are ignored with a warning)
   kBeam,    // CTC prefix beam search, with the language model when there is one
 };
+const char* to_string(DecoderKind kind);                          // "auto", "greedy", "beam"
+bool parse_decoder_kind(const std::string& text, DecoderKind& kind);  // false for anything else
 
 // How transcripts are decoded from the model's CTC output (--decoder and its flags). The optional fields
 // take their value from the model folder's language_model/attrs.json (Hugging Face Wav2Vec2ProcessorWithLM)
@@ -21,7 +25,7 @@ struct DecodingConfig {
   BeamSearchConfig beam;  // beam size, per-frame token pruning, beam threshold, n-best
 
   // "" = the model folder's language_model/ when it holds one; "none" = no LM; else an .arpa, .arpa.gz or
-  // .w2lm file.
+  // .w2lm file (its folder's attrs.json, when there is one, gives the weights the flags leave unset).
   std::string lm;
   std::optional<double> lm_weight;         // alpha: weight of ln P_LM (attrs.json alpha, else 0.5)
   std::optional<double> word_score;        // beta: added per word (attrs.json beta, else 1.0)
@@ -36,7 +40,10 @@ struct DecodingConfig {
   void validate() const;  // throws ConfigError
 
   // The concrete configuration for a model folder: decoder kind decided (never kAuto), `lm` an existing
-  // file or "" for none, every optional set. Throws ConfigError / ModelLoadError naming what is wrong.
+  // file or "" for none, every optional set, lexicon / hotwords existing files (or "" when greedy). Throws
+  // ConfigError (a flag's file missing, a value out of range), ModelLoadError (a broken attrs.json) or
+  // LanguageModelError (a language_model/ folder without a usable LM file, a KenLM binary) naming the file.
+  // Only files are checked here; make_ctc_decoder reads them.
   DecodingConfig resolve(const std::string& model_dir) const;
 
   std::string to_string() const;  // one line, for logs

@@ -57,6 +57,18 @@ std::string JsonlWriter::record(const UtteranceResult& result) {
                        {"confidence", round_to(w.confidence, 0.0001)}});
     }
     record["words"] = std::move(words);
+    if (!result.alternatives.empty()) {  // --nbest N > 1
+      nlohmann::ordered_json alternatives = nlohmann::ordered_json::array();
+      for (const TranscriptAlternative& a : result.alternatives) {
+        nlohmann::ordered_json alternative;
+        put_name(alternative, "text", a.text);
+        alternative["score"] = round_to(a.score, 0.0001);
+        alternative["acoustic_score"] = round_to(a.acoustic_score, 0.0001);
+        alternative["lm_score"] = round_to(a.lm_score, 0.0001);
+        alternatives.push_back(std::move(alternative));
+      }
+      record["alternatives"] = std::move(alternatives);
+    }
   }
   return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -114,6 +126,22 @@ std::optional<UtteranceResult> JsonlWriter::parse(const std::string& line, std::
       }
       if (word != w.end()) timing.word = word->get<std::string>();
       r.words.push_back(std::move(timing));
+    }
+  }
+  if (const auto alternatives = j.find("alternatives"); alternatives != j.end()) {
+    if (!alternatives->is_array()) return fail("field \"alternatives\" is not an array");
+    for (const auto& a : *alternatives) {
+      TranscriptAlternative alternative;
+      const auto text = a.is_object() ? a.find("text") : a.end();
+      std::string reason;
+      if (!a.is_object() || text == a.end() || !text->is_string() || !number_field(a, "score", alternative.score) ||
+          !number_field(a, "acoustic_score", alternative.acoustic_score) ||
+          !number_field(a, "lm_score", alternative.lm_score)) {
+        return fail("an entry of field \"alternatives\" is not {text, score, acoustic_score, lm_score}");
+      }
+      alternative.text = text->get<std::string>();
+      if (!restore_exact_bytes(a, "text", alternative.text, reason)) return fail("alternatives: " + reason);
+      r.alternatives.push_back(std::move(alternative));
     }
   }
   return r;

@@ -34,6 +34,7 @@ void mark_failed(UtteranceResult& result, FailureStage stage, const std::string&
   result.error = error;
   result.text.clear();
   result.words.clear();
+  result.alternatives.clear();
   result.score.reset();
   spdlog::warn("{}: failed at {}: {}", result.path, to_string(stage), error_summary(error));
 }

@@ -25,6 +25,16 @@ struct WordTiming {
   double confidence = 0.0;  // 0..1
 };
 
+// One of the decoder's n best transcripts (--nbest N > 1) with its scores (natural log): `score` what the
+// decoder ranked by, = `acoustic_score` + `lm_score` (+ hotword boosts); greedy decoding's one hypothesis has
+// its best path's log-probability.
+struct TranscriptAlternative {
+  std::string text;
+  double score = 0.0;
+  double acoustic_score = 0.0;
+  double lm_score = 0.0;
+};
+
 // What the run produced for one input.
 struct UtteranceResult {
   size_t index = 0;
@@ -34,6 +44,8 @@ struct UtteranceResult {
   UtteranceStatus status = UtteranceStatus::kOk;
   std::string text;
   std::vector<WordTiming> words;  // the words of `text` with timings
+  // With --nbest N > 1: up to N transcripts, best first; the first is `text` itself (as pyctcdecode's beams).
+  std::vector<TranscriptAlternative> alternatives;
   double duration_seconds = 0.0;  // audio duration after resampling
   double latency_seconds = 0.0;   // from the start of its read to the end of its decode
   FailureStage error_stage = FailureStage::kNone;  // when failed

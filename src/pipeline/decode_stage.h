@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "datasets/utterance.h"
-#include "decoding/transcript_builder.h"
+#include "pipeline/transcript_builder.h"
 #include "pipeline/busy_time.h"
 #include "pipeline/pipeline_messages.h"
 #include "pipeline/trace_recorder.h"

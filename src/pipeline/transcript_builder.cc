@@ -1,13 +1,15 @@
-#include "decoding/transcript_builder.h"
+#include "pipeline/transcript_builder.h"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "common/error.h"
 #include "decoding/log_softmax.h"
-#include "decoding/word_aligner.h"
 #include "output/npy_file.h"
+#include "pipeline/word_aligner.h"
 
 namespace w2v2 {
 
@@ -15,27 +17,42 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
   FailureStage stage = FailureStage::kDecode;
   bool scoring = false;
   try {
+    W2V2_CHECK(logits.frames >= 0 && logits.vocab > 0 &&
+                   logits.data.size() >= static_cast<size_t>(logits.frames * logits.vocab),
+               "decode: logits (", logits.frames, ", ", logits.vocab, ") hold ", logits.data.size(), " values");
     const int frames = static_cast<int>(logits.frames), vocab = static_cast<int>(logits.vocab);
-    std::vector<float> log_probs(logits.data.begin(), logits.data.begin() + static_cast<ptrdiff_t>(logits.frames * logits.vocab));
+    std::vector<float> log_probs(logits.data.begin(), logits.data.begin() + static_cast<ptrdiff_t>(frames) * vocab);
     log_softmax_rows(log_probs.data(), frames, vocab);
-    const CtcHypothesis hypothesis = decoder_.best_path(log_probs.data(), frames, vocab);
-    result.text = detokenizer_.detokenize(hypothesis.tokens);
-    result.words = align_words(hypothesis, detokenizer_, frame_seconds_);
-    if (!logits_dir_.empty()) {
+    const std::vector<DecodedHypothesis> hypotheses = decoder_.decode(log_probs.data(), frames, vocab);
+    W2V2_CHECK(!hypotheses.empty(), "decode: the decoder returned no hypothesis");
+    const DecodedHypothesis& best = hypotheses.front();
+    result.text = detokenizer_.detokenize(best.alignment.tokens);
+    result.words = align_words(best.alignment, detokenizer_, options_.frame_seconds);
+    result.alternatives.clear();
+    if (options_.nbest > 1) {
+      const size_t n = std::min(hypotheses.size(), static_cast<size_t>(options_.nbest));
+      for (size_t k = 0; k < n; ++k) {
+        const DecodedHypothesis& h = hypotheses[k];
+        result.alternatives.push_back(TranscriptAlternative{
+            k == 0 ? result.text : detokenizer_.detokenize(h.alignment.tokens), h.score, h.acoustic_score, h.lm_score});
+      }
+    }
+    if (!options_.logits_dir.empty()) {
       stage = FailureStage::kOutput;
       namespace fs = std::filesystem;
-      const fs::path path = (fs::path(logits_dir_) / utterance.output_stem).concat(".npy");
+      const fs::path path = (fs::path(options_.logits_dir) / utterance.output_stem).concat(".npy");
       std::error_code ec;
       fs::create_directories(path.parent_path(), ec);
       W2V2_CHECK_AS(OutputError, !ec, path.parent_path().string(), ": cannot create (", ec.message(), ")");
       write_npy(path.string(), logits.data.data(), {logits.frames, logits.vocab});
     }
-    if (scoring_ && utterance.reference) {
+    if (options_.scoring && utterance.reference) {
       scoring = true;
+      const ScoringOptions& s = *options_.scoring;
       result.score = ErrorRateAccumulator::score(
           utterance.id, utterance.speaker.empty() ? speaker_of(utterance.id) : utterance.speaker,
-          normalize_transcript(*utterance.reference, scoring_->normalization),
-          normalize_transcript(result.text, scoring_->normalization), scoring_->costs);
+          normalize_transcript(*utterance.reference, s.normalization), normalize_transcript(result.text, s.normalization),
+          s.costs);
     }
   } catch (const std::exception& e) {
     if (scoring) {  // the transcript stands; the scorer retries after the run

@@ -4,37 +4,43 @@
 #include <string>
 
 #include "datasets/utterance.h"
-#include "decoding/ctc_greedy_decoder.h"
+#include "decoding/ctc_decoder.h"
+#include "engine/batch_engine.h"
 #include "metrics/scoring_report.h"
 #include "output/utterance_result.h"
-#include "engine/batch_engine.h"
 #include "text/detokenizer.h"
 
 namespace w2v2 {
 
-// Turns one utterance's logits into its result: greedy CTC decoding, detokenizing and, when a logits
-// folder is set, the .npy file <logits_dir>/<output_stem>.npy. Thread-safe (const).
+// What TranscriptBuilder does besides decoding.
+struct TranscriptBuilderOptions {
+  std::string logits_dir;                 // when set, <logits_dir>/<output_stem>.npy: the raw logits
+  std::optional<ScoringOptions> scoring;  // when set, utterances with a reference are scored
+  double frame_seconds = 0.02;            // audio per output frame (total conv stride / sample rate)
+  int nbest = 1;                          // > 1: result.alternatives holds up to this many, best first
+};
+
+// Turns one utterance's logits into its result, composing the torch-free parts: log-softmax (on a copy: the
+// logits file keeps raw logits) -> CtcDecoder::decode -> detokenize the best hypothesis -> word timings and
+// confidences from its alignment (align_words) -> n-best alternatives -> logits file -> WER/CER.
+// Thread-safe (const): the decode pool shares one.
 class TranscriptBuilder {
  public:
-  // `frame_seconds`: audio per output frame (total conv stride / sample rate), for word timings.
-  TranscriptBuilder(int blank_id, const Detokenizer& detokenizer, std::string logits_dir,
-                    std::optional<ScoringOptions> scoring = std::nullopt, double frame_seconds = 0.02)
-      : decoder_(blank_id),
-        detokenizer_(detokenizer),
-        logits_dir_(std::move(logits_dir)),
-        scoring_(scoring),
-        frame_seconds_(frame_seconds) {}
+  // `decoder` and `detokenizer` must outlive the builder.
+  TranscriptBuilder(const CtcDecoder& decoder, const Detokenizer& detokenizer, TranscriptBuilderOptions options = {})
+      : decoder_(decoder), detokenizer_(detokenizer), options_(std::move(options)) {}
 
-  // Fills result.text and result.words (or the failure fields, stage "decode" / "output") and, when scoring
-  // is on and the utterance has a reference, result.score (WER/CER in the decode pool, off the device's path).
+  // Fills result.text, result.words, result.alternatives (nbest > 1) (or the failure fields, stage "decode" /
+  // "output") and, when scoring is on and the utterance has a reference, result.score (WER/CER in the decode
+  // pool, off the device's path).
   void build(const Utterance& utterance, const UtteranceLogits& logits, UtteranceResult& result) const;
 
+  const TranscriptBuilderOptions& options() const { return options_; }
+
  private:
-  CtcGreedyDecoder decoder_;
+  const CtcDecoder& decoder_;
   const Detokenizer& detokenizer_;
-  std::string logits_dir_;
-  std::optional<ScoringOptions> scoring_;
-  double frame_seconds_;
+  TranscriptBuilderOptions options_;
 };
 
 }  // namespace w2v2

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "datasets/utterance.h"
-#include "decoding/transcript_builder.h"
+#include "pipeline/transcript_builder.h"
 #include "output/transcript_writer.h"
 #include "pipeline/pipeline_config.h"
 #include "pipeline/progress_observer.h"

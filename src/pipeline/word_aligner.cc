@@ -1,4 +1,4 @@
-#include "decoding/word_aligner.h"
+#include "pipeline/word_aligner.h"
 
 #include <cctype>
 

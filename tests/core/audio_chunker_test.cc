@@ -6,7 +6,8 @@
 #include <sndfile.h>
 
 #include "common/error.h"
-#include "decoding/transcript_builder.h"
+#include "decoding/ctc_greedy_decoder.h"
+#include "pipeline/transcript_builder.h"
 #include "pipeline/transcription_pipeline.h"
 #include "support/test_support.h"
 #include "text/char_detokenizer.h"
@@ -96,7 +97,8 @@ TEST(AudioChunker, ChunkedPipelineEqualsTheWholeFile) {
     inputs[i].path = dir.file(std::string(names[i]) + ".wav");
   }
   const CharDetokenizer detokenizer(Vocabulary::from_file(test::fixture("models/tiny-group-st/vocab.json")));
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   const FrameCodeEngine engine;
   auto run = [&](double chunk_seconds) {
     PipelineConfig config;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "decoding/ctc_greedy_decoder.h"
 #include "pipeline/batcher_stage.h"
 #include "pipeline/decode_stage.h"
 #include "pipeline/device_stage.h"
@@ -259,7 +260,8 @@ UtteranceLogits spelled(const std::vector<int>& tokens) {
 
 TEST(DecodeStage, ChunksAreHeldUntilTheLastArrivesAndDecodedTogetherWithoutTheirContext) {
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   const std::vector<Utterance> inputs = {Utterance{0, "long", "long.wav", "long"}};
   TraceRecorder trace(false);
   DecodeStage decoder(builder, inputs, 0, trace);
@@ -287,7 +289,8 @@ TEST(DecodeStage, ChunksAreHeldUntilTheLastArrivesAndDecodedTogetherWithoutTheir
 
 TEST(DecodeStage, AFailedChunkFailsItsFileOnceAllItsPiecesArrived) {
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   const std::vector<Utterance> inputs = {Utterance{0, "a", "a.wav", "a"}, Utterance{1, "b", "b.wav", "b"}};
   TraceRecorder trace(false);
   DecodeStage decoder(builder, inputs, 0, trace);

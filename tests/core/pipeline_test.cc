@@ -13,6 +13,7 @@
 #include <sndfile.h>
 #include <thread>
 
+#include "decoding/ctc_greedy_decoder.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/length_bucketer.h"
 #include "pipeline/transcription_pipeline.h"
@@ -183,7 +184,8 @@ TEST(TranscriptionPipeline, OutputOrderIsInputOrderAndEachUtteranceGetsItsOwnLog
   test::TempDir dir;
   const auto inputs = make_inputs(dir, 60, /*with_bad_file=*/true);
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   FakeEngine engine;
   PipelineConfig config;
   config.reader_threads = 3;
@@ -218,7 +220,8 @@ TEST(TranscriptionPipeline, AFailingBatchMarksOnlyItsMembers) {
   test::TempDir dir;
   const auto inputs = make_inputs(dir, 20, false);
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   FakeEngine engine;
   engine.fail_when_longer_than_ = 18000;  // the batch holding the longest utterances fails
   PipelineConfig config;
@@ -244,7 +247,8 @@ TEST(TranscriptionPipeline, FailedBatchesAreSplitUntilTheFailureIsIsolated) {
   test::TempDir dir;
   const auto inputs = make_inputs(dir, 40, false);
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   FakeEngine engine;
   engine.max_batch_ = 2;                  // batches of 8 run out of memory: split 8 -> 4 -> 2
   engine.fail_when_longer_than_ = 18000;  // and these utterances fail wherever they are
@@ -332,7 +336,8 @@ TEST(TranscriptionPipeline, AnAsynchronousEngineKeepsTwoBatchesInFlightAndGivesT
   test::TempDir dir;
   const auto inputs = make_inputs(dir, 40, /*with_bad_file=*/true);
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   PipelineConfig config;
   config.batching.max_batch_size = 4;
   config.batching.max_padding_fraction = 1.0;
@@ -385,7 +390,8 @@ TEST(TranscriptionPipeline, SerialAndThreadedRunsGiveTheSameResults) {
   test::write_audio(long_path, test::sine(150, 16000, 16000 * 9), 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
   inputs.push_back(Utterance{inputs.size(), "long", long_path, "long"});
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   // The model rejects every input of 4500 samples (a few of them), in whatever batch it comes.
   class PoisonEngine : public FakeEngine {
    public:
@@ -460,7 +466,8 @@ TEST(TranscriptionPipeline, ThreadedBatchesAreTheSerialBatchesWithManyReaders) {
     mutable std::vector<std::vector<size_t>> batches;
   };
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   std::vector<std::vector<std::vector<size_t>>> runs;
   for (bool enabled : {false, true, true}) {
     RecordingEngine engine;
@@ -481,7 +488,8 @@ TEST(TranscriptionPipeline, ThreadedBatchesAreTheSerialBatchesWithManyReaders) {
 
 TEST(TranscriptionPipeline, EmptyInputFinishesCleanly) {
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   FakeEngine engine;
   TranscriptionPipeline pipeline(PipelineConfig{}, ReadOptions{}, engine, builder);
   Collector collector;
@@ -500,7 +508,8 @@ TEST(TranscriptionPipeline, ScoresInTheDecodePoolWhenAskedTo) {
   auto inputs = make_inputs(dir, 6, false);
   for (auto& u : inputs) u.reference = "ee";  // scored against a fixed reference
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "", ScoringOptions{});
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer, {"", ScoringOptions{}});
   FakeEngine engine;
   TranscriptionPipeline pipeline(PipelineConfig{}, ReadOptions{}, engine, builder);
   Collector collector;
@@ -523,7 +532,8 @@ TEST(TranscriptionPipeline, AWindowHoldingTooMuchAudioIsFlushedEarly) {
   test::TempDir dir;
   const auto inputs = make_inputs(dir, 12, false);
   const CharDetokenizer detokenizer = fixture_detokenizer();
-  const TranscriptBuilder builder(0, detokenizer, "");
+  const CtcGreedyDecoder greedy(0);
+  const TranscriptBuilder builder(greedy, detokenizer);
   FakeEngine engine;
   PipelineConfig config;
   config.batching.max_batch_size = 4;

@@ -7,7 +7,7 @@
 #include "common/error.h"
 #include "decoding/ctc_greedy_decoder.h"
 #include "decoding/log_softmax.h"
-#include "decoding/word_aligner.h"
+#include "pipeline/word_aligner.h"
 #include "output/csv_writer.h"
 #include "output/jsonl_writer.h"
 #include "output/subtitle_writer.h"
