@@ -7,7 +7,9 @@
 #
 # The ARPA file comes from a Zipf-distributed random word stream: its n-grams are every distinct 1..4-gram of
 # the stream, so every n-gram's context and suffix are present, as in a real backoff model; probabilities and
-# backoffs are random (the tables and lookups are what is measured, not the model's quality).
+# backoffs are random (the tables and lookups are what is measured, not the model's quality). Each section is
+# sorted by its words' ids, oldest first, so an n-gram's context is shared with the lines around it, as in
+# the files ARPA writers produce.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -54,13 +56,13 @@ with open(out + "/synthetic.arpa", "w") as f:
     f.write("\n\\1-grams:\n")
     f.write("-99\t<s>\t-0.5\n-1.5\t</s>\n-5\t<unk>\n")
     r = rng.random
-    for key in grams[0]:
+    for key in sorted(grams[0]):
         f.write("%.6f\t%s\t%.6f\n" % (-1 - 5 * r(), words[key], -r()))
     for n in range(2, N + 1):
         f.write("\n\\%d-grams:\n" % n)
         last = n == N
         lines = []
-        for key in grams[n - 1]:
+        for key in sorted(grams[n - 1]):  # grouped by context, as ARPA writers order them
             if last:
                 lines.append("%.6f\t%s\n" % (-0.1 - 3 * r(), words_of(key, n)))
             else:

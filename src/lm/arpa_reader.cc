@@ -52,6 +52,42 @@ struct Record {  // an n-gram of order >= 2 before sorting
   uint32_t line;
 };
 
+// While building: (parent index, word) -> index of the n-grams of one order, so that finding an n-gram's suffix
+// and context costs one probe per word instead of a bisection of a child range (random accesses into
+// arrays of millions of entries dominated parsing). Open addressing, linear probing; freed after parsing.
+class ChildIndex {
+ public:
+  void build(const std::vector<Record>& sorted) {
+    uint64_t size = 16;
+    while (size < 2 * sorted.size()) size *= 2;
+    shift_ = 64 - __builtin_ctzll(size);
+    slots_.assign(size, Slot{kEmpty, 0});
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      uint64_t at = position(sorted[i].key);
+      while (slots_[at].key != kEmpty) at = (at + 1) & (size - 1);
+      slots_[at] = {sorted[i].key, static_cast<uint32_t>(i)};
+    }
+  }
+  uint32_t find(uint32_t parent, LmWordId word) const {
+    if (slots_.empty()) return kLmNoWord;
+    const uint64_t key = static_cast<uint64_t>(parent) << 32 | word;
+    for (uint64_t at = position(key);; at = (at + 1) & (slots_.size() - 1)) {
+      if (slots_[at].key == key) return slots_[at].index;
+      if (slots_[at].key == kEmpty) return kLmNoWord;
+    }
+  }
+
+ private:
+  struct Slot {  // key and value in one cache line
+    uint64_t key;
+    uint32_t index;
+  };
+  static constexpr uint64_t kEmpty = ~uint64_t{0};  // parents are below 2^32 - 16: no key is all ones
+  uint64_t position(uint64_t key) const { return (key * 0x9e3779b97f4a7c15ull) >> shift_; }
+  std::vector<Slot> slots_;
+  int shift_ = 60;
+};
+
 class ArpaParser {
  public:
   ArpaParser(std::string_view text, const std::string& name) : text_(text), name_(name) {}
@@ -290,28 +326,11 @@ class ArpaParser {
     storage_.eos = find_word("</s>");
   }
 
-  // The index in order `n` of the n-gram whose words, newest first, are ids[0..n): walks the unigram ids[0],
-  // then its children. kLmNoWord when absent. Orders up to n are complete.
+  // The index in order `n` of the n-gram whose words, newest first, are ids[0..n): the unigram ids[0], then
+  // its children. kLmNoWord when absent. Orders up to n are complete.
   uint32_t find_ngram(const LmWordId* newest_first, int n) const {
     uint32_t node = newest_first[0];
-    for (int level = 1; level < n; ++level) {
-      const std::vector<LmInnerEntry>& parents = storage_.inner[level - 1];
-      const std::vector<LmInnerEntry>& children = storage_.inner[level];
-      uint32_t begin = parents[node].first_child;
-      uint32_t end = parents[node + 1].first_child;
-      const LmWordId word = newest_first[level];
-      node = kLmNoWord;
-      while (begin < end) {
-        const uint32_t middle = begin + (end - begin) / 2;
-        if (children[middle].word == word) {
-          node = middle;
-          break;
-        }
-        if (children[middle].word < word) begin = middle + 1;
-        else end = middle;
-      }
-      if (node == kLmNoWord) return kLmNoWord;
-    }
+    for (int level = 1; level < n && node != kLmNoWord; ++level) node = children_[level].find(node, newest_first[level]);
     return node;
   }
 
@@ -378,6 +397,7 @@ class ArpaParser {
       while (next < records.size() && (records[next].key >> 32) < p) ++next;
       contexts[p].first_child = static_cast<uint32_t>(next);
     }
+    if (!highest) children_[n - 1].build(records);  // order n, for the suffixes and contexts of order n + 1
     if (highest) {
       storage_.leaf.reserve(records.size());
       for (const Record& r : records) storage_.leaf.push_back({static_cast<LmWordId>(r.key), r.log10_prob});
@@ -402,6 +422,7 @@ class ArpaParser {
   int order_ = 0;
   uint64_t declared_[kMaxLmOrder] = {};
   LmTableStorage storage_;
+  ChildIndex children_[kMaxLmOrder];  // [n - 1]: the n-grams of order n >= 2 by (parent, word)
 };
 
 }  // namespace
