@@ -13,7 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-work=work/lm out=models/default/language_model dev=0 alpha=0.7 beta=1.5
+work=work/lm out=models/default/language_model dev=0 alpha=0.8 beta=0.5
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) work="${2:?}"; shift 2 ;;

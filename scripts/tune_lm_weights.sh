@@ -60,8 +60,10 @@ if [[ $via_logits -eq 1 ]]; then
   bench="$(dirname "$w2v2")/w2v2_decode_bench"
   [[ -x "$bench" ]] || { echo "tune_lm_weights.sh: no $bench" >&2; exit 2; }
   if [[ -z "$lm" ]]; then
-    lm="$(ls "$model"/language_model/*.w2lm "$model"/language_model/*.arpa "$model"/language_model/*.arpa.gz \
-          2>/dev/null | head -1)"
+    shopt -s nullglob
+    found=("$model"/language_model/*.w2lm "$model"/language_model/*.arpa "$model"/language_model/*.arpa.gz)
+    shopt -u nullglob
+    lm="${found[0]:-}"
     [[ -n "$lm" ]] || { echo "tune_lm_weights.sh: no --lm and no LM in $model/language_model/" >&2; exit 2; }
   fi
   rm -rf "$out/logits"
@@ -69,7 +71,8 @@ if [[ $via_logits -eq 1 ]]; then
     2>"$out/logits.log"
   "$bench" --logits "$out/logits" --model "$model" --references "$dataset" --lm "$lm" --beam "${beam:-32}" \
     --alpha "$(echo $alphas | tr ' ' ',')" --beta "$(echo $betas | tr ' ' ',')" | tee "$out/bench.txt" >&2
-  awk 'NR>1 && NF>=4 {printf "%s\t%s\t%s\t%s\n", $1+0, $2+0, $3, $4}' "$out/bench.txt" >> "$out/results.tsv"
+  awk '$1 ~ /^-?[0-9.]+$/ && $2 ~ /^-?[0-9.]+$/ && NF >= 4 {printf "%s\t%s\t%s\t%s\n", $1+0, $2+0, $3, $4}' \
+    "$out/bench.txt" >> "$out/results.tsv"
   alphas="" betas=""
 fi
 for a in $alphas; do
