@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -197,12 +198,35 @@ void candidate_tokens(const float* row, int vocab, int blank_id, const BeamSearc
     if (v == blank_id || row[v] == -std::numeric_limits<float>::infinity()) continue;
     if (row[v] >= config.token_min_log_prob || v == best) tokens.push_back(v);
   }
+  std::sort(tokens.begin(), tokens.end(), [&](int a, int b) { return row[a] != row[b] ? row[a] > row[b] : a < b; });
   if (config.token_top_k > 0 && static_cast<int>(tokens.size()) > config.token_top_k) {
-    std::partial_sort(tokens.begin(), tokens.begin() + config.token_top_k, tokens.end(),
-                      [&](int a, int b) { return row[a] != row[b] ? row[a] > row[b] : a < b; });
     tokens.resize(static_cast<size_t>(config.token_top_k));
   }
 }
+
+// The k-th best score among the next frame's hypotheses as they are made (a min-heap of k; merges into a
+// hypothesis are not counted again, so this never exceeds the true k-th best). An extension whose best
+// possible score is below it cannot enter the beam.
+class BeamCutoff {
+ public:
+  explicit BeamCutoff(size_t k) : k_(k) {}
+  void reset() { heap_.clear(); }
+  double value() const { return heap_.size() < k_ ? kNegInf : heap_.front(); }
+  void offer(double score) {
+    if (heap_.size() < k_) {
+      heap_.push_back(score);
+      std::push_heap(heap_.begin(), heap_.end(), std::greater<double>());
+    } else if (score > heap_.front()) {
+      std::pop_heap(heap_.begin(), heap_.end(), std::greater<double>());
+      heap_.back() = score;
+      std::push_heap(heap_.begin(), heap_.end(), std::greater<double>());
+    }
+  }
+
+ private:
+  size_t k_;
+  std::vector<double> heap_;
+};
 
 bool better(const Hypothesis& a, const Hypothesis& b) {
   if (a.total != b.total) return a.total > b.total;
@@ -329,6 +353,7 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
   std::vector<Hypothesis> next;
   std::vector<int> tokens;
   const size_t keep = static_cast<size_t>(config_.beam_size);
+  BeamCutoff cutoff(keep);
   for (int t = 0; t < frames; ++t) {
     const float* row = log_probs + static_cast<size_t>(t) * vocab;
     candidate_tokens(row, vocab, blank_id_, config_, tokens);
@@ -342,6 +367,7 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
       } else {
         *slot = static_cast<int>(next.size());
         next.push_back({node, blank, acoustic, acoustic + bonus});
+        cutoff.offer(acoustic + bonus);
       }
     };
     auto add = [&](int node, bool blank, double acoustic) {
@@ -349,12 +375,16 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
       if (bonus == kNegInf) return;  // spelled outside the lexicon
       merge_into(slots.find_or_null(node, blank, t), node, blank, acoustic, bonus);
     };
+    // Best hypotheses and likeliest tokens first, so that the cutoff rises early and skips most extensions.
+    std::sort(beam.begin(), beam.end(), better);
+    cutoff.reset();
     for (size_t i = 0; i < beam.size(); ++i) {
       const Hypothesis h = beam[i];
       add(h.node, true, h.acoustic + row[blank_id_]);  // a blank: the prefix stays
       const int last = tree.token(h.node);
       for (const int c : tokens) {
         const double p = h.acoustic + row[c];
+        if (h.total + row[c] + (scorer ? scorer->max_gain(c) : 0.0) < cutoff.value()) continue;
         if (c == last && !h.ends_in_blank) {
           add(h.node, false, p);  // the last label's run goes on
           continue;

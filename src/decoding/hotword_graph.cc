@@ -32,6 +32,7 @@ void HotwordGraph::add(std::string_view phrase, double boost) {
   }
   nodes_[static_cast<size_t>(state)].completes = true;
   ++phrases_;
+  max_boost_ = std::max(max_boost_, boost);
 }
 
 int HotwordGraph::child(int state, unsigned char byte) const {

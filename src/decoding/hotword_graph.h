@@ -27,6 +27,7 @@ class HotwordGraph {
   double partial(int state) const { return nodes_[static_cast<size_t>(state)].partial; }
   bool completes(int state) const { return nodes_[static_cast<size_t>(state)].completes; }
   size_t phrases() const { return phrases_; }
+  double max_boost() const { return max_boost_; }  // the largest phrase boost
 
  private:
   struct Node {
@@ -40,6 +41,7 @@ class HotwordGraph {
   std::vector<Node> nodes_;
   int start_ = 0;
   size_t phrases_ = 0;
+  double max_boost_ = 0.0;
   bool final_ = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "common/error.h"
 
@@ -19,7 +20,10 @@ WordScorer::WordScorer(std::vector<UnitSpelling> spellings, std::shared_ptr<cons
                                  std::isfinite(config_.unk_score_offset),
                 "LM weight, word score and unknown-word offset must be finite");
   restricted_ = !lexicon.empty();
-  if (!restricted_ && !lm_ && !hotwords_) return;  // nothing to spell words against
+  if (!restricted_ && !lm_ && !hotwords_) {  // nothing to spell words against
+    compute_max_gains();
+    return;
+  }
   trie_ = std::make_unique<SpellingTrie>();
   const LmState none = lm_ ? lm_->null_context_state() : LmState{};
   auto insert = [&](const std::string& word) {
@@ -41,6 +45,26 @@ WordScorer::WordScorer(std::vector<UnitSpelling> spellings, std::shared_ptr<cons
   }
   for (const std::string& word : hotword_words) insert(word);
   trie_->finalize();
+  compute_max_gains();
+}
+
+void WordScorer::compute_max_gains() {
+  double piece_gain = 0.0;
+  if (hotwords_) piece_gain += hotwords_->max_boost();
+  if (lm_ && trie_ && !restricted_) {  // from a rare word's lookahead to the unknown-word penalty
+    float rarest = 0.0f;
+    for (size_t n = 0; n < trie_->size(); ++n) rarest = std::min(rarest, trie_->best_log10(static_cast<int>(n)));
+    if (config_.lookahead) piece_gain += std::max(0.0, ln10_alpha_ * (config_.unk_score_offset - rarest));
+  }
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  max_gain_.assign(spellings_.size(), 0.0);
+  for (size_t u = 0; u < spellings_.size(); ++u) {
+    const UnitSpelling& unit = spellings_[u];
+    if (unit.kind == UnitSpelling::Kind::kWordBoundary) max_gain_[u] = kInf;
+    if (unit.kind != UnitSpelling::Kind::kPiece) continue;
+    const bool completes = unit.starts_word || unit.text.find(' ') != std::string::npos;
+    max_gain_[u] = completes ? kInf : piece_gain;
+  }
 }
 
 WordState WordScorer::initial() const {

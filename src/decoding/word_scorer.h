@@ -54,6 +54,14 @@ class WordScorer {
   // The state at the end of the transcript: the word in progress completes, then </s>.
   void finish(const WordState& in, WordState& out) const;
 
+  // An upper bound of how much appending `unit` can raise a prefix's word-level score: 0 for silent units,
+  // +inf for units that complete a word (the LM may like the word better than the lookahead did), a small
+  // bound for pieces inside a word (hotword shares, an unknown-word penalty above a rare word's lookahead).
+  // The beam search skips extensions that cannot reach its beam with it.
+  double max_gain(int unit) const {
+    return unit >= 0 && static_cast<size_t>(unit) < max_gain_.size() ? max_gain_[static_cast<size_t>(unit)] : 0.0;
+  }
+
   bool scores_anything() const { return lm_ != nullptr || restricted_ || hotwords_ != nullptr; }
   const SpellingTrie* trie() const { return trie_.get(); }
   const std::vector<UnitSpelling>& spellings() const { return spellings_; }
@@ -62,6 +70,7 @@ class WordScorer {
   void feed_byte(WordState& state, unsigned char byte) const;
   void complete_word(WordState& state) const;
   double lookahead_of(int trie_node) const;
+  void compute_max_gains();
 
   std::vector<UnitSpelling> spellings_;
   std::shared_ptr<const LanguageModel> lm_;
@@ -70,6 +79,7 @@ class WordScorer {
   bool restricted_ = false;             // a lexicon: words outside the trie are not allowed
   std::shared_ptr<const HotwordGraph> hotwords_;
   double ln10_alpha_;
+  std::vector<double> max_gain_;  // per unit
 };
 
 }  // namespace w2v2
