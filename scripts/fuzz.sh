@@ -96,7 +96,8 @@ mkdir -p work/fuzz/seed-lm
 cp tests/fixtures/lm/tiny.arpa work/fuzz/seed-lm/tiny.arpa
 gzip -9 -c tests/fixtures/lm/tiny.arpa > work/fuzz/seed-lm/tiny.arpa.gz
 seed fuzz_arpa work/fuzz/seed-lm/tiny.arpa work/fuzz/seed-lm/tiny.arpa.gz
-seed fuzz_w2lm tests/fixtures/lm/tiny.w2lm
+printf '\x01\x10\x00\x03' > work/fuzz/seed-lm/patches.bin  # odd first byte: patches to a valid image
+seed fuzz_w2lm tests/fixtures/lm/tiny.w2lm work/fuzz/seed-lm/patches.bin
 
 results="["
 status=0
