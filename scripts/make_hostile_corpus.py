@@ -157,7 +157,6 @@ def write_broken_language_models(arpa, w2lm, root):
     put("too-few-words.arpa", edit(bigram, "-0.5\ta"), bigram)
     put("duplicate-ngram.arpa", edit(bigram + 1, lines[bigram - 1].split("\t-")[0]), bigram + 1)
     put("unknown-word.arpa", edit(bigram, "-0.5\ta zebra\t-0.15"), bigram)
-    put("missing-context.arpa", text.replace("-0.2\t<s> a b", "-0.2\tc a b"), first("-0.2\t<s> a b"))
     put("truncated.arpa", text[: text.index("\\2-grams:") + 30], len(text[: text.index("\\2-grams:") + 30].split("\n")))
     put("nul-bytes.arpa", text.replace("-1.2\tc", "-1.2\tc\0\0"), first("-1.2\tc"))
     junk = bytes(random.Random(5).getrandbits(8) for _ in range(2048)) + b"\0"

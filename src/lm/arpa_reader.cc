@@ -4,7 +4,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <set>
+#include <unordered_set>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "common/error.h"
 #include "lm/gzip_text.h"
@@ -90,7 +94,19 @@ class ChildIndex {
 
 class ArpaParser {
  public:
-  ArpaParser(std::string_view text, const std::string& name) : text_(text), name_(name) {}
+  // `added`: for a second pass, the n-grams (per order, ids oldest first) to add to their sections.
+  ArpaParser(std::string_view text, const std::string& name, const std::set<std::string>* added = nullptr)
+      : text_(text), name_(name), added_(added) {}
+
+  // After run(): the n-grams a longer one needed as suffix or context and the file lacks (empty: the tables
+  // are complete). A first pass skips the n-grams that need them; a second one, given them, adds them.
+  const std::set<std::string>* missing() const { return missing_; }
+  bool complete() const {
+    for (const auto& m : missing_) {
+      if (!m.empty()) return false;
+    }
+    return true;
+  }
 
   LmTableStorage run() {
     check_no_nul();
@@ -340,6 +356,51 @@ class ArpaParser {
     return "'" + s + "'";
   }
 
+  static std::string tuple_key(const LmWordId* oldest_first, int n) {
+    return std::string(reinterpret_cast<const char*>(oldest_first), sizeof(LmWordId) * n);
+  }
+
+  // Whether the n-gram (ids oldest first) is in the tables, or in the file but skipped, or already missing.
+  bool known(const LmWordId* oldest_first, int n) const {
+    LmWordId newest_first[kMaxLmOrder] = {};
+    for (int i = 0; i < n; ++i) newest_first[i] = oldest_first[n - 1 - i];
+    if (find_ngram(newest_first, n) != kLmNoWord) return true;
+    const std::string key = tuple_key(oldest_first, n);
+    return skipped_[n - 1].count(key) != 0 || missing_[n - 1].count(key) != 0;
+  }
+
+  // Records an n-gram a longer one needs (as suffix or context) when the file lacks it, and then what it needs.
+  void require(const LmWordId* oldest_first, int n) {
+    if (n < 2 || known(oldest_first, n)) return;
+    missing_[n - 1].insert(tuple_key(oldest_first, n));
+    require(oldest_first + 1, n - 1);
+    require(oldest_first, n - 1);
+  }
+
+  // log10 P(v_k | v_1 .. v_k-1) from the orders below k (complete): the longest n-gram "v_j .. v_k" there, plus
+  // the backoffs of the contexts longer than its own. An n-gram added with this probability and backoff 0
+  // scores every query exactly as its absence does.
+  float backed_off(const LmWordId* oldest_first, int k) const {
+    LmWordId nf[kMaxLmOrder];  // newest first
+    for (int i = 0; i < k; ++i) nf[i] = oldest_first[k - 1 - i];
+    uint32_t node = nf[0];
+    float prob = storage_.inner[0][node].log10_prob;
+    int matched = 1;  // words of the longest n-gram found, v_k included
+    for (int level = 1; level < k - 1; ++level) {
+      node = children_[level].find(node, nf[level]);
+      if (node == kLmNoWord) break;
+      prob = storage_.inner[level][node].log10_prob;
+      matched = level + 1;
+    }
+    uint32_t context = nf[1];  // "v_k-m .. v_k-1", m words, in order m
+    for (int m = 1; m <= k - 1; ++m) {
+      if (m > 1) context = children_[m - 1].find(context, nf[m]);
+      if (context == kLmNoWord) break;
+      if (m >= matched) prob += storage_.inner[m - 1][context].log10_backoff;
+    }
+    return prob;
+  }
+
   void read_ngrams(int n) {
     const bool highest = n == order_;
     std::vector<Record> records;
@@ -360,27 +421,49 @@ class ArpaParser {
         }
       }
       // The suffix "w2 .. wn" is the parent; newest first: wn, .., w2.
-      LmWordId newest_first[kMaxLmOrder];
+      LmWordId newest_first[kMaxLmOrder] = {};
       for (int i = 0; i < n - 1; ++i) newest_first[i] = ids[n - 1 - i];
       const uint32_t parent = find_ngram(newest_first, n - 1);
-      if (parent == kLmNoWord) {
-        fail(line_number_, "the n-gram " + words_text(words, n) + " has no suffix " + words_text(words + 1, n - 1) + " among the " +
-                               std::to_string(n - 1) + "-grams (backoff scoring needs it)");
-      }
       // The context "w1 .. w(n-1)" now extends (to this n-gram); consecutive lines usually share it.
-      if (previous_context_index == kLmNoWord || !std::equal(ids, ids + n - 1, previous_context)) {
+      const bool new_context = previous_context_index == kLmNoWord || !std::equal(ids, ids + n - 1, previous_context);
+      if (new_context) {
         for (int i = 0; i < n - 1; ++i) newest_first[i] = ids[n - 2 - i];
         previous_context_index = find_ngram(newest_first, n - 1);
-        if (previous_context_index == kLmNoWord) {
-          fail(line_number_, "the n-gram " + words_text(words, n) + " has no context " + words_text(words, n - 1) + " among the " +
-                                 std::to_string(n - 1) + "-grams (backoff scoring needs it)");
+      }
+      if (parent == kLmNoWord || previous_context_index == kLmNoWord) {
+        // The suffix or the context is not an (n-1)-gram: the first pass notes what to add and skips the line.
+        if (added_ != nullptr) {
+          fail(line_number_, "internal error: " + words_text(words, n) + " lacks its suffix or context after they were added");
         }
+        require(ids + 1, n - 1);
+        require(ids, n - 1);
+        skipped_[n - 1].insert(tuple_key(ids, n));
+        return;
+      }
+      if (new_context) {
         std::copy(ids, ids + n - 1, previous_context);
         float& context_backoff = contexts[previous_context_index].log10_backoff;
         if (context_backoff == 0.0f) context_backoff = 0.0f;  // +0: extends
       }
       records.push_back({static_cast<uint64_t>(parent) << 32 | ids[0], prob, backoff, static_cast<uint32_t>(line_number_)});
     });
+    if (added_ != nullptr) {
+      for (const std::string& key : added_[n - 1]) {  // n-grams longer ones need: probability by backoff, backoff 0
+        LmWordId ids[kMaxLmOrder];
+        std::memcpy(ids, key.data(), key.size());
+        LmWordId newest_first[kMaxLmOrder] = {};
+        for (int i = 0; i < n - 1; ++i) newest_first[i] = ids[n - 1 - i];
+        const uint32_t parent = find_ngram(newest_first, n - 1);
+        for (int i = 0; i < n - 1; ++i) newest_first[i] = ids[n - 2 - i];
+        const uint32_t context = find_ngram(newest_first, n - 1);
+        if (parent == kLmNoWord || context == kLmNoWord) {
+          fail(line_number_, "internal error: an added n-gram lacks its suffix or context");
+        }
+        float& context_backoff = contexts[context].log10_backoff;
+        if (context_backoff == 0.0f) context_backoff = 0.0f;  // +0: extends (to the added n-gram)
+        records.push_back({static_cast<uint64_t>(parent) << 32 | ids[0], backed_off(ids, n), -0.0f, 0});
+      }
+    }
 
     auto by_key = [](const Record& a, const Record& b) { return a.key < b.key; };
     if (!std::is_sorted(records.begin(), records.end(), by_key)) std::sort(records.begin(), records.end(), by_key);
@@ -423,12 +506,23 @@ class ArpaParser {
   uint64_t declared_[kMaxLmOrder] = {};
   LmTableStorage storage_;
   ChildIndex children_[kMaxLmOrder];  // [n - 1]: the n-grams of order n >= 2 by (parent, word)
+  const std::set<std::string>* added_;        // second pass: [n - 1] the n-grams to add to order n
+  std::set<std::string> missing_[kMaxLmOrder];  // first pass: [n - 1] n-grams of order n the file lacks
+  std::unordered_set<std::string> skipped_[kMaxLmOrder];  // first pass: lines not built for want of those
 };
 
 }  // namespace
 
 LmTableStorage ArpaReader::parse(std::string_view text, const std::string& name) {
-  return ArpaParser(text, name).run();
+  ArpaParser first(text, name);
+  LmTableStorage storage = first.run();
+  if (first.complete()) return storage;
+  size_t added = 0;
+  for (int n = 0; n < kMaxLmOrder; ++n) added += first.missing()[n].size();
+  spdlog::warn("{}: {} n-grams are the suffix or context of longer ones but not in the file; added with their backoff "
+               "probability and backoff 0 (scores unchanged)", name, added);
+  ArpaParser second(text, name, first.missing());
+  return second.run();
 }
 
 LmTableStorage ArpaReader::read_file(const std::string& path) {

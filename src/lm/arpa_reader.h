@@ -15,9 +15,10 @@ namespace w2v2 {
 // that is not finite, an n-gram with the wrong number of words, a duplicate n-gram, a word that is not a
 // 1-gram, NUL bytes, a truncated file.
 //
-// Every n-gram of order n >= 2 needs its context (its first n-1 words) and its suffix (its last n-1 words) as
-// (n-1)-grams: backoff scoring walks both, and ARPA writers (SRILM, KenLM, irstlm) always write them. A file
-// without them is refused (the line and the missing n-gram are named) rather than patched.
+// Backoff scoring reaches an n-gram of order n >= 2 only through its context (its first n-1 words) and its
+// suffix (its last n-1 words), both (n-1)-grams. Some writers leave them out (irstlm's 4-gram files do); they
+// are then added, as KenLM does, with the probability backoff gives them and backoff 0, which changes no
+// score, and a warning counts them. This costs a second pass over the text, only for such files.
 class ArpaReader {
  public:
   // Parses ARPA text; `name` (the file) prefixes every error.

@@ -109,13 +109,46 @@ TEST(ArpaReader, TruncatedAtEveryLineIsRefused) {
   }
 }
 
-TEST(ArpaReader, RefusesNGramsWithoutContextOrSuffix) {
-  // A trigram "a b x" where "a b" exists but its suffix "b x" does not; and one whose context "b a" is missing.
+// irstlm's 4-gram files hold n-grams whose suffix or context is not an (n-1)-gram; backoff scoring reaches an
+// n-gram only through both, so the missing ones are added with the probability backoff gives them and
+// backoff 0, which changes no score (as KenLM does).
+TEST(ArpaReader, AddsMissingSuffixesAndContexts) {
   const std::string base =
-      "\\data\\\nngram 1=3\nngram 2=2\nngram 3=1\n\n\\1-grams:\n-1 a -0.1\n-1 b -0.1\n-1 x\n\n\\2-grams:\n"
-      "-0.5 a b -0.1\n-0.5 b a\n\n\\3-grams:\n-0.2 a b x\n\n\\end\\\n";
-  EXPECT_REFUSED(base, "m.arpa:16:", "has no suffix 'b x' among the 2-grams");
-  EXPECT_REFUSED(replace(base, "a b x", "x a b"), "m.arpa:16:", "has no context 'x a'");
+      "\\data\\\nngram 1=3\nngram 2=2\nngram 3=1\n\n\\1-grams:\n-1 a -0.1\n-1 b -0.2\n-1 x\n\n\\2-grams:\n"
+      "-0.5 a b -0.3\n-0.5 b a\n\n\\3-grams:\n-0.2 a b x\n\n\\end\\\n";
+  // "a b x" lacks its suffix "b x": added with P(x | b) = bo(b) + p(x).
+  auto lm = build_language_model(ArpaReader::parse(base, "m.arpa"), "m.arpa");
+  EXPECT_EQ(lm->ngram_count(2), 3u);
+  const LmWordId a = lm->word_id("a"), b = lm->word_id("b"), x = lm->word_id("x");
+  LmState s = lm->null_context_state();
+  EXPECT_FLOAT_EQ(lm->score(s, a, s), -1.0f);
+  EXPECT_FLOAT_EQ(lm->score(s, b, s), -0.5f);
+  EXPECT_FLOAT_EQ(lm->score(s, x, s), -0.2f);  // the trigram, reached through the added "b x"
+  LmState only_b;
+  lm->score(lm->null_context_state(), b, only_b);
+  EXPECT_FLOAT_EQ(lm->score(only_b, x, s), -0.2f + -1.0f);  // the added bigram scores as its absence would
+  // "x a b" lacks its context "x a": added with P(a | x) = p(a) (x has no backoff); "x" now extends to it.
+  const std::string no_context = replace(base, "-0.2 a b x", "-0.2 x a b");
+  lm = build_language_model(ArpaReader::parse(no_context, "m.arpa"), "m.arpa");
+  s = lm->null_context_state();
+  EXPECT_FLOAT_EQ(lm->score(s, x, s), -1.0f);
+  EXPECT_EQ(s.length, 1);
+  EXPECT_FLOAT_EQ(lm->score(s, a, s), -1.0f);
+  EXPECT_EQ(s.length, 2);
+  EXPECT_FLOAT_EQ(lm->score(s, b, s), -0.2f);
+  // A 4-gram missing a whole chain: "c d e f" with only the unigrams.
+  const std::string chain =
+      "\\data\\\nngram 1=4\nngram 2=0\nngram 3=0\nngram 4=1\n\n\\1-grams:\n-1 c -0.5\n-1 d -0.25\n-1 e\n-1 f\n\n"
+      "\\2-grams:\n\n\\3-grams:\n\n\\4-grams:\n-0.125 c d e f\n\n\\end\\\n";
+  lm = build_language_model(ArpaReader::parse(chain, "m.arpa"), "m.arpa");
+  s = lm->null_context_state();
+  EXPECT_FLOAT_EQ(lm->score(s, lm->word_id("c"), s), -1.0f);
+  EXPECT_FLOAT_EQ(lm->score(s, lm->word_id("d"), s), -0.5f + -1.0f);
+  EXPECT_FLOAT_EQ(lm->score(s, lm->word_id("e"), s), -0.25f + -1.0f);
+  EXPECT_FLOAT_EQ(lm->score(s, lm->word_id("f"), s), -0.125f);
+  // Still refused: a duplicate among n-grams that needed additions.
+  EXPECT_REFUSED(replace(base, "-0.2 a b x", "-0.2 a b x\n-0.3 a b x").replace(base.find("ngram 3=1"), 9, "ngram 3=2"),
+                 "m.arpa:17:", "duplicate 3-gram (also on line 16)");
 }
 
 std::string gzip_bytes(const std::string& text) {
