@@ -100,7 +100,9 @@ class ArpaParser {
 
   // After run(): the n-grams a longer one needed as suffix or context and the file lacks (empty: the tables
   // are complete). A first pass skips the n-grams that need them; a second one, given them, adds them.
-  const std::set<std::string>* missing() const { return missing_; }
+  void take_missing(std::set<std::string> (&into)[kMaxLmOrder]) {
+    for (int n = 0; n < kMaxLmOrder; ++n) into[n] = std::move(missing_[n]);
+  }
   bool complete() const {
     for (const auto& m : missing_) {
       if (!m.empty()) return false;
@@ -514,15 +516,18 @@ class ArpaParser {
 }  // namespace
 
 LmTableStorage ArpaReader::parse(std::string_view text, const std::string& name) {
-  ArpaParser first(text, name);
-  LmTableStorage storage = first.run();
-  if (first.complete()) return storage;
+  std::set<std::string> missing[kMaxLmOrder];
+  {
+    ArpaParser first(text, name);
+    LmTableStorage storage = first.run();
+    if (first.complete()) return storage;
+    first.take_missing(missing);
+  }  // the first pass's tables and indices are freed before the second
   size_t added = 0;
-  for (int n = 0; n < kMaxLmOrder; ++n) added += first.missing()[n].size();
+  for (const auto& m : missing) added += m.size();
   spdlog::warn("{}: {} n-grams are the suffix or context of longer ones but not in the file; added with their backoff "
                "probability and backoff 0 (scores unchanged)", name, added);
-  ArpaParser second(text, name, first.missing());
-  return second.run();
+  return ArpaParser(text, name, missing).run();
 }
 
 LmTableStorage ArpaReader::read_file(const std::string& path) {
