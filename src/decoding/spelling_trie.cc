@@ -11,16 +11,16 @@ namespace {
 constexpr float kNoWord = -std::numeric_limits<float>::infinity();
 }
 
-SpellingTrie::SpellingTrie() { nodes_.push_back(Node{0, 0, kLmUnknownWord, kNoWord, false}); }
+SpellingTrie::SpellingTrie() { nodes_.push_back(Node{0, 0, kLmUnknownWord, kNoWord, false, false}); }
 
-void SpellingTrie::insert(std::string_view word, LmWordId id, float log10_prob) {
+void SpellingTrie::insert(std::string_view word, LmWordId id, float log10_prob, bool exempt) {
   W2V2_CHECK(!final_, "SpellingTrie: insert after finalize");
   if (word.empty()) return;
   int node = kRoot;
   for (const char c : word) {
     const uint64_t key = (static_cast<uint64_t>(node) << 8) | static_cast<unsigned char>(c);
     const auto [it, added] = building_.emplace(key, static_cast<int>(nodes_.size()));
-    if (added) nodes_.push_back(Node{0, 0, kLmUnknownWord, kNoWord, false});
+    if (added) nodes_.push_back(Node{0, 0, kLmUnknownWord, kNoWord, false, false});
     node = it->second;
   }
   Node& end = nodes_[static_cast<size_t>(node)];
@@ -30,6 +30,7 @@ void SpellingTrie::insert(std::string_view word, LmWordId id, float log10_prob) 
     end.best_log10 = std::max(end.best_log10, log10_prob);
   }
   end.is_word = true;
+  end.exempt = end.exempt || exempt;
 }
 
 void SpellingTrie::finalize() {

@@ -19,12 +19,14 @@ class SpellingTrie {
 
   SpellingTrie();
 
-  // Adds a word (UTF-8 bytes). A word inserted twice keeps its best probability.
-  void insert(std::string_view word, LmWordId id, float log10_prob);
+  // Adds a word (UTF-8 bytes). A word inserted twice keeps its best probability, and is exempt from the
+  // unknown-word offset when either insertion says so.
+  void insert(std::string_view word, LmWordId id, float log10_prob, bool exempt = false);
   void finalize();  // before the first lookup; no insert() after
 
   int next(int node, unsigned char byte) const;  // the child along `byte`, or kNone
   bool is_word(int node) const { return nodes_[static_cast<size_t>(node)].is_word; }
+  bool is_exempt(int node) const { return nodes_[static_cast<size_t>(node)].exempt; }
   LmWordId word_id(int node) const { return nodes_[static_cast<size_t>(node)].word_id; }
   float best_log10(int node) const { return nodes_[static_cast<size_t>(node)].best_log10; }
   size_t size() const { return nodes_.size(); }
@@ -37,6 +39,7 @@ class SpellingTrie {
     LmWordId word_id = kLmUnknownWord;
     float best_log10;
     bool is_word = false;
+    bool exempt = false;  // a word the user asked for (hotword): no unknown-word offset
   };
   std::vector<Node> nodes_;
   std::vector<unsigned char> edge_bytes_;  // sorted per node

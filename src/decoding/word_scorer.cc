@@ -26,24 +26,25 @@ WordScorer::WordScorer(std::vector<UnitSpelling> spellings, std::shared_ptr<cons
   }
   trie_ = std::make_unique<SpellingTrie>();
   const LmState none = lm_ ? lm_->null_context_state() : LmState{};
-  auto insert = [&](const std::string& word) {
+  auto insert = [&](const std::string& word, bool exempt) {
     LmWordId id = kLmUnknownWord;
     float log10_prob = 0.0f;
     if (lm_) {
       id = lm_->word_id(word);
       LmState ignored;
       log10_prob = lm_->score(none, id, ignored);  // its unigram probability (<unk>'s when unknown)
+      if (id == kLmUnknownWord && !exempt) log10_prob += static_cast<float>(config_.unk_score_offset);
     }
-    trie_->insert(word, id, log10_prob);
+    trie_->insert(word, id, log10_prob, exempt);
   };
   if (restricted_) {
-    for (const std::string& word : lexicon) insert(word);
+    for (const std::string& word : lexicon) insert(word, false);
   } else if (lm_) {
     lm_->for_each_unigram([&](std::string_view word, float log10_prob) {
       trie_->insert(word, lm_->word_id(word), log10_prob);
     });
   }
-  for (const std::string& word : hotword_words) insert(word);
+  for (const std::string& word : hotword_words) insert(word, true);
   trie_->finalize();
   compute_max_gains();
 }
@@ -109,10 +110,10 @@ void WordScorer::feed_byte(WordState& state, unsigned char byte) const {
 void WordScorer::complete_word(WordState& state) const {
   if (state.partial_bytes == 0) return;
   LmWordId id = kLmUnknownWord;
-  bool known = false;
+  bool known = false;  // no unknown-word offset: a word of the LM, or a hotword's
   if (trie_ && state.trie != SpellingTrie::kNone && trie_->is_word(state.trie)) {
     id = trie_->word_id(state.trie);
-    known = true;
+    known = id != kLmUnknownWord || trie_->is_exempt(state.trie);
   } else if (restricted_) {
     state.dead = true;  // a lexicon word's prefix only
   }

@@ -14,7 +14,7 @@ namespace w2v2 {
 struct WordScorerConfig {
   double lm_weight = 0.5;          // alpha: weight of ln P_LM
   double word_score = 1.0;         // beta: added per word (with an LM)
-  double unk_score_offset = -10.0; // added per word that is not known (open vocabulary only)
+  double unk_score_offset = -10.0; // added to the log10 score of a word the LM lacks (hotwords excepted)
   bool score_boundary = true;      // start at <s>, end with </s>
   bool lookahead = true;           // a word in progress scores as the best unigram it can still become
 };
@@ -41,9 +41,9 @@ struct WordState {
 class WordScorer {
  public:
   // `lm` may be null (no LM). `lexicon`: when non-empty, the only words allowed (spelled as the model's
-  // units spell them). `hotwords` may be null; `hotword_words`, the words of its phrases, are known words:
-  // allowed with a lexicon, free of the unknown-word offset without one. Known words are scored by the LM
-  // (as <unk> when it lacks them) without the offset.
+  // units spell them). `hotwords` may be null; `hotword_words`, the words of its phrases, are always allowed
+  // and free of the unknown-word offset. Every other word the LM lacks, lexicon words included, scores as
+  // <unk> plus the offset (as pyctcdecode has it: an ARPA's <unk> can be likelier than most words).
   WordScorer(std::vector<UnitSpelling> spellings, std::shared_ptr<const LanguageModel> lm, WordScorerConfig config,
              const std::vector<std::string>& lexicon = {}, std::shared_ptr<const HotwordGraph> hotwords = nullptr,
              const std::vector<std::string>& hotword_words = {});

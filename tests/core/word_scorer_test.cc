@@ -292,5 +292,30 @@ TEST(WordScorer, UnicodeWordsInTheLexiconDecode) {
   EXPECT_EQ(restricted[0].alignment.tokens, (std::vector<int>{1, 2, 3, 4}));
 }
 
+TEST(WordScorer, LexiconWordsTheLmLacksPayTheOffsetHotwordWordsDoNot) {
+  // Units: blank, "|", "A", "B", "C". The LM knows "A" only; "CC" is a lexicon word, "BB" a hotword word.
+  const std::vector<UnitSpelling> units = {kSilent, kBoundary, piece("A"), piece("B"), piece("C")};
+  auto lm = std::make_shared<HandBigramLm>(std::map<std::string, float>{{"A", -1.0f}},
+                                           std::map<std::pair<std::string, std::string>, float>{});
+  WordScorerConfig weights;
+  weights.score_boundary = false;
+  const double a = 0.5 * std::log(10.0);
+  auto graph = std::make_shared<HotwordGraph>();
+  graph->add("BB", 2.0);
+  graph->finalize();
+  const WordScorer scorer(units, lm, weights, {"A", "CC"}, graph, {"BB"});
+  auto spell = [&](const std::vector<int>& seq) {
+    WordState s = scorer.initial();
+    for (int u : seq) scorer.extend(s, u, s);
+    return s;
+  };
+  EXPECT_NEAR(spell({2, 1}).total(), a * -1.0 + 1.0, 1e-9);             // A: in the LM
+  EXPECT_NEAR(spell({4, 4, 1}).total(), a * (-4.0 - 10.0) + 1.0, 1e-9);  // CC: <unk> + offset
+  EXPECT_NEAR(spell({3, 3, 1}).total(), a * -4.0 + 1.0 + 2.0, 1e-9);     // BB: <unk>, no offset, + boost
+  EXPECT_TRUE(spell({4, 2}).dead);                                       // "CA" is no word's prefix
+  // The lookahead of a word in progress counts the offset too: "C" can only become "CC".
+  EXPECT_NEAR(spell({4}).total(), a * (-4.0 - 10.0), 1e-9);
+}
+
 }  // namespace
 }  // namespace w2v2
