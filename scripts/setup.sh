@@ -16,6 +16,7 @@ PACKAGES=(
   sox espeak-ng fortunes                           # synthetic speech and audio conversion
   sctk                                             # NIST sclite: the oracle of the scoring tests
   irstlm                                           # n-gram LMs: the oracle of the LM perplexity test
+  wamerican                                        # an English word list: the lexicon end-to-end test
 )
 
 SUDO=""
