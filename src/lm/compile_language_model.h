@@ -6,7 +6,7 @@
 namespace w2v2 {
 
 struct LmCompileReport {
-  uint64_t ngrams = 0;      // every order, as the ARPA file declares them
+  uint64_t ngrams = 0;      // every order, in the tables written (with <unk> and any contexts/suffixes added)
   uint64_t file_bytes = 0;  // of the .w2lm written
   double read_seconds = 0;  // reading, decompressing, parsing and building
   double write_seconds = 0;
