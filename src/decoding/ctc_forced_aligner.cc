@@ -1,5 +1,6 @@
 #include "decoding/ctc_forced_aligner.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -7,45 +8,92 @@
 #include "common/error.h"
 
 namespace w2v2 {
+namespace {
 
-CtcHypothesis ctc_force_align(const float* log_probs, int frames, int vocab, int blank_id,
-                              const std::vector<int>& tokens) {
-  constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-  CtcHypothesis out;
-  out.tokens = tokens;
-  const int labels = static_cast<int>(tokens.size());
-  if (labels == 0) return out;
-  // States 0..2L: even = blank, odd 2k+1 = tokens[k]. best[s]: best log-prob of a path ending in state s.
-  const int states = 2 * labels + 1;
-  auto label = [&](int s) { return s % 2 == 0 ? blank_id : tokens[static_cast<size_t>(s / 2)]; };
-  std::vector<double> best(static_cast<size_t>(states), kNegInf), next(best.size());
-  std::vector<int8_t> step(static_cast<size_t>(frames) * static_cast<size_t>(states), 0);  // 0 stay, 1 or 2 back
-  best[0] = log_probs[blank_id];
-  if (frames > 0) best[1] = log_probs[tokens[0]];
-  for (int t = 1; t < frames; ++t) {
-    const float* row = log_probs + static_cast<size_t>(t) * vocab;
-    int8_t* back = step.data() + static_cast<size_t>(t) * states;
-    for (int s = 0; s < states; ++s) {
-      double v = best[static_cast<size_t>(s)];
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// Viterbi over the CTC states of a label sequence: 0..2L, even = blank, 2k+1 = tokens[k]. Memory grows with
+// sqrt(frames) x states, not frames x states (a 20-minute file has ~60,000 frames and ~36,000 states): the
+// forward pass keeps the score vector every `stride` frames, and the backward trace recomputes one stretch
+// of back-pointers at a time.
+class ViterbiAligner {
+ public:
+  ViterbiAligner(const float* log_probs, int frames, int vocab, int blank_id, const std::vector<int>& tokens)
+      : lp_(log_probs), frames_(frames), vocab_(vocab), blank_(blank_id), tokens_(tokens),
+        states_(2 * static_cast<int>(tokens.size()) + 1) {}
+
+  int label(int s) const { return s % 2 == 0 ? blank_ : tokens_[static_cast<size_t>(s / 2)]; }
+
+  // One frame: `next` from `best` at frame t (t >= 1); back-pointers (0 stay, 1 or 2 states back) to `back`.
+  void step(int t, const std::vector<float>& best, std::vector<float>& next, int8_t* back) const {
+    const float* row = lp_ + static_cast<size_t>(t) * vocab_;
+    // States that can still reach the end, and that the start can have reached.
+    const int lo = std::max(0, states_ - 2 * (frames_ - t)), hi = std::min(states_ - 1, 2 * t + 1);
+    std::fill(next.begin(), next.end(), kNegInf);
+    for (int s = lo; s <= hi; ++s) {
+      float v = best[static_cast<size_t>(s)];
       int8_t from = 0;
       if (s >= 1 && best[static_cast<size_t>(s - 1)] > v) v = best[static_cast<size_t>(s - 1)], from = 1;
       if (s >= 2 && s % 2 == 1 && label(s) != label(s - 2) && best[static_cast<size_t>(s - 2)] > v) {
         v = best[static_cast<size_t>(s - 2)], from = 2;
       }
       next[static_cast<size_t>(s)] = v + row[label(s)];
-      back[s] = from;
+      if (back) back[s] = from;
     }
-    best.swap(next);
   }
-  int s = best[static_cast<size_t>(states - 1)] >= best[static_cast<size_t>(states - 2)] ? states - 1 : states - 2;
-  W2V2_CHECK(frames > 0 && best[static_cast<size_t>(s)] > kNegInf, "CTC alignment: ", labels,
-             " labels cannot be aligned to ", frames, " frames");
-  // Walk back: the state of every frame.
-  std::vector<int> state_at(static_cast<size_t>(frames));
-  for (int t = frames - 1; t >= 0; --t) {
-    state_at[static_cast<size_t>(t)] = s;
-    if (t > 0) s -= step[static_cast<size_t>(t) * states + s];
+
+  // The state of every frame on the best path.
+  std::vector<int> path() const {
+    const int stride = std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(frames_)))));
+    std::vector<std::vector<float>> checkpoints;  // score vectors at frames 0, stride, 2 stride, ...
+    std::vector<float> best(static_cast<size_t>(states_), kNegInf), next(best.size());
+    best[0] = lp_[blank_];
+    if (states_ > 1) best[1] = lp_[tokens_[0]];
+    for (int t = 1; t < frames_; ++t) {
+      if ((t - 1) % stride == 0) checkpoints.push_back(best);  // the scores at frame t - 1
+      step(t, best, next, nullptr);
+      best.swap(next);
+    }
+    int s = best[static_cast<size_t>(states_ - 1)] >= best[static_cast<size_t>(states_ - 2)] ? states_ - 1 : states_ - 2;
+    W2V2_CHECK(best[static_cast<size_t>(s)] > kNegInf, "CTC alignment: ", tokens_.size(),
+               " labels cannot be aligned to ", frames_, " frames");
+    std::vector<int> state_at(static_cast<size_t>(frames_));
+    std::vector<int8_t> back;
+    // Stretches [begin + 1, end] of frames, last first, from the checkpoint at `begin`.
+    for (int c = static_cast<int>(checkpoints.size()) - 1; c >= 0; --c) {
+      const int begin = c * stride, end = std::min(frames_ - 1, begin + stride);
+      back.assign(static_cast<size_t>(end - begin) * states_, 0);
+      std::vector<float> b = checkpoints[static_cast<size_t>(c)];
+      for (int t = begin + 1; t <= end; ++t) {
+        step(t, b, next, back.data() + static_cast<size_t>(t - begin - 1) * states_);
+        b.swap(next);
+      }
+      for (int t = end; t > begin; --t) {
+        state_at[static_cast<size_t>(t)] = s;
+        s -= back[static_cast<size_t>(t - begin - 1) * states_ + s];
+      }
+    }
+    state_at[0] = s;
+    return state_at;
   }
+
+ private:
+  const float* lp_;
+  int frames_, vocab_, blank_;
+  const std::vector<int>& tokens_;
+  int states_;
+};
+
+}  // namespace
+
+CtcHypothesis ctc_force_align(const float* log_probs, int frames, int vocab, int blank_id,
+                              const std::vector<int>& tokens) {
+  CtcHypothesis out;
+  out.tokens = tokens;
+  const int labels = static_cast<int>(tokens.size());
+  if (labels == 0) return out;
+  W2V2_CHECK(frames > 0, "CTC alignment: ", labels, " labels cannot be aligned to 0 frames");
+  const std::vector<int> state_at = ViterbiAligner(log_probs, frames, vocab, blank_id, tokens).path();
   out.frames.assign(static_cast<size_t>(labels), -1);
   out.end_frames.assign(static_cast<size_t>(labels), -1);
   std::vector<double> sum(static_cast<size_t>(labels), 0.0);

@@ -15,6 +15,7 @@ namespace w2v2 {
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+const double kLog3 = std::log(3.0);
 
 // log(exp(a) + exp(b)), exact at -inf.
 double log_add(double a, double b) {
@@ -52,6 +53,35 @@ class PrefixTree {
     nodes_[static_cast<size_t>(parent)].first_child = id;
     return id;
   }
+  // Drops every node that is not on the path to one of `live` (the root stays) and renumbers the rest,
+  // parents before children as before; `live` is rewritten with the new numbers. The tree otherwise keeps
+  // every prefix the beam ever held: beam x frames nodes, ~2 million for a 20-minute file at beam 32.
+  void compact(std::vector<int>& live) {
+    std::vector<int> remap(nodes_.size(), -1);
+    remap[0] = 0;
+    for (const int leaf : live) {
+      for (int n = leaf; n >= 0 && remap[static_cast<size_t>(n)] < 0; n = nodes_[static_cast<size_t>(n)].parent) {
+        remap[static_cast<size_t>(n)] = 1;  // kept; numbered below
+      }
+    }
+    std::vector<Node> kept;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (remap[i] < 0) continue;
+      remap[i] = static_cast<int>(kept.size());
+      Node node = std::move(nodes_[i]);
+      node.first_child = -1;
+      node.next_sibling = -1;
+      if (i > 0) {
+        node.parent = remap[static_cast<size_t>(node.parent)];
+        node.next_sibling = kept[static_cast<size_t>(node.parent)].first_child;
+        kept[static_cast<size_t>(node.parent)].first_child = static_cast<int>(kept.size());
+      }
+      kept.push_back(std::move(node));
+    }
+    nodes_.swap(kept);
+    for (int& n : live) n = remap[static_cast<size_t>(n)];
+  }
+
   int token(int node) const { return nodes_[static_cast<size_t>(node)].token; }  // -1 for the empty prefix
   double bonus(int node) const { return nodes_[static_cast<size_t>(node)].bonus; }
   const WordState& word(int node) const { return nodes_[static_cast<size_t>(node)].word; }
@@ -135,6 +165,15 @@ class PendingChildren {
     values_[i] = static_cast<int>(children_.size());
     children_.push_back(Child{parent, token, -1, 0.0, WordState{}});
     return {values_[i], true};
+  }
+  // The child's index, or -1 when this frame has not made it.
+  int find(int parent, int token) const {
+    if (keys_.empty()) return -1;
+    const uint64_t key = (static_cast<uint64_t>(parent) << 32) | static_cast<uint32_t>(token);
+    for (size_t i = hash(key); stamps_[i] == frame_; i = (i + 1) & (keys_.size() - 1)) {
+      if (keys_[i] == key) return values_[i];
+    }
+    return -1;
   }
   Child& operator[](int i) { return children_[static_cast<size_t>(i)]; }
 
@@ -297,15 +336,20 @@ std::vector<DecodedHypothesis> finish(const SearchEnd& end, const std::vector<Hy
                                 : spelled_key(units, end.spellings);
     if (!seen.insert(key).second) continue;  // reads as a better hypothesis already does
     DecodedHypothesis d;
-    d.alignment = ctc_force_align(log_probs, frames, vocab, end.blank_id, units);
+    if (out.empty()) {  // word timings are the best transcript's; the others carry their units only
+      d.alignment = ctc_force_align(log_probs, frames, vocab, end.blank_id, units);
+    } else {
+      d.alignment.tokens = std::move(units);
+    }
     d.acoustic_score = f.acoustic;
     d.lm_score = f.bonus;
     d.score = f.score();
     out.push_back(std::move(d));
   }
-  if (out.empty()) {  // nothing the lexicon allows survived: an empty transcript
+  if (out.empty()) {  // nothing the lexicon allows survived: the empty transcript, scored by its one path
     DecodedHypothesis d;
-    d.acoustic_score = d.score = kNegInf;
+    for (int t = 0; t < frames; ++t) d.acoustic_score += log_probs[static_cast<size_t>(t) * vocab + end.blank_id];
+    d.score = d.acoustic_score;
     out.push_back(std::move(d));
   }
   return out;
@@ -321,6 +365,7 @@ void BeamSearchConfig::validate() const {
   W2V2_CHECK_AS(ConfigError, std::isfinite(beam_threshold) && beam_threshold >= 0,
                 "beam threshold must be finite and >= 0 (0 = off)");
   W2V2_CHECK_AS(ConfigError, nbest >= 1 && nbest <= beam_size, "n-best must be in 1..beam size");
+  W2V2_CHECK_AS(ConfigError, compaction_nodes >= 1, "compaction_nodes must be positive");
 }
 
 std::string BeamSearchConfig::to_string() const {
@@ -354,6 +399,9 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
   std::vector<int> tokens;
   const size_t keep = static_cast<size_t>(config_.beam_size);
   BeamCutoff cutoff(keep);
+  const size_t min_compaction = static_cast<size_t>(config_.compaction_nodes);
+  size_t compact_at = min_compaction;
+  std::vector<int> live;
   for (int t = 0; t < frames; ++t) {
     const float* row = log_probs + static_cast<size_t>(t) * vocab;
     candidate_tokens(row, vocab, blank_id_, config_, tokens);
@@ -370,10 +418,13 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
         cutoff.offer(acoustic + bonus);
       }
     };
-    auto add = [&](int node, bool blank, double acoustic) {
+    // `weak`: only merge into a hypothesis that exists (see below).
+    auto add = [&](int node, bool blank, double acoustic, bool weak = false) {
       const double bonus = tree.bonus(node);
       if (bonus == kNegInf) return;  // spelled outside the lexicon
-      merge_into(slots.find_or_null(node, blank, t), node, blank, acoustic, bonus);
+      int* slot = slots.find_or_null(node, blank, t);
+      if (weak && *slot < 0) return;
+      merge_into(slot, node, blank, acoustic, bonus);
     };
     // Best hypotheses and likeliest tokens first, so that the cutoff rises early and skips most extensions.
     std::sort(beam.begin(), beam.end(), better);
@@ -384,15 +435,23 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
       const int last = tree.token(h.node);
       for (const int c : tokens) {
         const double p = h.acoustic + row[c];
-        if (h.total + row[c] + (scorer ? scorer->max_gain(c) : 0.0) < cutoff.value()) continue;
+        // Whether this extension alone is too weak to make a new hypothesis: it still merges into one that
+        // exists. A hypothesis gets at most 3 non-blank contributions per frame, hence the log 3 margin: a
+        // hypothesis whose every contribution was skipped could not have reached the beam.
+        const bool weak = h.total + row[c] + (scorer ? scorer->max_gain(c) : 0.0) + kLog3 < cutoff.value();
         if (c == last && !h.ends_in_blank) {
-          add(h.node, false, p);  // the last label's run goes on
+          add(h.node, false, p, weak);  // the last label's run goes on
           continue;
         }
         // A new label (after a blank, the same token again is one).
         const int child = tree.find_child(h.node, c);
         if (child >= 0) {
-          add(child, false, p);
+          add(child, false, p, weak);
+          continue;
+        }
+        if (weak) {
+          const int index = pending.find(h.node, c);
+          if (index >= 0 && pending[index].slot >= 0) merge_into(&pending[index].slot, -1 - index, false, p, pending[index].bonus);
           continue;
         }
         const auto [index, added] = pending.find_or_add(h.node, c);
@@ -414,6 +473,13 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
       h.node = tree.add_child(pc.parent, pc.token, pc.word, pc.bonus);
     }
     beam.swap(next);
+    if (tree.size() > compact_at) {  // amortized: the tree at most doubles between compactions
+      live.clear();
+      for (const Hypothesis& h : beam) live.push_back(h.node);
+      tree.compact(live);
+      for (size_t i = 0; i < beam.size(); ++i) beam[i].node = live[i];
+      compact_at = 2 * tree.size() + min_compaction;
+    }
   }
   const SearchEnd end{tree, score_words_ ? scorer_.get() : nullptr, spellings_, config_.nbest, blank_id_};
   return finish(end, beam, log_probs, frames, vocab);

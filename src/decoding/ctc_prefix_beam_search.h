@@ -18,6 +18,10 @@ struct BeamSearchConfig {
   float token_min_log_prob = -5.0f;
   double beam_threshold = 10.0;  // > 0: hypotheses scoring below the frame's best minus this are dropped (0 = off)
   int nbest = 1;                // hypotheses returned, best first
+  // The prefix tree is compacted to the beam's ancestry whenever it has grown past twice its last compacted
+  // size plus this many nodes (memory stays ~ the transcript's length, not beam x frames). Results do not
+  // depend on it (tested).
+  int compaction_nodes = 1 << 16;
 
   void validate() const;  // throws ConfigError
   std::string to_string() const;

@@ -150,7 +150,7 @@ void DecodingConfig::validate() const {
   finite(unk_score_offset, "--unk-score-offset");
   if (lm_weight && *lm_weight < 0) problems.push_back("--lm-weight must be >= 0");
   if (unk_score_offset && *unk_score_offset > 0) problems.push_back("--unk-score-offset must be <= 0");
-  if (!std::isfinite(hotword_boost)) problems.push_back("--hotword-boost must be a finite number");
+  if (!(hotword_boost > 0 && hotword_boost <= 100)) problems.push_back("--hotword-boost must be in (0, 100]");
   throw_if_problems("invalid decoding settings:", problems);
 }
 

@@ -30,7 +30,8 @@ void HotwordGraph::add(std::string_view phrase, double boost) {
     Node& node = nodes_[static_cast<size_t>(state)];
     node.partial = std::max(node.partial, share * static_cast<double>(i));
   }
-  nodes_[static_cast<size_t>(state)].completes = true;
+  Node& end = nodes_[static_cast<size_t>(state)];
+  end.complete = std::max(end.complete, boost);
   ++phrases_;
   max_boost_ = std::max(max_boost_, boost);
 }
@@ -57,7 +58,11 @@ void HotwordGraph::finalize() {
       int f = nodes_[static_cast<size_t>(state)].fail;
       while (f != kRoot && child(f, byte) < 0) f = nodes_[static_cast<size_t>(f)].fail;
       const int target = child(f, byte);
-      nodes_[static_cast<size_t>(c)].fail = target >= 0 && target != c ? target : kRoot;
+      Node& node = nodes_[static_cast<size_t>(c)];
+      node.fail = target >= 0 && target != c ? target : kRoot;
+      // A phrase that ends as a suffix of this node's bytes ends here too (its fail node is shallower, so
+      // breadth-first order has settled it already).
+      node.complete = std::max(node.complete, nodes_[static_cast<size_t>(node.fail)].complete);
       queue.push_back(c);
     }
   }

@@ -25,7 +25,9 @@ class HotwordGraph {
   int start() const { return start_; }                // the state at the beginning of a transcript
   int next(int state, unsigned char byte) const;     // follows failure links
   double partial(int state) const { return nodes_[static_cast<size_t>(state)].partial; }
-  bool completes(int state) const { return nodes_[static_cast<size_t>(state)].completes; }
+  // Whether a phrase ends here (this node's own, or one that is a suffix of it), and the boost it earns.
+  bool completes(int state) const { return nodes_[static_cast<size_t>(state)].complete > 0; }
+  double completed_boost(int state) const { return nodes_[static_cast<size_t>(state)].complete; }
   size_t phrases() const { return phrases_; }
   double max_boost() const { return max_boost_; }  // the largest phrase boost
 
@@ -33,8 +35,8 @@ class HotwordGraph {
   struct Node {
     std::vector<std::pair<unsigned char, int>> children;  // sorted by byte after finalize()
     int fail = 0;
-    double partial = 0.0;  // boost earned by the bytes matched so far (the best phrase through this node)
-    bool completes = false;
+    double partial = 0.0;   // boost earned by the bytes matched so far (the best phrase through this node)
+    double complete = 0.0;  // boost of the phrase that ends here (or of a suffix phrase), 0 for none
   };
   int child(int state, unsigned char byte) const;
 

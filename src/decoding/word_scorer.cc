@@ -19,6 +19,8 @@ WordScorer::WordScorer(std::vector<UnitSpelling> spellings, std::shared_ptr<cons
   W2V2_CHECK_AS(ConfigError, std::isfinite(config_.lm_weight) && std::isfinite(config_.word_score) &&
                                  std::isfinite(config_.unk_score_offset),
                 "LM weight, word score and unknown-word offset must be finite");
+  W2V2_CHECK_AS(ConfigError, config_.lm_weight >= 0 && config_.unk_score_offset <= 0,
+                "the LM weight must be >= 0 and the unknown-word offset <= 0");
   restricted_ = !lexicon.empty();
   if (!restricted_ && !lm_ && !hotwords_) {  // nothing to spell words against
     compute_max_gains();
@@ -128,7 +130,7 @@ void WordScorer::complete_word(WordState& state) const {
   if (hotwords_) {
     state.hotword = hotwords_->next(state.hotword, ' ');
     if (hotwords_->completes(state.hotword)) {
-      state.hotwords_done += hotwords_->partial(state.hotword);
+      state.hotwords_done += hotwords_->completed_boost(state.hotword);
       state.hotword = hotwords_->start();
     }
     state.hotword_partial = hotwords_->partial(state.hotword);
@@ -152,6 +154,7 @@ void WordScorer::extend(const WordState& in, int unit, WordState& out) const {
 void WordScorer::finish(const WordState& in, WordState& out) const {
   out = in;
   complete_word(out);
+  out.hotword_partial = 0.0;  // a phrase not finished by the end earns nothing
   if (lm_ && config_.score_boundary) out.words += ln10_alpha_ * lm_->end_sentence_score(out.lm);
 }
 

@@ -1,5 +1,6 @@
 #include "lm/lm_tables.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace w2v2 {
@@ -83,6 +84,21 @@ std::string LmTables::check() const {
       previous = entries[i].first_child;
     }
     if (previous != children) return order_name(n) + ": child indices do not end at the " + order_name(n + 1) + "' count";
+  }
+  // Values: probabilities finite and <= 0, backoffs finite (a NaN would poison every score after it).
+  auto bad_prob = [](float p) { return !std::isfinite(p) || p > 0.0f; };
+  for (int n = 1; n <= inner_orders(); ++n) {
+    for (uint64_t i = 0; i < counts[n - 1]; ++i) {
+      const LmInnerEntry& e = inner[n - 1][i];
+      if (bad_prob(e.log10_prob) || !std::isfinite(e.log10_backoff)) {
+        return order_name(n) + ": entry " + std::to_string(i) + " has a probability or backoff out of range";
+      }
+    }
+  }
+  if (order >= 2) {
+    for (uint64_t i = 0; i < counts[order - 1]; ++i) {
+      if (bad_prob(leaf[i].log10_prob)) return order_name(order) + ": entry " + std::to_string(i) + " has a probability out of range";
+    }
   }
   if (bos != kLmNoWord && bos >= vocabulary) return "<s> id out of range";
   if (eos != kLmNoWord && eos >= vocabulary) return "</s> id out of range";

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <vector>
 
@@ -23,6 +24,10 @@ void TranscriptBuilder::build(const Utterance& utterance, const UtteranceLogits&
     const int frames = static_cast<int>(logits.frames), vocab = static_cast<int>(logits.vocab);
     std::vector<float> log_probs(logits.data.begin(), logits.data.begin() + static_cast<ptrdiff_t>(frames) * vocab);
     log_softmax_rows(log_probs.data(), frames, vocab);
+    for (size_t i = 0; i < log_probs.size(); ++i) {  // a NaN (or an all -inf row) in the model's output
+      W2V2_CHECK(!std::isnan(log_probs[i]), "the model's output is not a number at frame ",
+                 i / static_cast<size_t>(vocab));
+    }
     const std::vector<DecodedHypothesis> hypotheses = decoder_.decode(log_probs.data(), frames, vocab);
     W2V2_CHECK(!hypotheses.empty(), "decode: the decoder returned no hypothesis");
     const DecodedHypothesis& best = hypotheses.front();

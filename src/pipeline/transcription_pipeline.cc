@@ -123,6 +123,9 @@ RunSummary TranscriptionPipeline::run(const std::vector<Utterance>& inputs, Tran
                 DeviceStage(engine_, depth, trace, start), DecodeStage(builder_, inputs, config_.check_padding, trace),
                 OrderedWriter(writer, progress, inputs, start, journal)};
   if (config_.enabled) {
+    // spdlog's registry is a function-local static built on first use; build it here, before the stage
+    // threads can race to (libspdlog is not instrumented, so ThreadSanitizer cannot see its guard).
+    (void)spdlog::default_logger_raw();
     run_threaded(inputs, stages);
   } else {
     run_serial(inputs, stages);

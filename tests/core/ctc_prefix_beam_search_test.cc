@@ -230,5 +230,27 @@ TEST(CtcForcedAligner, FindsTheBestAlignmentOfTheLabels) {
   EXPECT_THROW(ctc_force_align(lp.data(), 2, 3, 0, {1, 1, 1}), Error);
 }
 
+TEST(CtcPrefixBeamSearch, CompactingThePrefixTreeChangesNothing) {
+  // 3,000 frames of flat noise at beam 32 make ~96,000 prefixes; compacting after every few frames must give
+  // the same transcripts and scores as never compacting.
+  std::mt19937 rng(7);
+  const int frames = 3000, vocab = 12;
+  const auto lp = random_log_probs(rng, frames, vocab, 1.0);
+  BeamSearchConfig never;
+  never.nbest = 4;
+  never.compaction_nodes = 1 << 30;
+  BeamSearchConfig often = never;
+  often.compaction_nodes = 64;
+  const auto a = CtcPrefixBeamSearch(0, never).decode(lp.data(), frames, vocab);
+  const auto b = CtcPrefixBeamSearch(0, often).decode(lp.data(), frames, vocab);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t k = 0; k < a.size(); ++k) {
+    EXPECT_EQ(a[k].alignment.tokens, b[k].alignment.tokens) << k;
+    EXPECT_EQ(a[k].alignment.frames, b[k].alignment.frames) << k;
+    EXPECT_EQ(a[k].score, b[k].score) << k;
+  }
+  EXPECT_GT(a[0].alignment.tokens.size(), 500u);
+}
+
 }  // namespace
 }  // namespace w2v2

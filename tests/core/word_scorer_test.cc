@@ -212,7 +212,18 @@ TEST(HotwordGraph, PartialMatchesEarnTheirShareAndMismatchesTakeItBack) {
   s = graph.start();
   for (char c : std::string("NEW YORK ")) s = graph.next(s, static_cast<unsigned char>(c));
   EXPECT_TRUE(graph.completes(s));
-  EXPECT_NEAR(graph.partial(s), 9.0, 1e-12);
+  EXPECT_NEAR(graph.completed_boost(s), 9.0, 1e-12);
+  // Overlapping phrases: "YORK" (boost 2) ends inside " NEW YORK CITY " and earns its own boost, not the
+  // longer phrase's share.
+  HotwordGraph overlap;
+  overlap.add("NEW YORK CITY", 13.0);
+  overlap.add("YORK", 2.0);
+  overlap.finalize();
+  s = overlap.start();
+  for (char c : std::string("NEW YORK ")) s = overlap.next(s, static_cast<unsigned char>(c));
+  EXPECT_TRUE(overlap.completes(s));
+  EXPECT_NEAR(overlap.completed_boost(s), 2.0, 1e-12);
+  EXPECT_NEAR(overlap.partial(s), 9.0 * 13 / 14, 1e-12);  // 9 of the 14 bytes after the leading space
   // Only whole words: "RENEW YORK" does not match.
   s = graph.start();
   for (char c : std::string("RENEW YORK ")) s = graph.next(s, static_cast<unsigned char>(c));
