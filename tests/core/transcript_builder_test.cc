@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "common/error.h"
@@ -167,6 +168,18 @@ TEST(JsonlAlternatives, WrittenOnlyWhenPresentAndReadBack) {
     EXPECT_FALSE(JsonlWriter::parse(bad, &why)) << bad;
     EXPECT_NE(why.find("alternatives"), std::string::npos) << why;
   }
+}
+
+TEST(TranscriptBuilder, ANotANumberInTheModelsOutputFailsTheUtterance) {
+  const CharDetokenizer detok = letters();
+  const FixedDecoder decoder({hypothesis({5}, -1.0)});
+  UtteranceLogits logits = raw_logits(4, 8);
+  logits.data[2 * 8 + 3] = std::numeric_limits<float>::quiet_NaN();
+  UtteranceResult result;
+  TranscriptBuilder(decoder, detok, TranscriptBuilderOptions{}).build(utterance(), logits, result);
+  EXPECT_EQ(result.status, UtteranceStatus::kFailed);
+  EXPECT_NE(result.error.find("not a number at frame 2"), std::string::npos) << result.error;
+  EXPECT_TRUE(decoder.seen_.empty());  // the decoder never saw it
 }
 
 }  // namespace
