@@ -126,20 +126,26 @@ std::map<std::vector<int>, double> enumerate(const std::vector<float>& lp, int f
   return out;
 }
 
+// Random log-softmax rows, peaky like a trained model's when `sharpness` is large.
+std::vector<float> random_log_probs(std::mt19937& rng, int frames, int vocab, double sharpness) {
+  std::normal_distribution<double> normal(0.0, sharpness);
+  std::vector<float> lp;
+  for (int t = 0; t < frames; ++t) {
+    std::vector<double> row(static_cast<size_t>(vocab));
+    double norm = 0.0;
+    for (auto& x : row) norm += std::exp(x = normal(rng));
+    for (double x : row) lp.push_back(static_cast<float>(x - std::log(norm)));
+  }
+  return lp;
+}
+
 TEST(CtcPrefixBeamSearch, AWideBeamMatchesEnumeratingEveryAlignment) {
   std::mt19937 rng(2026);
-  std::normal_distribution<double> normal(0.0, 2.0);
   for (int trial = 0; trial < 300; ++trial) {
     const int frames = 1 + trial % 6;
     const int vocab = 2 + (trial / 6) % 3;
     const int blank = static_cast<int>(rng() % vocab);
-    std::vector<float> lp;
-    for (int t = 0; t < frames; ++t) {
-      std::vector<double> row(static_cast<size_t>(vocab));
-      double norm = 0.0;
-      for (auto& x : row) norm += std::exp(x = normal(rng));
-      for (double x : row) lp.push_back(static_cast<float>(x - std::log(norm)));
-    }
+    const std::vector<float> lp = random_log_probs(rng, frames, vocab, 2.0);
     const auto oracle = enumerate(lp, frames, vocab, blank);
     std::vector<std::pair<double, std::vector<int>>> ranked;
     for (const auto& [labels, p] : oracle) ranked.push_back({p, labels});
@@ -169,19 +175,6 @@ TEST(CtcPrefixBeamSearch, ZeroFramesGiveTheEmptyLabellingAndBadSettingsAreRefuse
   bad.token_min_log_prob = 0.5f;
   EXPECT_THROW(CtcPrefixBeamSearch(0, bad), ConfigError);
   EXPECT_THROW(CtcPrefixBeamSearch(0, BeamSearchConfig{}).decode(nullptr, 2, 3), Error);
-}
-
-// Random log-softmax rows, peaky like a trained model's when `sharpness` is large.
-std::vector<float> random_log_probs(std::mt19937& rng, int frames, int vocab, double sharpness) {
-  std::normal_distribution<double> normal(0.0, sharpness);
-  std::vector<float> lp;
-  for (int t = 0; t < frames; ++t) {
-    std::vector<double> row(static_cast<size_t>(vocab));
-    double norm = 0.0;
-    for (auto& x : row) norm += std::exp(x = normal(rng));
-    for (double x : row) lp.push_back(static_cast<float>(x - std::log(norm)));
-  }
-  return lp;
 }
 
 TEST(CtcPrefixBeamSearch, BeamOneIsGreedyDecodingOnRandomLogProbs) {
