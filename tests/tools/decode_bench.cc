@@ -7,11 +7,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "common/error.h"
+#include "datasets/librispeech_dataset_reader.h"
 #include "decoding/log_softmax.h"
 #include "decoding/make_ctc_decoder.h"
 #include "metrics/error_rate.h"
@@ -24,7 +24,7 @@ using namespace w2v2;
 
 namespace {
 
-struct Utterance {
+struct SavedLogits {
   std::string id;
   std::vector<float> log_probs;  // (frames, vocab)
   int frames = 0;
@@ -32,16 +32,11 @@ struct Utterance {
   std::string reference;
 };
 
+// id -> reference text of a LibriSpeech-layout corpus (the project's own reader).
 std::map<std::string, std::string> read_references(const std::string& dir) {
   std::map<std::string, std::string> out;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() < 10 || name.substr(name.size() - 10) != ".trans.txt") continue;
-    std::ifstream in(entry.path());
-    for (std::string line; std::getline(in, line);) {
-      const size_t space = line.find(' ');
-      if (space != std::string::npos) out[line.substr(0, space)] = line.substr(space + 1);
-    }
+  for (const Utterance& u : read_librispeech(dir)) {
+    if (u.reference) out[u.id] = *u.reference;
   }
   return out;
 }
@@ -82,7 +77,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     const auto refs = read_references(references);
-    std::vector<Utterance> utterances;
+    std::vector<SavedLogits> utterances;
     double audio_seconds = 0.0;
     for (const auto& entry : fs::recursive_directory_iterator(logits_dir)) {
       if (entry.path().extension() != ".npy") continue;
@@ -91,7 +86,7 @@ int main(int argc, char** argv) {
       W2V2_CHECK(ref != refs.end(), "no reference for ", id);
       NpyArray array = read_npy(entry.path().string());
       W2V2_CHECK(array.shape.size() == 2, entry.path().string(), ": not (frames, vocab)");
-      Utterance u{id, std::move(array.data), static_cast<int>(array.shape[0]), static_cast<int>(array.shape[1]),
+      SavedLogits u{id, std::move(array.data), static_cast<int>(array.shape[0]), static_cast<int>(array.shape[1]),
                   ref->second};
       log_softmax_rows(u.log_probs.data(), u.frames, u.vocab);
       audio_seconds += u.frames * 0.02;
@@ -122,7 +117,7 @@ int main(int argc, char** argv) {
         ErrorRateAccumulator wer;
         double seconds = 0.0;
         for (int r = 0; r < repeat; ++r) {
-          for (const Utterance& u : utterances) {
+          for (const SavedLogits& u : utterances) {
             const auto start = std::chrono::steady_clock::now();
             const auto hyps = decoder->decode(u.log_probs.data(), u.frames, u.vocab);
             seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
