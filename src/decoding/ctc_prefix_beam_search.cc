@@ -25,13 +25,13 @@ double log_add(double a, double b) {
   return hi + std::log1p(std::exp(std::min(a, b) - hi));
 }
 
-// Prefixes as a tree: node 0 is the empty prefix, every other node one unit after its parent. A node's word
-// state (what the WordScorer makes of its spelling) is computed once, when the node is made.
+// Prefixes as a tree: node 0 is the empty prefix, every other node one unit after its parent. Each node keeps
+// its word state (what the WordScorer makes of its spelling), computed once before the node is made.
 class PrefixTree {
  public:
-  explicit PrefixTree(const WordScorer* scorer) : scorer_(scorer) {
+  explicit PrefixTree(const WordState& root_word) {
     Node root;
-    if (scorer_) root.word = scorer_->initial();
+    root.word = root_word;
     nodes_.push_back(root);
   }
   // The child of `parent` along `token`, or -1.
@@ -102,7 +102,6 @@ class PrefixTree {
     double bonus = 0.0;  // the word-level score of this prefix (WordState::total), -inf when not allowed
     WordState word;
   };
-  const WordScorer* scorer_;
   std::vector<Node> nodes_;
 };
 
@@ -117,7 +116,7 @@ struct Hypothesis {
 // Where each (node, ending) already is in the next frame's hypotheses, valid when stamped with the frame.
 class SlotIndex {
  public:
-  int* find_or_null(int node, bool blank, int frame) {
+  int* slot(int node, bool blank, int frame) {
     const size_t key = static_cast<size_t>(node) * 2 + (blank ? 1 : 0);
     if (key >= stamps_.size()) {
       stamps_.resize(std::max(key + 1, stamps_.size() * 2), -1);
@@ -390,7 +389,7 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
              blank_id_);
   W2V2_CHECK(frames == 0 || log_probs != nullptr, "beam search: null log-probs");
   const WordScorer* scorer = score_words_ ? scorer_.get() : nullptr;
-  PrefixTree tree(scorer);
+  PrefixTree tree(scorer ? scorer->initial() : WordState{});
   SlotIndex slots;
   PendingChildren pending;
   // Hypotheses of prefixes not yet in the tree have node -1 - (their PendingChildren index).
@@ -422,7 +421,7 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
     auto add = [&](int node, bool blank, double acoustic, bool weak = false) {
       const double bonus = tree.bonus(node);
       if (bonus == kNegInf) return;  // spelled outside the lexicon
-      int* slot = slots.find_or_null(node, blank, t);
+      int* slot = slots.slot(node, blank, t);
       if (weak && *slot < 0) return;
       merge_into(slot, node, blank, acoustic, bonus);
     };
@@ -481,7 +480,7 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
       compact_at = 2 * tree.size() + min_compaction;
     }
   }
-  const SearchEnd end{tree, score_words_ ? scorer_.get() : nullptr, spellings_, config_.nbest, blank_id_};
+  const SearchEnd end{tree, scorer, spellings_, config_.nbest, blank_id_};
   return finish(end, beam, log_probs, frames, vocab);
 }
 
