@@ -15,6 +15,7 @@
 #include "exit_codes.h"
 #include "output/transcript_writer.h"
 #include "engine/device.h"
+#include "engine/precision.h"
 #include "version.h"
 
 // The command line maps flags onto the library's configs; the rules behind them (default journal paths,
@@ -88,6 +89,37 @@ void add_device_option(CLI::App* cmd, RuntimeConfig& runtime) {
       ->group("Runtime");
 }
 
+Precision parse_precision_flag(const std::string& flag, const std::string& text) {
+  try {
+    return parse_precision(text);
+  } catch (const ConfigError&) {
+    throw CLI::ValidationError(flag, "expected fp32 or int8, got '" + text + "'");
+  }
+}
+
+// --precision, and --int8-weight-bits beside it. Bench's --precision sets its one precision to time.
+CLI::Option* add_precision_options(CLI::App* cmd, RuntimeConfig& runtime, std::vector<Precision>* bench_precisions) {
+  CLI::Option* option =
+      cmd->add_option_function<std::string>(
+             "--precision",
+             [&runtime, bench_precisions](const std::string& text) {
+               runtime.precision = parse_precision_flag("--precision", text);
+               if (bench_precisions) *bench_precisions = {runtime.precision};
+             },
+             "fp32, or int8: on the CPU, the transformer's linear layers and the feature projection multiply 8-bit "
+             "integers (oneDNN); convolutions, norms and attention stay fp32")
+          ->type_name("TEXT")
+          ->default_str(to_string(runtime.precision))
+          ->group("Runtime");
+  cmd->add_option("--int8-weight-bits", runtime.int8_weight_bits,
+                  "int8: bits per quantized weight, 7 or 8 (0 = exact on this CPU: 8 with VNNI, 7 without, where "
+                  "8-bit products can saturate)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({0, 7, 8}))
+      ->group("Runtime");
+  return option;
+}
+
 void add_memory_option(CLI::App* cmd, RuntimeConfig& runtime) {
   add_on_off_option(cmd, "--keep-host-memory", runtime.keep_host_memory,
                     "on: reuse freed activation memory across batches (glibc malloc tuned once per process); "
@@ -118,6 +150,7 @@ void add_input_output_options(CLI::App* cmd, CliOptions& options, FlagText& text
   add_model_option(cmd, cfg);
   add_threads_option(cmd, cfg.runtime);
   add_device_option(cmd, cfg.runtime);
+  add_precision_options(cmd, cfg.runtime, nullptr);
   cmd->add_option("--channel", cfg.audio.channel, "Use this 0-based channel instead of the mean of all")
       ->check(CLI::Range(0, 255))
       ->group("Data");
@@ -358,6 +391,19 @@ void add_bench_inputs_and_modes(CLI::App* cmd, CliOptions& options, FlagText& te
       ->group("Modes");
   add_on_off_list(cmd, "--graph", bench.graph_modes, "Graph capture modes to time (on, off)")->group("Modes");
   add_on_off_list(cmd, "--pipeline", bench.pipeline_modes, "Pipeline modes to time (on, off)")->group("Modes");
+  CLI::Option* precisions =
+      cmd->add_option_function<std::vector<std::string>>(
+             "--precisions",
+             [&bench](const std::vector<std::string>& list) {
+               bench.precisions.clear();
+               for (const std::string& text : list) bench.precisions.push_back(parse_precision_flag("--precisions", text));
+             },
+             "Precisions to time (fp32, int8)")
+          ->delimiter(',')
+          ->type_name("TEXT")
+          ->default_str("[fp32]")
+          ->group("Modes");
+  add_precision_options(cmd, options.transcriber.runtime, &bench.precisions)->excludes(precisions);
 }
 
 // bench: the runtime settings every case shares, and how often to run.

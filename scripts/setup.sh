@@ -10,6 +10,7 @@ PACKAGES=(
   libsndfile1-dev libsoxr-dev libsentencepiece-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   zlib1g-dev                                       # gzip'ed ARPA language models
+  libdnnl-dev                                      # oneDNN: int8 matrix products (--precision int8)
   python3-torch python3-torchaudio python3-numpy   # reference implementation for fixtures and baselines
   python3-soundfile                                # scripts/bench_baseline.py reads audio as a Python user would
   python3-matplotlib                               # scripts/plot_timeline.py

@@ -177,68 +177,74 @@ BenchReport Benchmark::run() {
   }
   W2V2_CHECK_AS(DatasetError, !inputs.empty(), "bench: no audio files in the given paths");
 
-  for (bool graph : config_.graph_modes) {
-    for (bool pipeline : config_.pipeline_modes) {
-      for (int batch_size : config_.batch_sizes) {
-        if (!pipeline && batch_size > 1) {
-          spdlog::info("skipping pipeline off x batch {}: the serial loop runs one utterance at a time", batch_size);
-          continue;
-        }
-        TranscriberConfig tc = config_.transcriber;
-        tc.model_dir = model_dir;
-        tc.runtime.graph = graph;
-        tc.pipeline.enabled = pipeline;
-        tc.pipeline.batching.max_batch_size = batch_size;
-        const bool peak_reset = reset_peak_rss();
-        const size_t rss_at_start = current_rss_bytes();
-        Transcriber transcriber(tc);
-        report.model_summary = transcriber.model_summary();
-        report.device = transcriber.device_name();
-        report.decoding = transcriber.decoding().to_string();
+  for (Precision precision : config_.precisions) {
+    for (bool graph : config_.graph_modes) {
+      for (bool pipeline : config_.pipeline_modes) {
+        for (int batch_size : config_.batch_sizes) {
+          if (!pipeline && batch_size > 1) {
+            spdlog::info("skipping pipeline off x batch {}: the serial loop runs one utterance at a time", batch_size);
+            continue;
+          }
+          TranscriberConfig tc = config_.transcriber;
+          tc.model_dir = model_dir;
+          tc.runtime.precision = precision;
+          tc.runtime.graph = graph;
+          tc.pipeline.enabled = pipeline;
+          tc.pipeline.batching.max_batch_size = batch_size;
+          const bool peak_reset = reset_peak_rss();
+          const size_t rss_at_start = current_rss_bytes();
+          Transcriber transcriber(tc);
+          report.model_summary = transcriber.model_summary();
+          report.device = transcriber.device_name();
+          report.decoding = transcriber.decoding().to_string();
 
-        BenchCase c;
-        c.peak_rss_reset = peak_reset;
-        c.rss_at_start_bytes = rss_at_start;
-        c.pipeline = pipeline;
-        c.graph = graph;
-        c.batch_size = batch_size;
-        c.load_seconds = transcriber.load_seconds();
-        // Long files run as the same chunks end to end and model-only, so the overhead compares like work.
-        const std::vector<Piece> pieces = plan_pieces(transcriber, inputs);
-        std::vector<int64_t> lengths;
-        for (const Piece& p : pieces) lengths.push_back(p.length);
-        const auto batches = plan_batches(lengths, transcriber.config().pipeline);
-        c.model_only_batches = batches.size();
-        spdlog::info("case pipeline {} graph {} batch {}: {} batches; warming up", pipeline ? "on" : "off",
-                     graph ? "on" : "off", batch_size, batches.size());
-        for (int w = 0; w < config_.warmup; ++w) time_model_only(transcriber, inputs, pieces, batches);
-        // Graph capture happens at warm-up (the planned batches' shapes); in the timed runs, shapes outside
-        // that set (a GPU pipeline's partial batches) run eagerly instead of being captured mid-run.
-        if (config_.warmup > 0) transcriber.freeze_graphs();
+          BenchCase c;
+          c.precision = to_string(precision);
+          c.precision_detail = transcriber.precision();
+          c.peak_rss_reset = peak_reset;
+          c.rss_at_start_bytes = rss_at_start;
+          c.pipeline = pipeline;
+          c.graph = graph;
+          c.batch_size = batch_size;
+          c.load_seconds = transcriber.load_seconds();
+          // Long files run as the same chunks end to end and model-only, so the overhead compares like work.
+          const std::vector<Piece> pieces = plan_pieces(transcriber, inputs);
+          std::vector<int64_t> lengths;
+          for (const Piece& p : pieces) lengths.push_back(p.length);
+          const auto batches = plan_batches(lengths, transcriber.config().pipeline);
+          c.model_only_batches = batches.size();
+          spdlog::info("case {} pipeline {} graph {} batch {}: {} batches; warming up", c.precision_detail,
+                       pipeline ? "on" : "off",
+                       graph ? "on" : "off", batch_size, batches.size());
+          for (int w = 0; w < config_.warmup; ++w) time_model_only(transcriber, inputs, pieces, batches);
+          // Graph capture happens at warm-up (the planned batches' shapes); in the timed runs, shapes outside
+          // that set (a GPU pipeline's partial batches) run eagerly instead of being captured mid-run.
+          if (config_.warmup > 0) transcriber.freeze_graphs();
 
-        std::vector<PipelineStats> stats;
-        for (int r = 0; r < config_.repeat; ++r) {
-          c.model_only_seconds.push_back(time_model_only(transcriber, inputs, pieces, batches));
-          MeasuringWriter writer;
-          const RunSummary summary = transcriber.transcribe(inputs, writer);
-          c.wall_seconds.push_back(summary.wall_seconds);
-          stats.push_back(summary.pipeline);
-          c.latencies.insert(c.latencies.end(), writer.latencies.begin(), writer.latencies.end());
-          c.utterances = summary.files;
-          c.failures = summary.failures.size();
-          c.audio_seconds = summary.audio_seconds;
-          spdlog::info("  repeat {}: end-to-end {:.2f} s, model-only {:.2f} s, {:.1f} s of audio", r + 1,
-                       c.wall_seconds.back(), c.model_only_seconds.back(), c.audio_seconds);
+          std::vector<PipelineStats> stats;
+          for (int r = 0; r < config_.repeat; ++r) {
+            c.model_only_seconds.push_back(time_model_only(transcriber, inputs, pieces, batches));
+            MeasuringWriter writer;
+            const RunSummary summary = transcriber.transcribe(inputs, writer);
+            c.wall_seconds.push_back(summary.wall_seconds);
+            stats.push_back(summary.pipeline);
+            c.latencies.insert(c.latencies.end(), writer.latencies.begin(), writer.latencies.end());
+            c.utterances = summary.files;
+            c.failures = summary.failures.size();
+            c.audio_seconds = summary.audio_seconds;
+            spdlog::info("  repeat {}: end-to-end {:.2f} s, model-only {:.2f} s, {:.1f} s of audio", r + 1,
+                         c.wall_seconds.back(), c.model_only_seconds.back(), c.audio_seconds);
+          }
+          // Stage times of the repeat whose wall time is the median.
+          const double mid = c.wall();
+          size_t best = 0;
+          for (size_t r = 1; r < c.wall_seconds.size(); ++r) {
+            if (std::abs(c.wall_seconds[r] - mid) < std::abs(c.wall_seconds[best] - mid)) best = r;
+          }
+          c.stats = stats[best];
+          c.peak_rss_bytes = peak_rss_bytes();
+          report.cases.push_back(std::move(c));
         }
-        // Stage times of the repeat whose wall time is the median.
-        const double mid = c.wall();
-        size_t best = 0;
-        for (size_t r = 1; r < c.wall_seconds.size(); ++r) {
-          if (std::abs(c.wall_seconds[r] - mid) < std::abs(c.wall_seconds[best] - mid)) best = r;
-        }
-        c.stats = stats[best];
-        c.peak_rss_bytes = peak_rss_bytes();
-        report.cases.push_back(std::move(c));
       }
     }
   }

@@ -134,6 +134,7 @@ double Transcriber::load_seconds() const { return engine_->load_seconds(); }
 
 std::string Transcriber::model_summary() const { return model_->config.to_string(); }
 std::string Transcriber::device_name() const { return engine_->device_name(); }
+std::string Transcriber::precision() const { return engine_->precision(); }
 void Transcriber::freeze_graphs() { engine_->freeze_graphs(); }
 
 }  // namespace w2v2

@@ -39,6 +39,7 @@ class Transcriber {
   double load_seconds() const;
   std::string model_summary() const;
   std::string device_name() const;  // "cpu" or e.g. "cuda:0 (NVIDIA H200)"
+  std::string precision() const;    // as the engine runs it: "fp32", or e.g. "int8 (8-bit weights, VNNI)"
   const TranscriberConfig& config() const { return config_; }  // with the device's defaults filled in
   const DecodingConfig& decoding() const { return decoding_; }  // config().decoding resolved (DecodingConfig::resolve)
   void freeze_graphs();  // InferenceEngine::freeze_graphs

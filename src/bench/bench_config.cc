@@ -18,6 +18,13 @@ void BenchConfig::validate() const {
     if (b < 1 || b > 4096) problems.push_back("batch sizes must be in 1..4096");
   }
   if (graph_modes.empty() || pipeline_modes.empty()) problems.push_back("graph and pipeline need at least one mode each");
+  if (precisions.empty()) problems.push_back("at least one precision is needed");
+  for (Precision p : precisions) {
+    if (p == Precision::kInt8 && transcriber.runtime.device.is_gpu()) {
+      problems.push_back("--precisions int8 runs on the CPU only (oneDNN); on " +
+                         transcriber.runtime.device.to_string() + " time fp32, or use --device cpu");
+    }
+  }
   if (warmup < 0 || warmup > 100) problems.push_back("warmup must be in 0..100");
   if (repeat < 1 || repeat > 100) problems.push_back("repeat must be in 1..100");
   try {
@@ -34,6 +41,8 @@ std::string BenchConfig::to_string() const {
       << ", model=" << (random_config.empty() ? transcriber.model_dir : "random weights for " + random_config)
       << ", count=" << count << ", batch_sizes=";
   for (size_t i = 0; i < batch_sizes.size(); ++i) out << (i ? "," : "") << batch_sizes[i];
+  out << ", precisions=";
+  for (size_t i = 0; i < precisions.size(); ++i) out << (i ? "," : "") << w2v2::to_string(precisions[i]);
   out << ", graph=";
   for (size_t i = 0; i < graph_modes.size(); ++i) out << (i ? "," : "") << (graph_modes[i] ? "on" : "off");
   out << ", pipeline=";

@@ -19,6 +19,7 @@ struct BenchConfig {
   std::vector<int> batch_sizes{1};
   std::vector<bool> graph_modes{false};
   std::vector<bool> pipeline_modes{true};
+  std::vector<Precision> precisions{Precision::kFp32};  // --precisions; the outermost loop
   int warmup = 1;  // untimed model-only passes over every batch shape before the timed runs
   int repeat = 3;  // timed runs of each mode (model-only and end-to-end, alternating); medians reported
   std::string json_path;     // JSON report ("" = none)

@@ -46,6 +46,8 @@ nlohmann::json BenchReport::to_json() const {
   nlohmann::json cases_json = nlohmann::json::array();
   for (const BenchCase& c : cases) {
     cases_json.push_back({
+        {"precision", c.precision},
+        {"precision_detail", c.precision_detail},
         {"pipeline", c.pipeline},
         {"graph", c.graph},
         {"batch_size", c.batch_size},
@@ -102,14 +104,14 @@ std::string BenchReport::table() const {
       << system.cpu_model << ", " << system.cores << " cores, " << threads << " intra-op threads, torch "
       << torch_version << ", BLAS " << system.blas_library << ", device " << device << "\n\n";
   char line[512];
-  std::snprintf(line, sizeof(line), "%-8s %-5s %5s | %7s %7s %7s | %7s %7s %7s | %8s %8s | %6s %7s %8s | %8s %8s\n",
-                "pipeline", "graph", "batch", "RTF", "utt/s", "audio s", "p50 s", "p90 s", "p99 s", "model RTF",
+  std::snprintf(line, sizeof(line), "%-9s %-8s %-5s %5s | %7s %7s %7s | %7s %7s %7s | %8s %8s | %6s %7s %8s | %8s %8s\n",
+                "precision", "pipeline", "graph", "batch", "RTF", "utt/s", "audio s", "p50 s", "p90 s", "p99 s", "model RTF",
                 "overhead", "idle%", "pad%", "RSS MB", "fwd s", "decode s");
   out << line;
   for (const BenchCase& c : cases) {
     std::snprintf(line, sizeof(line),
-                  "%-8s %-5s %5d | %7.2f %7.2f %7.1f | %7.3f %7.3f %7.3f | %8.2f %8.3f | %6.1f %7.1f %8.0f | %8.2f %8.3f\n",
-                  c.pipeline ? "on" : "off", c.graph ? "on" : "off", c.batch_size, c.real_time_factor(),
+                  "%-9s %-8s %-5s %5d | %7.2f %7.2f %7.1f | %7.3f %7.3f %7.3f | %8.2f %8.3f | %6.1f %7.1f %8.0f | %8.2f %8.3f\n",
+                  c.precision.c_str(), c.pipeline ? "on" : "off", c.graph ? "on" : "off", c.batch_size, c.real_time_factor(),
                   c.utterances_per_second(), c.audio_seconds, c.latency_percentile(50), c.latency_percentile(90),
                   c.latency_percentile(99), c.model_only_real_time_factor(), c.pipeline_overhead(),
                   100.0 * c.device_idle_fraction(), 100.0 * c.stats.padding_waste,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/device.h"
+#include "engine/precision.h"
 
 namespace w2v2 {
 
@@ -12,6 +13,11 @@ struct RuntimeConfig {
   // Where the model runs: cpu, cuda (device 0), cuda:N, or auto (CUDA when this build has it and a GPU is
   // visible, else CPU; resolved by the engine, see BatchEngine::device()).
   Device device = Device::cpu();
+  // fp32, or int8 on the CPU (a usage error on CUDA; see engine/precision.h).
+  Precision precision = Precision::kFp32;
+  // int8 only: bits of the quantized weights, 7 or 8; 0 = what the CPU multiplies exactly (8 with VNNI; 7
+  // without, where the AVX2 kernel's 16-bit pair sums of u8 x s8 products saturate with 8-bit weights).
+  int int8_weight_bits = 0;
   // Graph capture per (batch size, padded length) bucket. CPU: the forward is traced into a TorchScript
   // graph, optimized as a frozen graph and replayed. CUDA: a CUDA graph is captured with static input and
   // output buffers and replayed.

@@ -33,6 +33,12 @@ torch::Tensor conv_output_lengths(const torch::Tensor& lengths, int64_t kernel, 
                       torch::zeros_like(lengths));
 }
 
+// x (..., K) -> (..., N): through the int8 layer where the weights were quantized, else in float32.
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                     const Int8Linear& int8) {
+  return int8.defined() ? int8(x) : torch::linear(x, weight, bias);
+}
+
 }  // namespace
 
 Wav2Vec2CtcModel::Wav2Vec2CtcModel(Wav2Vec2Config config, std::shared_ptr<const Wav2Vec2Weights> weights)
@@ -84,7 +90,7 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
 
   torch::Tensor x = torch::layer_norm(features, {features.size(2)}, w.projection_norm_weight,
                                       w.projection_norm_bias, eps);
-  x = torch::linear(x, w.projection_weight, w.projection_bias);  // (B, T, H)
+  x = linear(x, w.projection_weight, w.projection_bias, w.projection_int8);  // (B, T, H)
 
   torch::Tensor key_mask;  // (B, 1, 1, T) additive: 0 for valid keys, -inf for padding
   if (padded) {
@@ -109,7 +115,7 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
     const torch::Tensor residual = x;
     torch::Tensor h = pre_norm ? torch::layer_norm(x, {H}, layer.attn_norm_weight, layer.attn_norm_bias, eps) : x;
     // (B, T, 3H) -> 3 x (B, heads, T, head_dim)
-    const torch::Tensor qkv = torch::linear(h, layer.qkv_weight, layer.qkv_bias)
+    const torch::Tensor qkv = linear(h, layer.qkv_weight, layer.qkv_bias, layer.qkv_int8)
                                   .view({B, T, 3, heads, head_dim})
                                   .permute({2, 0, 3, 1, 4});
     torch::Tensor scores = torch::matmul(qkv[0] * scale, qkv[1].transpose(2, 3));  // (B, heads, T, T)
@@ -117,11 +123,11 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
     const torch::Tensor context = torch::matmul(torch::softmax(scores, -1), qkv[2])  // (B, heads, T, head_dim)
                                       .transpose(1, 2)
                                       .reshape({B, T, H});
-    x = residual + torch::linear(context, layer.out_weight, layer.out_bias);
+    x = residual + linear(context, layer.out_weight, layer.out_bias, layer.out_int8);
     if (!pre_norm) x = torch::layer_norm(x, {H}, layer.attn_norm_weight, layer.attn_norm_bias, eps);
     h = pre_norm ? torch::layer_norm(x, {H}, layer.final_norm_weight, layer.final_norm_bias, eps) : x;
-    h = torch::linear(torch::gelu(torch::linear(h, layer.ff_in_weight, layer.ff_in_bias)), layer.ff_out_weight,
-                      layer.ff_out_bias);
+    h = linear(torch::gelu(linear(h, layer.ff_in_weight, layer.ff_in_bias, layer.ff_in_int8)), layer.ff_out_weight,
+               layer.ff_out_bias, layer.ff_out_int8);
     x = x + h;
     if (!pre_norm) x = torch::layer_norm(x, {H}, layer.final_norm_weight, layer.final_norm_bias, eps);
   }

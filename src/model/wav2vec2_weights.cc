@@ -212,7 +212,21 @@ StateDict random_state_dict(const Wav2Vec2Config& config, uint64_t seed) {
   return s;
 }
 
+void Wav2Vec2Weights::quantize_int8(int weight_bits) {
+  projection_int8 = Int8Linear(projection_weight, projection_bias, weight_bits);
+  projection_weight = torch::Tensor();
+  for (EncoderLayerWeights& layer : layers) {
+    layer.qkv_int8 = Int8Linear(layer.qkv_weight, layer.qkv_bias, weight_bits);
+    layer.out_int8 = Int8Linear(layer.out_weight, layer.out_bias, weight_bits);
+    layer.ff_in_int8 = Int8Linear(layer.ff_in_weight, layer.ff_in_bias, weight_bits);
+    layer.ff_out_int8 = Int8Linear(layer.ff_out_weight, layer.ff_out_bias, weight_bits);
+    layer.qkv_weight = layer.out_weight = layer.ff_in_weight = layer.ff_out_weight = torch::Tensor();
+  }
+}
+
 Wav2Vec2Weights Wav2Vec2Weights::to(const torch::Device& device) const {
+  W2V2_CHECK_AS(ConfigError, device.is_cpu() || !projection_int8.defined(),
+                "int8 weights run on the CPU only; use --precision fp32 on ", device.str());
   auto move = [&device](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
   Wav2Vec2Weights out = *this;
   for (ConvLayerWeights& c : out.conv_layers) {

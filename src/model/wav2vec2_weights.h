@@ -8,6 +8,7 @@
 
 #include "checkpoint/wav2vec2_config.h"
 #include "model/checkpoint_reader.h"
+#include "model/int8_linear.h"
 
 namespace w2v2 {
 
@@ -25,6 +26,8 @@ struct EncoderLayerWeights {
   torch::Tensor ff_in_weight, ff_in_bias;          // (F, H), (F)
   torch::Tensor ff_out_weight, ff_out_bias;        // (H, F), (H)
   torch::Tensor final_norm_weight, final_norm_bias;
+  // int8 inference (Wav2Vec2Weights::quantize_int8): the four linear layers, whose float weights are then released.
+  Int8Linear qkv_int8, out_int8, ff_in_int8, ff_out_int8;
 };
 
 // Immutable Wav2Vec2ForCTC weights, float32 on one device (CPU unless moved with to()), shared by every replica of the model.
@@ -36,6 +39,7 @@ struct Wav2Vec2Weights {
   torch::Tensor encoder_norm_weight, encoder_norm_bias;        // (H)
   std::vector<EncoderLayerWeights> layers;
   torch::Tensor lm_head_weight, lm_head_bias;                  // (V, H), (V)
+  Int8Linear projection_int8;                                  // int8 inference: see quantize_int8
 
   // Takes the tensors of a Hugging Face state dict. Missing or wrong-shaped tensors throw
   // ModelLoadError naming the key; leftover tensors of the model's own modules (e.g. a 13th layer
@@ -47,6 +51,11 @@ struct Wav2Vec2Weights {
   // from_state_dict takes, and leftovers it must report), at most the float32 bytes of
   // config.parameter_count() plus a quarter plus 64 MiB. Other tensors are skipped unread.
   static CheckpointSelection checkpoint_selection(const Wav2Vec2Config& config);
+
+  // For int8 inference on the CPU: quantizes the feature projection and every encoder layer's q/k/v,
+  // attention output and feed-forward layers to `weight_bits` (7 or 8) per output channel, and releases
+  // their float32 weights (biases stay in the Int8Linear). The convolutions, norms and the CTC head stay float32.
+  void quantize_int8(int weight_bits);
 
   // A copy with every tensor on `device` (undefined tensors stay undefined).
   Wav2Vec2Weights to(const torch::Device& device) const;

@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "model/checkpoint_reader.h"
+#include "model/int8_linear.h"
 #include "model/wav2vec2_ctc_model.h"
 #include "engine/batch_plan.h"
 #include "runtime/cuda_batch_runner.h"
@@ -85,6 +86,7 @@ struct InferenceEngine::Impl {
   RuntimeConfig runtime;
   double load_seconds = 0.0;
   int threads = 1;
+  std::string precision;  // "fp32", or "int8 (8-bit weights, VNNI)"
   GraphCache<torch::jit::GraphFunction> graphs;  // CPU: traced graphs by (B, padded S)
 };
 
@@ -97,6 +99,18 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
   }
   const auto start = std::chrono::steady_clock::now();
   Wav2Vec2Weights weights = Wav2Vec2Weights::from_state_dict(model.config, read_checkpoint(model), model.weights_path);
+  std::string precision = to_string(runtime.precision);
+  if (runtime.precision == Precision::kInt8) {
+    W2V2_CHECK_AS(ConfigError, !impl_->device.is_gpu(), "--precision int8 runs on the CPU only (oneDNN), and the model ",
+                  "would run on ", impl_->device.to_string(), ": use --device cpu, or --precision fp32");
+    const int bits = runtime.int8_weight_bits > 0 ? runtime.int8_weight_bits : Int8Linear::exact_weight_bits();
+    if (bits == 8 && !Int8Linear::cpu_has_vnni()) {
+      spdlog::warn("int8 with 8-bit weights on a CPU without VNNI: the kernel's 16-bit pair sums saturate on some "
+                   "products (7-bit weights, the default here, are exact)");
+    }
+    weights.quantize_int8(bits);
+    precision += " (" + std::to_string(bits) + "-bit weights, " + (Int8Linear::cpu_has_vnni() ? "VNNI" : "no VNNI") + ")";
+  }
   if (impl_->device.is_gpu()) weights = weights.to(torch_device(impl_->device));
   impl_->model = std::make_unique<Wav2Vec2CtcModel>(model.config,
                                                     std::make_shared<const Wav2Vec2Weights>(std::move(weights)));
@@ -104,14 +118,17 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
     impl_->cuda = std::make_unique<CudaBatchRunner>(*impl_->model, impl_->device.ordinal(), impl_->runtime);
   }
   impl_->load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("loaded {} in {:.3f} s on {} ({} intra-op threads, graph capture {})", model.weights_path,
-               impl_->load_seconds, device_name(), impl_->threads, impl_->runtime.graph ? "on" : "off");
+  impl_->precision = precision;
+  spdlog::info("loaded {} in {:.3f} s on {} ({} intra-op threads, graph capture {}, {})", model.weights_path,
+               impl_->load_seconds, device_name(), impl_->threads, impl_->runtime.graph ? "on" : "off", precision);
 }
 
 InferenceEngine::~InferenceEngine() = default;
 
 double InferenceEngine::load_seconds() const { return impl_->load_seconds; }
 int InferenceEngine::threads() const { return impl_->threads; }
+
+std::string InferenceEngine::precision() const { return impl_->precision; }
 
 std::string InferenceEngine::device_name() const { return impl_->cuda ? impl_->cuda->device_name() : "cpu"; }
 

@@ -37,6 +37,7 @@ class InferenceEngine : public BatchEngine {
   double load_seconds() const;
   int threads() const;
   std::string device_name() const;  // "cpu" or e.g. "cuda:0 (NVIDIA H200)"
+  std::string precision() const;    // "fp32", or e.g. "int8 (7-bit weights, no VNNI)"
 
  private:
   struct Impl;
