@@ -40,6 +40,11 @@ class SafetensorsFile {
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   const std::string& path() const { return path_; }
 
+  // Drops the resident pages that lie wholly inside `view` (it stays readable: the file backs them). A reader
+  // that copies tensors out calls it after each copy, so the mapping and the copies are not resident together
+  // (for wav2vec2-base, 360 MB less at the load's peak).
+  void release(const TensorView& view) const;
+
   // Validates `bytes` (a whole file image) and returns the tensor table; exposed for fuzzing and tests.
   static std::map<std::string, TensorView> parse(const std::byte* bytes, size_t size, const std::string& source,
                                                  std::map<std::string, std::string>* metadata = nullptr);

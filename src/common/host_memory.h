@@ -13,4 +13,9 @@ namespace w2v2 {
 // elsewhere. Returns whether the settings were applied.
 bool keep_freed_host_memory();
 
+// Gives the pages of freed heap memory back to the kernel (malloc_trim: the heap's top and whole free pages
+// inside it). For a one-off drop, such as the float32 weights int8 quantization replaced: kept, their scattered
+// holes would stay resident while activations too big to fit them grow the heap. glibc only; a no-op elsewhere.
+void release_freed_host_memory();
+
 }  // namespace w2v2

@@ -84,6 +84,7 @@ StateDict read_safetensors_file(const std::string& path, const CheckpointSelecti
     // Copy out of the mapping: the data has no alignment guarantee and the mapping is closed on return.
     torch::Tensor raw = torch::empty(view->shape, torch::TensorOptions().dtype(to_scalar_type(view->dtype)));
     if (view->nbytes > 0) std::memcpy(raw.data_ptr(), view->data, view->nbytes);
+    file.release(*view);
     state.emplace(view->name, view->dtype == TensorDType::kF32 ? raw : raw.to(torch::kFloat32));
   }
   return state;

@@ -118,12 +118,12 @@ torch::Tensor int8_linear_cpu(const torch::Tensor& x, const torch::Tensor& weigh
   at::internal::lazy_init_num_threads();
   // Each row (frame) is quantized on its own range: a frame's result never depends on its batch-mates or on
   // padding, as in fp32, and a loud frame does not coarsen the others.
-  thread_local std::vector<uint8_t> q_x;                   // (M, K)
-  thread_local std::vector<int32_t> acc;                   // (M, N)
-  thread_local std::vector<ActivationQuantization> row_q;  // (M)
-  q_x.resize(static_cast<size_t>(M * K));
-  acc.resize(static_cast<size_t>(M * N));
-  row_q.resize(static_cast<size_t>(M));
+  // Scratch of this call, from LibTorch's allocator like every other activation.
+  const torch::Tensor q_x_tensor = torch::empty({M, K}, torch::kByte);  // (M, K)
+  const torch::Tensor acc_tensor = torch::empty({M, N}, torch::kInt);   // (M, N)
+  std::vector<ActivationQuantization> row_q(static_cast<size_t>(M));     // (M)
+  uint8_t* q_x = q_x_tensor.data_ptr<uint8_t>();
+  int32_t* acc = acc_tensor.data_ptr<int32_t>();
   const float* src = rows.data_ptr<float>();
   float* dst = out.data_ptr<float>();
   const int32_t* sums = weight_sums.data_ptr<int32_t>();
@@ -138,16 +138,16 @@ torch::Tensor int8_linear_cpu(const torch::Tensor& x, const torch::Tensor& weigh
       ActivationQuantization& a = row_q[static_cast<size_t>(m)];
       if (!r.finite) {  // a NaN output row, which the decoder reports for its utterance (as fp32 would)
         a = ActivationQuantization{std::numeric_limits<float>::quiet_NaN(), 0};
-        std::memset(q_x.data() + m * K, 0, static_cast<size_t>(K));
+        std::memset(q_x + m * K, 0, static_cast<size_t>(K));
         continue;
       }
       a = ActivationQuantization::for_range(r.min, r.max);
-      quantize(src + m * K, K, a.scale, static_cast<float>(a.zero_point), q_x.data() + m * K);
+      quantize(src + m * K, K, a.scale, static_cast<float>(a.zero_point), q_x + m * K);
     }
-    int8_matmul(q_x.data() + begin * K, weight, end - begin, acc.data() + begin * N);
+    int8_matmul(q_x + begin * K, weight, end - begin, acc + begin * N);
     for (int64_t m = begin; m < end; ++m) {
       const ActivationQuantization& a = row_q[static_cast<size_t>(m)];
-      dequantize_row(acc.data() + m * N, N, a.scale, a.zero_point, sums, s, b, dst + m * N);
+      dequantize_row(acc + m * N, N, a.scale, a.zero_point, sums, s, b, dst + m * N);
     }
   });
   return out.view(out_sizes);
@@ -171,7 +171,7 @@ ActivationQuantization ActivationQuantization::for_range(float min, float max) {
   return ActivationQuantization{scale, zero_point};
 }
 
-Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits)
+Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits, const std::string& name)
     : weight_bits_(weight_bits) {
   W2V2_CHECK_AS(ConfigError, available(), "int8: this build has no oneDNN (install libdnnl-dev and rebuild)");
   W2V2_CHECK(weight_bits == 7 || weight_bits == 8, "int8 weight bits must be 7 or 8; got ", weight_bits);
@@ -179,6 +179,8 @@ Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, i
   const int64_t N = weight.size(0);
   W2V2_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == N), "Int8Linear: bias must be (", N, ")");
   torch::NoGradGuard no_grad;
+  W2V2_CHECK_AS(ModelLoadError, torch::isfinite(weight).all().item<bool>(), "int8: ", name.empty() ? "a layer" : name,
+                " has non-finite weights (NaN or infinity); the checkpoint is broken");
   const double bound = (1 << (weight_bits - 1)) - 1;  // 127 or 63
   const torch::Tensor w = weight.to(torch::kCPU);
   torch::Tensor scales = w.abs().amax(1) / bound;  // (N)

@@ -3,6 +3,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <string>
 
 namespace w2v2 {
 
@@ -29,9 +30,10 @@ struct ActivationQuantization {
 class Int8Linear {
  public:
   Int8Linear() = default;
-  // weight (N, K) float32, bias (N) float32 or undefined (no bias); weight_bits 7 or 8.
-  // Throws ConfigError when this build has no oneDNN.
-  Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits);
+  // weight (N, K) float32, bias (N) float32 or undefined (no bias); weight_bits 7 or 8; `name` for errors.
+  // Throws ConfigError when this build has no oneDNN, ModelLoadError for non-finite weights (which would
+  // quantize to finite garbage, where fp32 gives NaN logits that the decoder reports).
+  Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits, const std::string& name = "");
 
   // x (..., K) float32 -> (..., N) float32. A row with a non-finite activation gives a NaN output row (its
   // quantization would be meaningless), which the decoder reports for its utterance; other rows are unaffected.

@@ -94,9 +94,6 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
     : impl_(std::make_unique<Impl>(validated(runtime))) {
   impl_->device = resolve_device(runtime.device);
   impl_->threads = configure_torch_threads(runtime.threads);
-  if (runtime.keep_host_memory && !keep_freed_host_memory()) {
-    spdlog::debug("could not tune the host allocator (not glibc?): activations are re-allocated every batch");
-  }
   const auto start = std::chrono::steady_clock::now();
   Wav2Vec2Weights weights = Wav2Vec2Weights::from_state_dict(model.config, read_checkpoint(model), model.weights_path);
   std::string precision = to_string(runtime.precision);
@@ -109,9 +106,15 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
                    "products (7-bit weights, the default here, are exact)");
     }
     weights.quantize_int8(bits);
+    release_freed_host_memory();  // the float32 weights it replaced
     precision += " (" + std::to_string(bits) + "-bit weights, " + (Int8Linear::cpu_has_vnni() ? "VNNI" : "no VNNI") + ")";
   }
   if (impl_->device.is_gpu()) weights = weights.to(torch_device(impl_->device));
+  // After the weights: their float32 copies then came from mmap (glibc's default for big blocks) and went back
+  // to the kernel whole when int8 replaced them, instead of leaving holes in a heap that never shrinks.
+  if (runtime.keep_host_memory && !keep_freed_host_memory()) {
+    spdlog::debug("could not tune the host allocator (not glibc?): activations are re-allocated every batch");
+  }
   impl_->model = std::make_unique<Wav2Vec2CtcModel>(model.config,
                                                     std::make_shared<const Wav2Vec2Weights>(std::move(weights)));
   if (impl_->device.is_gpu()) {

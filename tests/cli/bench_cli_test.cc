@@ -43,6 +43,34 @@ TEST(BenchCli, TimesEveryCaseOnSyntheticAudio) {
   EXPECT_NE(r.out.find("overhead"), std::string::npos) << r.out;
 }
 
+// --precisions crosses the other modes (outermost); each case records its precision as given and as run.
+TEST(BenchCli, PrecisionsAreCrossedAndRecorded) {
+  test::TempDir dir;
+  const auto r = run_w2v2({"bench", "--model", test::fixture("models/tiny-layer-st"), "--count", "2", "--durations",
+                           "1", "--repeat", "1", "--warmup", "0", "--precisions", "fp32,int8", "--batch-sizes", "1,2",
+                           "--threads", "1", "--json", dir.file("bench.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(test::read_text(dir.file("bench.json")));
+  ASSERT_EQ(j["cases"].size(), 4u);
+  const std::vector<std::string> expected{"fp32", "fp32", "int8", "int8"};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(j["cases"][i]["precision"], expected[i]);
+    EXPECT_EQ(j["cases"][i]["batch_size"], i % 2 ? 2 : 1);
+    EXPECT_EQ(j["cases"][i]["failures"], 0);
+  }
+  EXPECT_EQ(j["cases"][0]["precision_detail"], "fp32");
+  EXPECT_EQ(j["cases"][2]["precision_detail"].get<std::string>().rfind("int8 (", 0), 0u) << j["cases"][2];
+  EXPECT_NE(r.out.find("int8"), std::string::npos) << r.out;
+
+  const auto one = run_w2v2({"bench", "--model", test::fixture("models/tiny-layer-st"), "--count", "1", "--durations",
+                             "1", "--repeat", "1", "--warmup", "0", "--precision", "int8", "--threads", "1", "--json",
+                             dir.file("one.json")});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto k = nlohmann::json::parse(test::read_text(dir.file("one.json")));
+  ASSERT_EQ(k["cases"].size(), 1u);
+  EXPECT_EQ(k["cases"][0]["precision"], "int8");
+}
+
 TEST(BenchCli, ModelOnlyRunsLongFilesAsTheSameChunks) {
   // A 40 s file is two 30 s chunks (5 s stride each side) end to end; the model-only pass must time the
   // same two forwards, not one 40 s forward.

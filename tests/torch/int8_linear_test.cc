@@ -174,6 +174,15 @@ TEST(Int8Linear, RefusesBadShapesAndBits) {
   EXPECT_THROW(Int8Linear(torch::randn({3, 4}), torch::randn({4}), 8), Error);
   const Int8Linear layer(torch::randn({3, 4}), torch::Tensor(), 8);
   EXPECT_THROW(layer(torch::randn({2, 5})), Error);
+  torch::Tensor broken = torch::randn({3, 4});
+  broken[1][2] = NAN;
+  try {
+    Int8Linear(broken, torch::Tensor(), 8, "encoder.layers.3.attention.out_proj");
+    FAIL() << "NaN weights were quantized";
+  } catch (const ModelLoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("encoder.layers.3.attention.out_proj has non-finite"), std::string::npos)
+        << e.what();
+  }
 }
 
 // A traced graph records the operator (not its output as a constant): two inputs through one trace.
