@@ -10,6 +10,8 @@
 #include <limits>
 #include <vector>
 
+#include <immintrin.h>
+
 #ifdef W2V2_HAVE_DNNL
 #include <oneapi/dnnl/dnnl.hpp>
 #endif
@@ -26,20 +28,56 @@ struct Range {
   bool finite = true;
 };
 
-// min, max and finiteness of x[0, n), n > 0: one pass, vectorized per ISA.
-__attribute__((target_clones("avx512f", "avx2", "default"))) Range range_of(const float* x, int64_t n) {
+// min, max and finiteness of x[0, n), n > 0, in one pass. Non-finite values show as an exponent of all ones
+// (|bits| >= 0x7f800000); NaN compares false, so only that test catches it.
+Range range_of_scalar(const float* x, int64_t n) {
   float lo = x[0];
   float hi = x[0];
-  uint32_t special = 0;  // an all-ones exponent: Inf or NaN (NaN compares false below, so is caught only here)
+  uint32_t widest = 0;
   for (int64_t i = 0; i < n; ++i) {
-    const float v = x[i];
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
     uint32_t bits;
-    std::memcpy(&bits, &v, sizeof bits);
-    special |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+    std::memcpy(&bits, &x[i], sizeof bits);
+    widest = std::max(widest, bits & 0x7fffffffu);
   }
-  return Range{lo, hi, special == 0};
+  return Range{lo, hi, widest < 0x7f800000u};
+}
+
+// The same, 8 lanes at a time (GCC does not vectorize a float min/max reduction without -ffast-math).
+__attribute__((target("avx2"))) Range range_of_avx2(const float* x, int64_t n) {
+  __m256 lo = _mm256_set1_ps(x[0]);
+  __m256 hi = lo;
+  __m256i widest = _mm256_setzero_si256();
+  const __m256i magnitude = _mm256_set1_epi32(0x7fffffff);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    lo = _mm256_min_ps(lo, v);
+    hi = _mm256_max_ps(hi, v);
+    widest = _mm256_max_epu32(widest, _mm256_and_si256(_mm256_castps_si256(v), magnitude));
+  }
+  alignas(32) float lows[8], highs[8];
+  alignas(32) uint32_t magnitudes[8];
+  _mm256_store_ps(lows, lo);
+  _mm256_store_ps(highs, hi);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(magnitudes), widest);
+  Range r{lows[0], highs[0], true};
+  for (int lane = 0; lane < 8; ++lane) {
+    r.min = std::min(r.min, lows[lane]);
+    r.max = std::max(r.max, highs[lane]);
+    r.finite = r.finite && magnitudes[lane] < 0x7f800000u;
+  }
+  if (i < n) {
+    const Range tail = range_of_scalar(x + i, n - i);
+    r = Range{std::min(r.min, tail.min), std::max(r.max, tail.max), r.finite && tail.finite};
+  }
+  return r;
+}
+
+Range range_of(const float* x, int64_t n) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2 ? range_of_avx2(x, n) : range_of_scalar(x, n);
 }
 
 // q[i] = clamp(round_half_even(x[i] / scale) + zero_point, 0, 255)
