@@ -7,8 +7,12 @@ weights (read from the same checkpoint folder), the same files (read with soundf
 torchaudio if needed), the same normalization, the same thread count, eager mode, one file at a time,
 greedy CTC decoding. Warm-up passes are excluded; each timed pass runs every file; medians reported.
 
+--precision int8 is Python's own int8 path: torch.ao.quantization.quantize_dynamic on every nn.Linear
+(symmetric int8 weights per tensor, activations quantized per call), convolutions left in fp32, on the
+quantized engine --quantized-engine names (see QUANTIZED_ENGINE below for why onednn is the default).
+
     /usr/bin/python3 scripts/bench_baseline.py --model DIR [--threads 2] [--warmup 1] [--repeat 3]
-        [--json FILE] PATH...
+        [--precision fp32|int8] [--quantized-engine onednn|qnnpack] [--json FILE] PATH...
 PATH: audio files or folders (searched recursively for .wav/.flac/.mp3/.ogg).
 """
 import argparse
@@ -27,6 +31,16 @@ import torchaudio
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import w2v2_hf  # noqa: E402  (torchaudio <-> Hugging Face names, safetensors reader)
+
+# Debian's torch 1.13 has the qnnpack and onednn quantized engines and no fbgemm. Measured with this script
+# (2-core AMD EPYC with AVX-512 VNNI, 2 threads, wav2vec2-base random weights, the 9 LibriSpeech files of
+# ../shared/data, 81.5 s, --repeat 1, each run taken while no other process was busy): fp32 8.1x real time,
+# int8 on onednn 9.7x, int8 on qnnpack 3.8x. So onednn is the default. qnnpack is the closer to fp32:
+# nn.quantized.dynamic.Linear always asks for reduce_range (7-bit activations), which onednn honours and
+# qnnpack ignores (with a warning on every call); greedy WER of models/default on data/librispeech-mini:
+# fp32 35.4 %, onednn 36.0 %, qnnpack 35.4 %. A torch without onednn uses its own default engine; the JSON
+# names the engine used.
+QUANTIZED_ENGINE = "onednn"
 
 # The extensions `w2v2` lists in folders (src/audio/audio_file_reader.cc), so both see the same files.
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".au")
@@ -69,6 +83,14 @@ def build_model(model_dir):
     if missing or unexpected:
         raise SystemExit(f"weights do not match the architecture: missing {missing}, unexpected {unexpected}")
     return model.eval()
+
+
+def quantize(model, engine):
+    """int8 dynamic quantization of every nn.Linear on `engine` (weights are packed for the engine at this
+    call, so it is selected first). In place: quantize_dynamic's default deep copy fails on the weight-norm
+    positional conv, whose `weight` is computed from weight_g/weight_v and so is not a graph leaf."""
+    torch.backends.quantized.engine = engine
+    return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
 def read_audio(path, do_normalize):
@@ -115,9 +137,24 @@ def main():
     ap.add_argument("--warmup", type=int, default=1, help="untimed passes over all files")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes; medians reported")
     ap.add_argument("--count", type=int, default=0, help="use the first N files (0 = all)")
+    ap.add_argument("--precision", choices=("fp32", "int8"), default="fp32",
+                    help="int8: quantize_dynamic on the linear layers (default: fp32)")
+    ap.add_argument("--quantized-engine", default=None,
+                    help=f"engine for --precision int8 (default: {QUANTIZED_ENGINE} when this torch has it); "
+                         f"this torch has: {', '.join(e for e in torch.backends.quantized.supported_engines if e != 'none')}")
     ap.add_argument("--json", default=None)
     ap.add_argument("--transcripts", default=None, help="write '<file stem> <text>' lines of the last pass here")
     args = ap.parse_args()
+
+    engines = [e for e in torch.backends.quantized.supported_engines if e != "none"]
+    engine = None
+    if args.precision == "int8":
+        engine = args.quantized_engine or (QUANTIZED_ENGINE if QUANTIZED_ENGINE in engines
+                                           else torch.backends.quantized.engine)
+        if engine not in engines:
+            raise SystemExit(f"quantized engine {engine!r} is not in this torch; it has: {', '.join(engines)}")
+    elif args.quantized_engine:
+        raise SystemExit("--quantized-engine needs --precision int8")
 
     torch.set_num_threads(args.threads)
     files = list_audio(args.paths)
@@ -139,6 +176,11 @@ def main():
 
     t0 = time.perf_counter()
     model = build_model(args.model)
+    quantize_seconds = None
+    if engine:
+        t1 = time.perf_counter()
+        model = quantize(model, engine)
+        quantize_seconds = time.perf_counter() - t1
     load_seconds = time.perf_counter() - t0
     for _ in range(args.warmup):
         run_pass(model, files, do_normalize, decode)
@@ -154,6 +196,9 @@ def main():
     report = {
         "tool": "scripts/bench_baseline.py (torchaudio eager, one file at a time)",
         "model": args.model,
+        "precision": args.precision,
+        "quantized_engine": engine,  # null for fp32
+        "quantization": "torch.ao.quantization.quantize_dynamic({nn.Linear}, qint8)" if engine else None,
         "files": len(files),
         "audio_seconds": audio,
         "wall_seconds": wall,
@@ -165,14 +210,17 @@ def main():
         "utterances_per_second": len(files) / wall,
         "latency_seconds": {"p50": percentile(latencies, 50), "p90": percentile(latencies, 90),
                             "p99": percentile(latencies, 99)},
-        "model_load_seconds": load_seconds,
+        "model_load_seconds": load_seconds,  # quantization included
+        "quantize_seconds": quantize_seconds,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "machine": {"cpu_model": platform.processor() or platform.machine(), "cores": os.cpu_count(),
                     "torch_version": torch.__version__, "torchaudio_version": torchaudio.__version__,
-                    "intra_op_threads": torch.get_num_threads(), "python": platform.python_version()},
+                    "intra_op_threads": torch.get_num_threads(), "python": platform.python_version(),
+                    "quantized_engines": engines},
         "flags": vars(args),
     }
-    print(f"baseline: {report['real_time_factor']:.2f}x real time (median of {args.repeat}), "
+    precision = args.precision + (f" ({engine})" if engine else "")
+    print(f"baseline {precision}: {report['real_time_factor']:.2f}x real time (median of {args.repeat}), "
           f"{len(files)} files, {audio:.1f} s of audio, {args.threads} threads")
     if args.transcripts:
         with open(args.transcripts, "w") as f:

@@ -4,13 +4,17 @@
 # weights and the same thread count; then the ratio of their real-time factors, the measured sgemm peak
 # and the analytic roofline (scripts/bench_summary.py).
 #
-#   scripts/bench_compare.sh [--config DIR] [--threads T] [--repeat R] [--rounds N] [--out FILE.json] [PATH...]
+#   scripts/bench_compare.sh [--config DIR] [--threads T] [--repeat R] [--rounds N] [--precisions LIST]
+#                            [--out FILE.json] [PATH...]
 #
 # The two alternate for N rounds (default 2) so that a slow spell of a shared machine hits both; the
 # summary pools the repeats of all rounds and also prints each round's ratio.
 # Defaults: the wav2vec2-base-960h architecture (../shared/data/hf-configs) with random weights, the
 # real LibriSpeech utterances in ../shared/data/LibriSpeech (16 synthetic files of 2-20 s without it),
 # 2 threads, 5 repeats, bench/results/compare-<threads>t.json. Needs build/w2v2 (scripts/setup.sh).
+# --precisions fp32,int8 (default fp32; the list must hold fp32, every ratio's yardstick) also runs the
+# baseline with --precision int8 (Python's quantize_dynamic) in each round and passes the list to
+# `w2v2 bench`; the summary then gives w2v2 int8 over w2v2 fp32, over Python fp32 and over Python int8.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +22,7 @@ CONFIG=../shared/data/hf-configs/wav2vec2-base-960h
 THREADS=2
 REPEAT=5
 ROUNDS=2
+PRECISIONS=fp32
 OUT=""
 PATHS=()
 while [[ $# -gt 0 ]]; do
@@ -26,12 +31,25 @@ while [[ $# -gt 0 ]]; do
     --threads) THREADS=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
+    --precisions) PRECISIONS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) PATHS+=("$1"); shift ;;
   esac
 done
 OUT=${OUT:-bench/results/compare-${THREADS}t.json}
+INT8=0
+IFS=, read -r -a PRECISION_LIST <<< "$PRECISIONS"
+for p in "${PRECISION_LIST[@]}"; do
+  case "$p" in
+    fp32) ;;
+    int8) INT8=1 ;;
+    *) echo "--precisions: unknown precision '$p' (choices: fp32, int8)" >&2; exit 2 ;;
+  esac
+done
+[[ ",$PRECISIONS," == *,fp32,* ]] || { echo "--precisions must include fp32 (the baseline every ratio divides by)" >&2; exit 2; }
+W2V2_PRECISIONS=()  # a bench without --precisions measures fp32 only, so a plain run works with any w2v2
+[[ $PRECISIONS == fp32 ]] || W2V2_PRECISIONS=(--precisions "$PRECISIONS")
 PY=/usr/bin/python3  # Debian's python3-torch imports only there
 W2V2=build/w2v2
 [[ -x $W2V2 ]] || { echo "build/w2v2 is missing: run scripts/setup.sh first" >&2; exit 2; }
@@ -64,10 +82,16 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round: Python eager baseline (torchaudio), $THREADS threads ==" >&2
   $PY scripts/bench_baseline.py --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
     --json "$WORK/baseline-$round.json" --transcripts "$WORK/baseline.txt" "${PATHS[@]}"
-  echo "== round $round: w2v2 bench, $THREADS threads ==" >&2
-  "$W2V2" bench --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" --pipeline on,off \
-    --batch-sizes 1 --graph off --json "$WORK/w2v2-$round.json" -q "${PATHS[@]}"
   BASELINE_JSONS+=("$WORK/baseline-$round.json")
+  if [[ $INT8 == 1 ]]; then
+    echo "== round $round: Python baseline, int8 (quantize_dynamic), $THREADS threads ==" >&2
+    $PY scripts/bench_baseline.py --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
+      --precision int8 --json "$WORK/baseline-int8-$round.json" "${PATHS[@]}"
+    BASELINE_JSONS+=("$WORK/baseline-int8-$round.json")
+  fi
+  echo "== round $round: w2v2 bench ($PRECISIONS), $THREADS threads ==" >&2
+  "$W2V2" bench --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" --pipeline on,off \
+    --batch-sizes 1 --graph off "${W2V2_PRECISIONS[@]}" --json "$WORK/w2v2-$round.json" -q "${PATHS[@]}"
   W2V2_JSONS+=("$WORK/w2v2-$round.json")
 done
 

@@ -5,6 +5,12 @@ one JSON: the speed-up over the baseline, the roofline and the fraction of it re
 
     /usr/bin/python3 scripts/bench_summary.py --w2v2 A1.json [A2.json] --baseline B1.json [B2.json] --config config.json \
         [--threads 2] [--transcripts W2V2.txt BASELINE.txt] --out OUT.json PATH...
+
+Precisions: each `w2v2 bench` case and each baseline JSON may carry "precision" ("fp32" or "int8"; absent means
+fp32, as in files written before int8 existed). --baseline takes the baseline JSONs of every precision, in round
+order; they are grouped by their "precision". Every precision found gets its real-time factors under
+summary.precisions, and with int8 present summary.int8_ratios holds w2v2 int8 over w2v2 fp32, over the Python
+fp32 baseline and over Python's own int8 (quantize_dynamic). The top-level keys stay those of fp32.
 """
 import argparse
 import json
@@ -63,11 +69,92 @@ def read_transcripts(path):
     return out
 
 
+def precision_of(entry):
+    """A w2v2 bench case or a baseline report -> its precision; files written before int8 existed are fp32."""
+    return entry.get("precision", "fp32")
+
+
+def case(report, pipeline, precision="fp32"):
+    """The batch-1, graph-off case of `w2v2 bench` JSON `report` with this pipeline and precision, or None."""
+    for c in report["cases"]:
+        if c["pipeline"] == pipeline and c["batch_size"] == 1 and not c["graph"] and precision_of(c) == precision:
+            return c
+    return None
+
+
+def pooled(values):
+    return statistics.median(values) if values else None
+
+
+def w2v2_stats(rounds, precision):
+    """Real-time factors of `w2v2 bench` at `precision`, from the repeats of all `rounds` pooled (None when no
+    round has that precision). real_time_factor_per_round has one entry per round (None where it is missing)."""
+    present = [r for r in rounds if case(r, True, precision)]
+    if not present:
+        return None
+    audio = case(present[-1], True, precision)["audio_seconds"]
+    walls = [w for r in present for w in case(r, True, precision)["wall_seconds_repeats"]]
+    model_walls = [w for r in present for w in case(r, True, precision)["model_only_seconds_repeats"]]
+    serial_walls = [w for r in present if case(r, False, precision)
+                    for w in case(r, False, precision)["wall_seconds_repeats"]]
+    overheads = [w / m for r in present for w, m in zip(case(r, True, precision)["wall_seconds_repeats"],
+                                                         case(r, True, precision)["model_only_seconds_repeats"])]
+    return {
+        "rounds": len(present),
+        "audio_seconds": audio,
+        "precision_detail": case(present[-1], True, precision).get("precision_detail"),  # as w2v2 ran it
+        "real_time_factor": audio / pooled(walls),
+        "best_real_time_factor": audio / min(walls),
+        "model_only_real_time_factor": audio / pooled(model_walls),
+        "pipeline_overhead": pooled(overheads),
+        "serial_real_time_factor": audio / pooled(serial_walls) if serial_walls else None,
+        "real_time_factor_per_round": [case(r, True, precision)["real_time_factor"] if case(r, True, precision)
+                                       else None for r in rounds],
+        "repeats": len(walls),
+    }
+
+
+def python_stats(rounds, precision):
+    """The same for scripts/bench_baseline.py reports at `precision` (already one per round)."""
+    present = [r for r in rounds if precision_of(r) == precision]
+    if not present:
+        return None
+    audio = present[-1]["audio_seconds"]
+    walls = [w for r in present for w in r["wall_seconds_repeats"]]
+    return {
+        "rounds": len(present),
+        "audio_seconds": audio,
+        "quantized_engine": present[-1].get("quantized_engine"),
+        "real_time_factor": audio / pooled(walls),
+        "best_real_time_factor": audio / min(walls),
+        "real_time_factor_per_round": [r["real_time_factor"] for r in present],
+        "repeats": len(walls),
+    }
+
+
+def ratio(a, b):
+    """How many times faster `a` is than `b` (stats dicts above): pooled medians, best of repeats, per round."""
+    if a is None or b is None:
+        return None
+    return {
+        "real_time_factor_ratio": a["real_time_factor"] / b["real_time_factor"],
+        "best_of_repeats": a["best_real_time_factor"] / b["best_real_time_factor"],
+        "per_round": [x / y for x, y in zip(a["real_time_factor_per_round"], b["real_time_factor_per_round"])
+                      if x is not None and y is not None],
+    }
+
+
+def ordered_precisions(rounds_ours, rounds_base):
+    found = {precision_of(c) for r in rounds_ours for c in r["cases"]} | {precision_of(r) for r in rounds_base}
+    return sorted(found, key=lambda p: (p != "fp32", p != "int8", p))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--w2v2", required=True, nargs="+", help="one JSON per round")
-    ap.add_argument("--baseline", required=True, nargs="+", help="one JSON per round, same order")
+    ap.add_argument("--baseline", required=True, nargs="+",
+                    help="one JSON per round and precision, rounds in the same order as --w2v2")
     ap.add_argument("--config", required=True)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--transcripts", nargs=2, metavar=("W2V2", "BASELINE"))
@@ -76,7 +163,7 @@ def main():
 
     rounds_ours = [json.load(open(p)) for p in args.w2v2]
     rounds_base = [json.load(open(p)) for p in args.baseline]
-    ours, base = rounds_ours[-1], rounds_base[-1]
+    ours = rounds_ours[-1]
     with open(args.config) as f:
         config = json.load(f)
 
@@ -91,36 +178,28 @@ def main():
     peak = sgemm_peak(args.threads)
     roofline = peak / gflop_per_audio_second
 
-    def case(report, pipeline):
-        for c in report["cases"]:
-            if c["pipeline"] == pipeline and c["batch_size"] == 1 and not c["graph"]:
-                return c
-        return None
-
-    def pooled(values):
-        return statistics.median(values) if values else None
-
-    # Repeats of all rounds pooled: real-time factors from median wall times.
-    audio_ours = case(ours, True)["audio_seconds"]
-    walls = [w for r in rounds_ours for w in case(r, True)["wall_seconds_repeats"]]
-    model_walls = [w for r in rounds_ours for w in case(r, True)["model_only_seconds_repeats"]]
-    serial_walls = [w for r in rounds_ours if case(r, False) for w in case(r, False)["wall_seconds_repeats"]]
-    base_walls = [w for r in rounds_base for w in r["wall_seconds_repeats"]]
-    overheads = [w / m for r in rounds_ours for w, m in zip(case(r, True)["wall_seconds_repeats"],
-                                                             case(r, True)["model_only_seconds_repeats"])]
-    rtf = audio_ours / pooled(walls)
-    base_rtf = base["audio_seconds"] / pooled(base_walls)
-    per_round = [case(o, True)["real_time_factor"] / b["real_time_factor"] for o, b in zip(rounds_ours, rounds_base)]
+    precisions = {}
+    for p in ordered_precisions(rounds_ours, rounds_base):
+        ours_p, base_p = w2v2_stats(rounds_ours, p), python_stats(rounds_base, p)
+        for stats in (ours_p, base_p):
+            if stats:  # the fp32 sgemm roofline is the yardstick for every precision (int8 may pass it)
+                stats["sgemm_roofline_fraction"] = stats["real_time_factor"] / roofline
+        precisions[p] = {"w2v2": ours_p, "python": base_p, "w2v2_over_python": ratio(ours_p, base_p)}
+    fp32 = precisions.get("fp32", {})
+    ours32, base32 = fp32.get("w2v2"), fp32.get("python")
+    if ours32 is None or base32 is None:
+        raise SystemExit("no fp32 results: the w2v2 JSONs need a fp32 pipeline case and --baseline a fp32 report")
+    rtf, base_rtf = ours32["real_time_factor"], base32["real_time_factor"]
     summary = {
         "rounds": len(rounds_ours),
         "w2v2_real_time_factor": rtf,
-        "w2v2_model_only_real_time_factor": audio_ours / pooled(model_walls),
-        "w2v2_pipeline_overhead": pooled(overheads),
-        "w2v2_serial_real_time_factor": audio_ours / pooled(serial_walls) if serial_walls else None,
+        "w2v2_model_only_real_time_factor": ours32["model_only_real_time_factor"],
+        "w2v2_pipeline_overhead": ours32["pipeline_overhead"],
+        "w2v2_serial_real_time_factor": ours32["serial_real_time_factor"],
         "baseline_real_time_factor": base_rtf,
         "speedup_over_baseline": rtf / base_rtf,
-        "speedup_over_baseline_per_round": per_round,
-        "speedup_over_baseline_best_of_repeats": (audio_ours / min(walls)) / (base["audio_seconds"] / min(base_walls)),
+        "speedup_over_baseline_per_round": fp32["w2v2_over_python"]["per_round"],
+        "speedup_over_baseline_best_of_repeats": fp32["w2v2_over_python"]["best_of_repeats"],
         "gflop_per_audio_second": gflop_per_audio_second,
         "sgemm_peak_gflops": peak,
         "roofline_real_time_factor": roofline,
@@ -129,7 +208,17 @@ def main():
         "achieved_gflops": rtf * gflop_per_audio_second,
         "files": len(files),
         "audio_seconds": total_audio,
+        "precisions": precisions,
     }
+    int8 = precisions.get("int8")
+    if int8:
+        ours8, base8 = int8["w2v2"], int8["python"]
+        summary["int8_ratios"] = {  # all real-time factor over real-time factor: > 1 means the first is faster
+            "w2v2_int8_over_w2v2_fp32": ratio(ours8, ours32),
+            "w2v2_int8_over_python_fp32": ratio(ours8, base32),
+            "w2v2_int8_over_python_int8": ratio(ours8, base8),
+            "python_int8_over_python_fp32": ratio(base8, base32),
+        }
     if args.transcripts:
         a, b = (read_transcripts(p) for p in args.transcripts)
         same = sum(1 for k in b if a.get(k) == b[k])
@@ -143,14 +232,34 @@ def main():
 
     s = summary
     print(f"\n{ours['machine']['cpu_model']}, {args.threads} threads; {len(files)} files, {total_audio:.1f} s of audio;"
-          f" {len(rounds_ours)} rounds x {len(base_walls) // len(rounds_base)} repeats, medians")
-    print(f"  Python eager baseline (torchaudio) : {s['baseline_real_time_factor']:6.2f}x real time")
-    print(f"  w2v2 (pipeline, batch 1)           : {s['w2v2_real_time_factor']:6.2f}x real time"
-          f"  -> {s['speedup_over_baseline']:.2f}x the baseline (best of repeats: "
-          f"{s['speedup_over_baseline_best_of_repeats']:.2f}x; per round: "
-          f"{', '.join(f'{r:.2f}x' for r in per_round)})")
-    print(f"  w2v2 model only / pipeline overhead: {s['w2v2_model_only_real_time_factor']:6.2f}x real time"
-          f" / {s['w2v2_pipeline_overhead']:.3f}")
+          f" {len(rounds_ours)} rounds x {base32['repeats'] // base32['rounds']} repeats, medians")
+    for p, r in precisions.items():
+        if r["python"]:
+            engine = r["python"]["quantized_engine"]
+            label = "Python eager baseline fp32 (torchaudio)" if p == "fp32" else f"Python quantize_dynamic {p} ({engine})"
+            print(f"  {label:<40}: {r['python']['real_time_factor']:6.2f}x real time")
+    for p, r in precisions.items():
+        if r["w2v2"]:
+            line = f"  {'w2v2 ' + p + ' (pipeline, batch 1)':<40}: {r['w2v2']['real_time_factor']:6.2f}x real time"
+            if r["w2v2"]["precision_detail"] and r["w2v2"]["precision_detail"] != p:
+                line += f" [{r['w2v2']['precision_detail']}]"
+            if r["w2v2_over_python"]:
+                x = r["w2v2_over_python"]
+                line += (f"  -> {x['real_time_factor_ratio']:.2f}x Python {p} (best of repeats: {x['best_of_repeats']:.2f}x;"
+                         f" per round: {', '.join(f'{v:.2f}x' for v in x['per_round'])})")
+            print(line)
+            print(f"  {'w2v2 ' + p + ' model only / overhead':<40}: {r['w2v2']['model_only_real_time_factor']:6.2f}x"
+                  f" real time / {r['w2v2']['pipeline_overhead']:.3f}")
+    for name, x in s.get("int8_ratios", {}).items():
+        a, b = name.split("_over_")
+        label = f"{a.replace('_', ' ')} / {b.replace('_', ' ')}".replace("python", "Python")
+        if x is None:
+            missing = [side.replace("_", " ").replace("python", "Python") for side in (a, b)
+                       if not precisions.get(side.split("_")[1], {}).get(side.split("_")[0])]
+            print(f"  {label:<40}: n/a (no {' and no '.join(missing)} results)")
+        else:
+            print(f"  {label:<40}: {x['real_time_factor_ratio']:6.2f}x (best of repeats: {x['best_of_repeats']:.2f}x;"
+                  f" per round: {', '.join(f'{v:.2f}x' for v in x['per_round'])})")
     print(f"  roofline: {gflop_per_audio_second:.1f} GFLOP per audio second at the {peak:.0f} GFLOP/s sgemm peak"
           f" = {roofline:.2f}x real time; w2v2 reaches {100 * s['roofline_fraction']:.0f}%,"
           f" the baseline {100 * s['baseline_roofline_fraction']:.0f}%")
