@@ -68,10 +68,28 @@ TEST(Device, ValidateRefusesFieldsParseNeverGives) {
 TEST(Device, RuntimeConfigToStringNamesTheDeviceAsGiven) {
   RuntimeConfig runtime;
   runtime.device = Device::parse("cuda");
-  EXPECT_EQ(runtime.to_string(), "RuntimeConfig(device=cuda, threads=auto, graph=off, keep_host_memory=on)");
+  EXPECT_EQ(runtime.to_string(), "RuntimeConfig(device=cuda, precision=fp32, threads=auto, graph=off, keep_host_memory=on)");
   runtime.device = Device::parse("cuda:1");
   runtime.threads = 2;
-  EXPECT_EQ(runtime.to_string(), "RuntimeConfig(device=cuda:1, threads=2, graph=off, keep_host_memory=on)");
+  EXPECT_EQ(runtime.to_string(),
+            "RuntimeConfig(device=cuda:1, precision=fp32, threads=2, graph=off, keep_host_memory=on)");
+  runtime.device = Device::cpu();
+  runtime.precision = Precision::kInt8;
+  EXPECT_EQ(runtime.to_string(),
+            "RuntimeConfig(device=cpu, precision=int8, int8_weight_bits=auto, threads=2, graph=off, keep_host_memory=on)");
+  runtime.int8_weight_bits = 7;
+  EXPECT_NE(runtime.to_string().find("int8_weight_bits=7"), std::string::npos);
+}
+
+TEST(Precision, ParsedOnceFromItsTextAndReadBack) {
+  EXPECT_EQ(parse_precision("fp32"), Precision::kFp32);
+  EXPECT_EQ(parse_precision("int8"), Precision::kInt8);
+  EXPECT_EQ(to_string(Precision::kInt8), "int8");
+  for (const char* bad : {"", "FP32", "int4", "fp16 "}) EXPECT_THROW(parse_precision(bad), ConfigError) << bad;
+  RuntimeConfig runtime;
+  runtime.precision = Precision::kInt8;
+  runtime.device = Device::cuda(0);
+  EXPECT_THROW(runtime.validate(), ConfigError);  // a usage error, with a clear message (tests/torch/int8_linear_test.cc)
 }
 
 }  // namespace
