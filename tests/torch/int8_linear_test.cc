@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <torch/csrc/jit/frontend/tracer.h>
 #include <torch/torch.h>
+#include <ATen/Parallel.h>
 
 #include <cmath>
 #include <iostream>
@@ -183,6 +184,20 @@ TEST(Int8Linear, RefusesBadShapesAndBits) {
     EXPECT_NE(std::string(e.what()).find("encoder.layers.3.attention.out_proj has non-finite"), std::string::npos)
         << e.what();
   }
+}
+
+// The thread count changes which thread does which rows, never a result: integer sums and per-row scales.
+TEST(Int8Linear, SameResultsAtAnyThreadCount) {
+  SKIP_WITHOUT_ONEDNN();
+  const int threads = at::get_num_threads();
+  const Int8Linear layer(torch::randn({96, 64}) * 0.1, torch::randn({96}), Int8Linear::exact_weight_bits());
+  const torch::Tensor x = torch::randn({300, 64});
+  at::set_num_threads(1);
+  const torch::Tensor one = layer(x);
+  at::set_num_threads(2);
+  const torch::Tensor two = layer(x);
+  at::set_num_threads(threads);
+  EXPECT_TRUE(torch::equal(one, two));
 }
 
 // A traced graph records the operator (not its output as a constant): two inputs through one trace.
