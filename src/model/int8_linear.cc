@@ -21,6 +21,8 @@
 namespace w2v2 {
 namespace {
 
+constexpr int64_t kMaxInputFeatures = 65536;  // 255 · 127 · 65536 < 2^31
+
 #ifdef W2V2_HAVE_DNNL
 struct Range {
   float min = 0.0f;
@@ -215,6 +217,9 @@ Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, i
   W2V2_CHECK(weight_bits == 7 || weight_bits == 8, "int8 weight bits must be 7 or 8; got ", weight_bits);
   W2V2_CHECK(weight.dim() == 2 && weight.scalar_type() == torch::kFloat32, "Int8Linear: weight must be (N, K) float32");
   const int64_t N = weight.size(0);
+  // |Σ_k q_x q_w| ≤ 255 · 127 · K must fit the kernel's int32 sums.
+  W2V2_CHECK_AS(ConfigError, weight.size(1) <= kMaxInputFeatures, "int8: ", name.empty() ? "a layer" : name, " has ",
+                weight.size(1), " inputs; int8's 32-bit sums allow at most ", kMaxInputFeatures, " (use fp32)");
   W2V2_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == N), "Int8Linear: bias must be (", N, ")");
   torch::NoGradGuard no_grad;
   W2V2_CHECK_AS(ModelLoadError, torch::isfinite(weight).all().item<bool>(), "int8: ", name.empty() ? "a layer" : name,

@@ -173,6 +173,7 @@ TEST(Int8Linear, RefusesBadShapesAndBits) {
   SKIP_WITHOUT_ONEDNN();
   EXPECT_THROW(Int8Linear(torch::randn({3, 4}), torch::Tensor(), 6), Error);
   EXPECT_THROW(Int8Linear(torch::randn({3, 4}), torch::randn({4}), 8), Error);
+  EXPECT_THROW(Int8Linear(torch::zeros({1, 65537}), torch::Tensor(), 8), ConfigError);  // int32 sums could overflow
   const Int8Linear layer(torch::randn({3, 4}), torch::Tensor(), 8);
   EXPECT_THROW(layer(torch::randn({2, 5})), Error);
   torch::Tensor broken = torch::randn({3, 4});
