@@ -10,9 +10,8 @@
 #include <limits>
 #include <vector>
 
-#include <immintrin.h>
-
 #ifdef W2V2_HAVE_DNNL
+#include <immintrin.h>
 #include <oneapi/dnnl/dnnl.hpp>
 #endif
 
