@@ -20,9 +20,11 @@ void BenchConfig::validate() const {
   if (graph_modes.empty() || pipeline_modes.empty()) problems.push_back("graph and pipeline need at least one mode each");
   if (precisions.empty()) problems.push_back("at least one precision is needed");
   for (Precision p : precisions) {
-    if (p == Precision::kInt8 && transcriber.runtime.device.is_gpu()) {
-      problems.push_back("--precisions int8 runs on the CPU only (oneDNN); on " +
-                         transcriber.runtime.device.to_string() + " time fp32, or use --device cpu");
+    if (p == transcriber.runtime.precision) continue;  // transcriber.validate() below checks that one
+    try {
+      RuntimeConfig::check_precision(p, transcriber.runtime.device);
+    } catch (const ConfigError& e) {
+      problems.push_back(std::string("--precisions: ") + e.what());
     }
   }
   if (warmup < 0 || warmup > 100) problems.push_back("warmup must be in 0..100");

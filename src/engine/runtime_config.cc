@@ -9,11 +9,15 @@ void RuntimeConfig::validate() const {
   W2V2_CHECK_AS(ConfigError, threads >= 0 && threads <= 1024, "threads must be in 0..1024 (0 = one per core)");
   W2V2_CHECK_AS(ConfigError, int8_weight_bits == 0 || int8_weight_bits == 7 || int8_weight_bits == 8,
                 "int8 weight bits must be 7, 8 or 0 (= for this CPU); got ", int8_weight_bits);
+  check_precision(precision, device);
+  W2V2_CHECK_AS(ConfigError, graph_bucket_samples > 0, "graph bucket samples must be positive");
+  W2V2_CHECK_AS(ConfigError, max_graphs >= 0, "max graphs must not be negative");
+}
+
+void RuntimeConfig::check_precision(Precision precision, const Device& device) {
   W2V2_CHECK_AS(ConfigError, !(precision == Precision::kInt8 && device.is_gpu()),
                 "--precision int8 runs on the CPU only (oneDNN); on ", device.to_string(),
                 " use --precision fp32, or --device cpu");
-  W2V2_CHECK_AS(ConfigError, graph_bucket_samples > 0, "graph bucket samples must be positive");
-  W2V2_CHECK_AS(ConfigError, max_graphs >= 0, "max graphs must not be negative");
 }
 
 std::string RuntimeConfig::to_string() const {

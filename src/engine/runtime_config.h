@@ -35,6 +35,10 @@ struct RuntimeConfig {
 
   void validate() const;
   std::string to_string() const;
+
+  // Throws ConfigError when `precision` cannot run on `device` (int8 on a GPU): the rule validate() applies,
+  // for a device resolved later (auto) or precisions crossed by a benchmark.
+  static void check_precision(Precision precision, const Device& device);
 };
 
 }  // namespace w2v2

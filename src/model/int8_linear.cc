@@ -21,6 +21,7 @@ namespace w2v2 {
 namespace {
 
 constexpr int64_t kMaxInputFeatures = 65536;  // 255 · 127 · 65536 < 2^31
+constexpr const char* kNoOneDnn = "int8: this build has no oneDNN (install libdnnl-dev and rebuild)";
 
 #ifdef W2V2_HAVE_DNNL
 struct Range {
@@ -191,7 +192,7 @@ torch::Tensor int8_linear_cpu(const torch::Tensor& x, const torch::Tensor& weigh
   });
   return out.view(out_sizes);
 #else
-  throw ConfigError("int8: this build has no oneDNN (install libdnnl-dev and rebuild)");
+  throw ConfigError(kNoOneDnn);
 #endif
 }
 
@@ -212,16 +213,17 @@ ActivationQuantization ActivationQuantization::for_range(float min, float max) {
 
 Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits, const std::string& name)
     : weight_bits_(weight_bits) {
-  W2V2_CHECK_AS(ConfigError, available(), "int8: this build has no oneDNN (install libdnnl-dev and rebuild)");
+  W2V2_CHECK_AS(ConfigError, available(), kNoOneDnn);
   W2V2_CHECK(weight_bits == 7 || weight_bits == 8, "int8 weight bits must be 7 or 8; got ", weight_bits);
   W2V2_CHECK(weight.dim() == 2 && weight.scalar_type() == torch::kFloat32, "Int8Linear: weight must be (N, K) float32");
   const int64_t N = weight.size(0);
+  const std::string layer = name.empty() ? "a layer" : name;
   // |Σ_k q_x q_w| ≤ 255 · 127 · K must fit the kernel's int32 sums.
-  W2V2_CHECK_AS(ConfigError, weight.size(1) <= kMaxInputFeatures, "int8: ", name.empty() ? "a layer" : name, " has ",
+  W2V2_CHECK_AS(ConfigError, weight.size(1) <= kMaxInputFeatures, "int8: ", layer, " has ",
                 weight.size(1), " inputs; int8's 32-bit sums allow at most ", kMaxInputFeatures, " (use fp32)");
   W2V2_CHECK(!bias.defined() || (bias.dim() == 1 && bias.size(0) == N), "Int8Linear: bias must be (", N, ")");
   torch::NoGradGuard no_grad;
-  W2V2_CHECK_AS(ModelLoadError, torch::isfinite(weight).all().item<bool>(), "int8: ", name.empty() ? "a layer" : name,
+  W2V2_CHECK_AS(ModelLoadError, torch::isfinite(weight).all().item<bool>(), "int8: ", layer,
                 " has non-finite weights (NaN or infinity); the checkpoint is broken");
   const double bound = (1 << (weight_bits - 1)) - 1;  // 127 or 63
   const torch::Tensor w = weight.to(torch::kCPU);

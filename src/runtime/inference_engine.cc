@@ -93,13 +93,12 @@ struct InferenceEngine::Impl {
 InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfig& runtime)
     : impl_(std::make_unique<Impl>(validated(runtime))) {
   impl_->device = resolve_device(runtime.device);
+  RuntimeConfig::check_precision(runtime.precision, impl_->device);  // before loading: `auto` may have chosen a GPU
   impl_->threads = configure_torch_threads(runtime.threads);
   const auto start = std::chrono::steady_clock::now();
   Wav2Vec2Weights weights = Wav2Vec2Weights::from_state_dict(model.config, read_checkpoint(model), model.weights_path);
   std::string precision = to_string(runtime.precision);
   if (runtime.precision == Precision::kInt8) {
-    W2V2_CHECK_AS(ConfigError, !impl_->device.is_gpu(), "--precision int8 runs on the CPU only (oneDNN), and the model ",
-                  "would run on ", impl_->device.to_string(), ": use --device cpu, or --precision fp32");
     const int bits = runtime.int8_weight_bits > 0 ? runtime.int8_weight_bits : Int8Linear::exact_weight_bits();
     if (bits == 8 && !Int8Linear::cpu_has_vnni()) {
       spdlog::warn("int8 with 8-bit weights on a CPU without VNNI: the kernel's 16-bit pair sums saturate on some "
