@@ -5,6 +5,8 @@
 
 #include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "support/test_support.h"
 
@@ -12,6 +14,19 @@ namespace w2v2 {
 namespace {
 
 using test::run_w2v2;
+
+// `w2v2 bench` on the tiny fixture model, one thread, no warm-up, one repeat, with `flags`; -> its JSON report
+// (written as `name` in `dir`). `out`, when given, receives the printed table.
+nlohmann::json bench_tiny_model(const test::TempDir& dir, const std::string& name, const std::vector<std::string>& flags,
+                                std::string* out = nullptr) {
+  std::vector<std::string> args{"bench",  "--model",  test::fixture("models/tiny-layer-st"), "--repeat", "1",
+                                "--warmup", "0", "--threads", "1", "--json", dir.file(name)};
+  args.insert(args.end(), flags.begin(), flags.end());
+  const auto r = run_w2v2(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  if (out) *out = r.out;
+  return nlohmann::json::parse(test::read_text(dir.file(name)));
+}
 
 TEST(BenchCli, TimesEveryCaseOnSyntheticAudio) {
   test::TempDir dir;
@@ -46,11 +61,10 @@ TEST(BenchCli, TimesEveryCaseOnSyntheticAudio) {
 // --precisions crosses the other modes (outermost); each case records its precision as given and as run.
 TEST(BenchCli, PrecisionsAreCrossedAndRecorded) {
   test::TempDir dir;
-  const auto r = run_w2v2({"bench", "--model", test::fixture("models/tiny-layer-st"), "--count", "2", "--durations",
-                           "1", "--repeat", "1", "--warmup", "0", "--precisions", "fp32,int8", "--batch-sizes", "1,2",
-                           "--threads", "1", "--json", dir.file("bench.json")});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto j = nlohmann::json::parse(test::read_text(dir.file("bench.json")));
+  std::string out;
+  const auto j = bench_tiny_model(dir, "bench.json",
+                                  {"--count", "2", "--durations", "1", "--precisions", "fp32,int8", "--batch-sizes", "1,2"},
+                                  &out);
   ASSERT_EQ(j["cases"].size(), 4u);
   const std::vector<std::string> expected{"fp32", "fp32", "int8", "int8"};
   for (size_t i = 0; i < 4; ++i) {
@@ -60,13 +74,9 @@ TEST(BenchCli, PrecisionsAreCrossedAndRecorded) {
   }
   EXPECT_EQ(j["cases"][0]["precision_detail"], "fp32");
   EXPECT_EQ(j["cases"][2]["precision_detail"].get<std::string>().rfind("int8 (", 0), 0u) << j["cases"][2];
-  EXPECT_NE(r.out.find("int8"), std::string::npos) << r.out;
+  EXPECT_NE(out.find("int8"), std::string::npos) << out;
 
-  const auto one = run_w2v2({"bench", "--model", test::fixture("models/tiny-layer-st"), "--count", "1", "--durations",
-                             "1", "--repeat", "1", "--warmup", "0", "--precision", "int8", "--threads", "1", "--json",
-                             dir.file("one.json")});
-  ASSERT_EQ(one.exit_code, 0) << one.err;
-  const auto k = nlohmann::json::parse(test::read_text(dir.file("one.json")));
+  const auto k = bench_tiny_model(dir, "one.json", {"--count", "1", "--durations", "1", "--precision", "int8"});
   ASSERT_EQ(k["cases"].size(), 1u);
   EXPECT_EQ(k["cases"][0]["precision"], "int8");
 }
@@ -75,11 +85,8 @@ TEST(BenchCli, ModelOnlyRunsLongFilesAsTheSameChunks) {
   // A 40 s file is two 30 s chunks (5 s stride each side) end to end; the model-only pass must time the
   // same two forwards, not one 40 s forward.
   test::TempDir dir;
-  const auto r = run_w2v2({"bench", "--model", test::fixture("models/tiny-layer-st"), "--count", "1", "--durations",
-                           "40", "--repeat", "1", "--warmup", "0", "--pipeline", "on", "--batch-sizes", "1",
-                           "--threads", "1", "--json", dir.file("bench.json")});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto j = nlohmann::json::parse(test::read_text(dir.file("bench.json")));
+  const auto j = bench_tiny_model(dir, "bench.json",
+                                  {"--count", "1", "--durations", "40", "--pipeline", "on", "--batch-sizes", "1"});
   ASSERT_EQ(j["cases"].size(), 1u);
   EXPECT_EQ(j["cases"][0]["batches"], 2);
   EXPECT_EQ(j["cases"][0]["model_only_batches"], 2);
