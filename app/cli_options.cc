@@ -154,6 +154,11 @@ void add_input_output_options(CLI::App* cmd, CliOptions& options, FlagText& text
   cmd->add_option("--channel", cfg.audio.channel, "Use this 0-based channel instead of the mean of all")
       ->check(CLI::Range(0, 255))
       ->group("Data");
+  cmd->add_option("--audio-stream", cfg.audio.audio_stream,
+                  "Read this 0-based audio stream of each file (containers with several, e.g. MKV/MP4; default: "
+                  "FFmpeg's best one)")
+      ->check(CLI::Range(0, 1023))
+      ->group("Data");
   cmd->add_option("-o,--output", cfg.output.path, "Transcript file (default: stdout for transcribe, none for eval)")
       ->group("Output");
   cmd->add_option("-f,--format", text.format,

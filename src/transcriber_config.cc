@@ -68,7 +68,8 @@ void TranscriberConfig::validate() const {
 std::string TranscriberConfig::to_string() const {
   std::ostringstream out;
   out << "TranscriberConfig(model=" << model_dir << ", channel="
-      << (audio.channel < 0 ? std::string("mix") : std::to_string(audio.channel)) << ", " << runtime.to_string() << ", " << pipeline.to_string() << ", " << decoding.to_string()
+      << (audio.channel < 0 ? std::string("mix") : std::to_string(audio.channel)) << ", audio_stream="
+      << (audio.audio_stream < 0 ? std::string("best") : std::to_string(audio.audio_stream)) << ", " << runtime.to_string() << ", " << pipeline.to_string() << ", " << decoding.to_string()
       << ", format=" << [this] {
            std::string f;
            for (OutputFormat x : output.formats) f += (f.empty() ? "" : ",") + w2v2::to_string(x);

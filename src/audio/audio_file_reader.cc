@@ -12,6 +12,7 @@ namespace w2v2 {
 void AudioReadOptions::validate() const {
   W2V2_CHECK_AS(ConfigError, target_sample_rate_hz > 0, "target sample rate must be positive");
   W2V2_CHECK_AS(ConfigError, channel >= -1, "channel must be -1 (average) or a 0-based index");
+  W2V2_CHECK_AS(ConfigError, audio_stream >= -1, "audio stream must be -1 (the best one) or a 0-based index");
   W2V2_CHECK_AS(ConfigError, max_duration_seconds > 0, "max_duration_seconds must be positive");
 }
 
@@ -19,8 +20,11 @@ bool has_audio_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext == ".wav" || ext == ".flac" || ext == ".ogg" || ext == ".oga" || ext == ".mp3" ||
-         ext == ".opus" || ext == ".aiff" || ext == ".aif" || ext == ".au";
+  // What libsndfile reads, then the common FFmpeg ones (audio and the audio tracks of video).
+  static const char* const kExtensions[] = {
+      ".wav", ".flac", ".ogg", ".oga", ".mp3", ".opus", ".aiff", ".aif", ".au",
+      ".m4a", ".aac", ".mp4", ".m4v", ".mov", ".mkv", ".mka", ".webm", ".wma", ".amr", ".3gp", ".ac3"};
+  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
 }
 
 Waveform read_audio_file(const std::string& path, const AudioReadOptions& options) {

@@ -9,13 +9,14 @@ namespace w2v2 {
 struct AudioReadOptions {
   int target_sample_rate_hz = 16000;  // resampled to this rate (libsoxr, high quality)
   int channel = -1;                   // -1: average all channels; otherwise pick this 0-based channel
+  int audio_stream = -1;              // -1: the file's best audio stream; otherwise this 0-based audio stream
   double max_duration_seconds = 4.0 * 3600.0;  // longer files are rejected, not allocated
 
   void validate() const;
 };
 
-// Reads any format libsndfile decodes (WAV 16/24/32-bit int and float, FLAC, OGG/Vorbis, MP3),
-// downmixes to mono (or picks `options.channel`) and resamples to the target rate.
+// Reads any format libsndfile decodes (WAV 16/24/32-bit int and float, FLAC, OGG/Vorbis/Opus, MP3) and,
+// through FFmpeg, the rest (M4A/AAC, MP4/MOV/MKV/WebM audio, WMA, AMR, AC-3, ...), downmixes to mono (or picks `options.channel`) and resamples to the target rate.
 // Throws AudioReadError naming the path and the cause.
 Waveform read_audio_file(const std::string& path, const AudioReadOptions& options = {});
 

@@ -26,6 +26,7 @@ int64_t frames_for(double seconds, int rate_hz) {
 AudioSource::AudioSource(const std::string& path, const AudioReadOptions& options, double whole_up_to_seconds)
     : path_(path) {
   auto reader = std::make_unique<AudioStreamReader>(path, options);
+  format_ = reader->format();
   const int source_rate = reader->sample_rate_hz();
   const int rate = options.target_sample_rate_hz;
   const bool chunked = whole_up_to_seconds > 0;

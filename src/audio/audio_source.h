@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/audio_decoder.h"
 #include "audio/audio_file_reader.h"
 
 namespace w2v2 {
@@ -29,6 +30,7 @@ class AudioSource {
   AudioSource& operator=(const AudioSource&) = delete;
 
   int64_t frames() const { return frames_; }  // at the target rate
+  const AudioFormat& format() const { return format_; }  // the file's own: reader, container, codec, rate
   bool streamed() const { return stream_ != nullptr; }
 
   // Exactly `count` samples from `start` (start + count <= frames()); starts must not decrease. Throws
@@ -39,6 +41,7 @@ class AudioSource {
 
  private:
   std::string path_;
+  AudioFormat format_;
   int64_t frames_ = 0;
   std::vector<float> whole_;                 // a short file
   std::unique_ptr<ResamplingStream> stream_;  // a long one

@@ -1,7 +1,6 @@
 #include "audio/audio_stream_reader.h"
 
 #include <fcntl.h>
-#include <sndfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,44 +12,32 @@
 #include <filesystem>
 #include <limits>
 
-#include "audio/sndfile_open.h"
+#include "audio/ffmpeg_decoder.h"
+#include "audio/sndfile_decoder.h"
 #include "common/error.h"
 
 namespace w2v2 {
 namespace {
 
 constexpr int kMaxChannels = 256;
-constexpr sf_count_t kBlockFrames = 1 << 15;
+constexpr int64_t kBlockFrames = 1 << 15;
 // read_all() reserves the declared length up to this much (64 MB of floats) and grows past it as samples
 // arrive: a header cannot make it allocate what the file does not hold.
 constexpr int64_t kMaxReserveFrames = int64_t{1} << 24;
 
 }  // namespace
 
-struct AudioStreamReader::File {
-  int fd = -1;
-  SNDFILE* handle = nullptr;
-  void close_decoder() {
-    if (handle) sf_close(handle);
-    handle = nullptr;
-  }
-  ~File() {
-    close_decoder();
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 AudioStreamReader::AudioStreamReader(const std::string& path, const AudioReadOptions& options)
-    : path_(path), options_(options), file_(std::make_unique<File>()) {
+    : path_(path), options_(options) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   W2V2_CHECK_AS(AudioReadError, !ec && std::filesystem::exists(status), path, ": file not found");
   W2V2_CHECK_AS(AudioReadError, std::filesystem::is_regular_file(status), path, ": not a regular file");
   // Non-blocking, so that a file swapped for a FIFO since the check above cannot hang the open.
-  file_->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  W2V2_CHECK_AS(AudioReadError, file_->fd >= 0, path, ": cannot open (", std::strerror(errno), ")");
+  file_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  W2V2_CHECK_AS(AudioReadError, file_.fd >= 0, path, ": cannot open (", std::strerror(errno), ")");
   struct stat st {};
-  W2V2_CHECK_AS(AudioReadError, ::fstat(file_->fd, &st) == 0 && S_ISREG(st.st_mode), path, ": not a regular file");
+  W2V2_CHECK_AS(AudioReadError, ::fstat(file_.fd, &st) == 0 && S_ISREG(st.st_mode), path, ": not a regular file");
   W2V2_CHECK_AS(AudioReadError, st.st_size > 0, path, ": empty file");
   open_decoder();
   W2V2_CHECK_AS(AudioReadError, options.channel < channels_, path, ": channel ", options.channel,
@@ -62,28 +49,41 @@ AudioStreamReader::AudioStreamReader(const std::string& path, const AudioReadOpt
 
 AudioStreamReader::~AudioStreamReader() = default;
 
+AudioStreamReader::Descriptor::~Descriptor() {
+  if (fd >= 0) ::close(fd);
+}
+
 void AudioStreamReader::open_decoder() {
-  SF_INFO info{};
-  // By descriptor: sf_open copies the path into a 1,024-byte buffer and refuses longer ones. The descriptor
-  // stays ours (closed by File); libsndfile works on a duplicate (open_sndfile).
-  std::string reason;
-  file_->handle = open_sndfile(file_->fd, SFM_READ, &info, reason);
-  if (file_->handle == nullptr) {
+  decoder_.reset();
+  W2V2_CHECK_AS(AudioReadError, ::lseek(file_.fd, 0, SEEK_SET) == 0, path_, ": cannot rewind (", std::strerror(errno), ")");
+  // libsndfile first, for what it reads (by descriptor: its own open copies the path into a 1,024-byte buffer
+  // and refuses longer ones; it works on a duplicate, the descriptor stays ours); FFmpeg for the rest. A
+  // stream past the first is FFmpeg's to find: libsndfile reads one.
+  std::string sndfile_reason;
+  if (options_.audio_stream <= 0) {
+    decoder_ = SndfileDecoder::open(file_.fd, path_, sndfile_reason);
     // libsndfile says this of data it cannot parse (e.g. an MP3 without valid frames); the file exists.
-    if (reason.find("does not exist") != std::string::npos) reason = "unrecognized or corrupt audio data";
-    throw AudioReadError(path_ + ": cannot decode audio (" + reason + ")");
+    if (sndfile_reason.find("does not exist") != std::string::npos) sndfile_reason = "unrecognized or corrupt audio data";
   }
-  W2V2_CHECK_AS(AudioReadError, info.channels > 0 && info.channels <= kMaxChannels, path_,
-                ": unsupported channel count ", info.channels);
-  W2V2_CHECK_AS(AudioReadError, info.samplerate >= 1000 && info.samplerate <= 768000, path_,
-                ": unsupported sample rate ", info.samplerate, " Hz");
-  // A FLAC written to a pipe may not state its length: libsndfile then says SF_COUNT_MAX.
-  const bool length_known = info.frames >= 0 && info.frames != SF_COUNT_MAX;
-  channels_ = info.channels;
-  sample_rate_hz_ = info.samplerate;
-  frames_ = length_known ? info.frames : -1;
-  const int major = info.format & SF_FORMAT_TYPEMASK;
-  exact_length_ = length_known && info.seekable && major != SF_FORMAT_OGG && major != SF_FORMAT_MPEG;
+  if (!decoder_) {
+    std::string ffmpeg_reason;
+    decoder_ = FfmpegDecoder::open(file_.fd, path_, options_.audio_stream, ffmpeg_reason);
+    if (!decoder_) {
+      throw AudioReadError(path_ + ": cannot decode audio (" +
+                           (sndfile_reason.empty() ? "" : "libsndfile: " + sndfile_reason + "; ") +
+                           "FFmpeg: " + ffmpeg_reason + ")");
+    }
+  }
+  const AudioFormat& format = decoder_->format();
+  W2V2_CHECK_AS(AudioReadError, format.channels > 0 && format.channels <= kMaxChannels, path_,
+                ": unsupported channel count ", format.channels);
+  W2V2_CHECK_AS(AudioReadError, format.sample_rate_hz >= 1000 && format.sample_rate_hz <= 768000, path_,
+                ": unsupported sample rate ", format.sample_rate_hz, " Hz");
+  format_ = format;
+  channels_ = format.channels;
+  sample_rate_hz_ = format.sample_rate_hz;
+  frames_ = format.frames;
+  exact_length_ = format.exact_length;
   position_ = 0;
 }
 
@@ -97,20 +97,16 @@ int64_t AudioStreamReader::count_frames() {
   std::vector<float> block(static_cast<size_t>(kBlockFrames) * channels_);
   int64_t total = position_;
   for (;;) {
-    const sf_count_t got = sf_readf_float(file_->handle, block.data(), kBlockFrames);
+    const int64_t got = decoder_->read(block.data(), kBlockFrames);
     if (got <= 0) break;
     total += got;
     W2V2_CHECK_AS(AudioReadError, total <= limit, path_, ": longer than the limit of ", options_.max_duration_seconds,
                   " s per file (", limit, " frames at ", sample_rate_hz_, " Hz)");
   }
-  const int error = sf_error(file_->handle);
-  W2V2_CHECK_AS(AudioReadError, error == SF_ERR_NO_ERROR, path_, ": decode error (", sf_error_number(error), ")");
-  // Back to frame 0 by opening the file afresh: MP3, Ogg and a FLAC without a length need not seek.
+  // Back to frame 0 by opening the file afresh: MP3, Ogg, a FLAC without a length and FFmpeg's formats need
+  // not seek.
   const int channels = channels_;
   const int rate = sample_rate_hz_;
-  file_->close_decoder();
-  W2V2_CHECK_AS(AudioReadError, ::lseek(file_->fd, 0, SEEK_SET) == 0, path_, ": cannot rewind (",
-                std::strerror(errno), ")");
   open_decoder();
   W2V2_CHECK_AS(AudioReadError, channels_ == channels && sample_rate_hz_ == rate, path_,
                 ": the file changed while it was read");
@@ -123,18 +119,17 @@ std::vector<float> AudioStreamReader::read(int64_t start, int64_t count) {
   // Seek only when needed: libsndfile refuses every seek, even to frame 0, on codecs it cannot seek in
   // (GSM 6.10, G.721/G.723, VOX and other ADPCM), which still read fine front to back.
   if (start != position_) {
-    W2V2_CHECK_AS(AudioReadError, sf_seek(file_->handle, start, SEEK_SET) == start, path_,
-                  ": cannot seek to frame ", start);
+    decoder_->seek(start);
     position_ = start;
   }
   std::vector<float> block(static_cast<size_t>(std::min<int64_t>(count, kBlockFrames)) * channels_);
   std::vector<float> mono;
   mono.reserve(static_cast<size_t>(std::min<int64_t>(count, kMaxReserveFrames)));
   while (static_cast<int64_t>(mono.size()) < count) {
-    const sf_count_t want = std::min<sf_count_t>(kBlockFrames, count - static_cast<int64_t>(mono.size()));
-    const sf_count_t got = sf_readf_float(file_->handle, block.data(), want);
+    const int64_t want = std::min<int64_t>(kBlockFrames, count - static_cast<int64_t>(mono.size()));
+    const int64_t got = decoder_->read(block.data(), want);
     if (got <= 0) break;
-    for (sf_count_t f = 0; f < got; ++f) {
+    for (int64_t f = 0; f < got; ++f) {
       const float* frame = block.data() + f * channels_;
       float value;
       if (options_.channel >= 0) {
@@ -150,8 +145,6 @@ std::vector<float> AudioStreamReader::read(int64_t start, int64_t count) {
     }
     position_ += got;
   }
-  const int error = sf_error(file_->handle);
-  W2V2_CHECK_AS(AudioReadError, error == SF_ERR_NO_ERROR, path_, ": decode error (", sf_error_number(error), ")");
   return mono;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/audio_decoder.h"
 #include "audio/audio_file_reader.h"
 
 namespace w2v2 {
@@ -13,7 +14,9 @@ namespace w2v2 {
 // the file's own rate, so a long file never has to be in memory at once. Opening validates what
 // read_audio_file validates (existence, regular file, decodable, channels, rate, declared length) and throws
 // AudioReadError naming the path. The file is opened by descriptor (libsndfile's own open refuses paths
-// over 1,024 characters).
+// over 1,024 characters), then decoded by libsndfile when it recognizes the content and by FFmpeg otherwise
+// (or when `options.audio_stream` > 0 asks for a stream past the first): one decoder per file, chosen by
+// content, never by the file's name.
 class AudioStreamReader {
  public:
   AudioStreamReader(const std::string& path, const AudioReadOptions& options);
@@ -22,6 +25,7 @@ class AudioStreamReader {
   AudioStreamReader& operator=(const AudioStreamReader&) = delete;
 
   const std::string& path() const { return path_; }
+  const AudioFormat& format() const { return format_; }  // what was read, and by which decoder
   int sample_rate_hz() const { return sample_rate_hz_; }
   int64_t declared_frames() const { return frames_; }  // -1 when the header does not say
   // Whether declared_frames() can be trusted for ranged reads: a seekable file in a format whose header
@@ -46,18 +50,23 @@ class AudioStreamReader {
   std::vector<float> read_all();
 
  private:
-  struct File;
-  void open_decoder();  // libsndfile on file_'s descriptor from its current offset; sets the format fields
+  void open_decoder();  // on fd_ from its start; sets the format fields
   int64_t max_frames() const;  // options_.max_duration_seconds at the file's rate
 
   std::string path_;
   AudioReadOptions options_;
-  std::unique_ptr<File> file_;
+  struct Descriptor {  // closed last, also when the constructor throws
+    int fd = -1;
+    ~Descriptor();
+  };
+  Descriptor file_;
+  std::unique_ptr<AudioDecoder> decoder_;
+  AudioFormat format_;
   int channels_ = 0;
   int sample_rate_hz_ = 0;
   int64_t frames_ = 0;
   int64_t known_frames_ = -1;
-  int64_t position_ = 0;  // the next frame sf_readf_float returns
+  int64_t position_ = 0;  // the next frame the decoder returns
   bool exact_length_ = false;
 };
 

@@ -45,6 +45,8 @@ std::string JsonlWriter::record(const UtteranceResult& result) {
   record["status"] = result.status == UtteranceStatus::kOk ? "ok" : "error";
   put_name(record, "text", result.text);
   record["duration"] = result.duration_seconds;
+  if (!result.container.empty()) record["container"] = result.container;
+  if (!result.codec.empty()) record["codec"] = result.codec;
   if (result.status != UtteranceStatus::kOk) {
     record["stage"] = to_string(result.error_stage);
     record["error"] = result.error;
@@ -101,7 +103,8 @@ std::optional<UtteranceResult> JsonlWriter::parse(const std::string& line, std::
   std::string status, stage;
   const std::initializer_list<std::tuple<const char*, bool, std::string*>> fields = {
       {"id", true, &r.id},         {"status", true, &status},      {"path", false, &r.path},
-      {"text", false, &r.text},    {"stage", false, &stage},       {"error", false, &r.error}};
+      {"text", false, &r.text},    {"stage", false, &stage},       {"error", false, &r.error},
+      {"container", false, &r.container}, {"codec", false, &r.codec}};
   for (const auto& [key, required, target] : fields) {
     if (!text_field(key, required, *target)) {
       return fail(std::string("field \"") + key + "\" is " + (j.contains(key) ? "not a string" : "missing"));

@@ -47,6 +47,9 @@ struct UtteranceResult {
   // With --nbest N > 1: up to N transcripts, best first; the first is `text` itself (as pyctcdecode's beams).
   std::vector<TranscriptAlternative> alternatives;
   double duration_seconds = 0.0;  // audio duration after resampling
+  // What was read (AudioFormat): e.g. "mov,mp4,m4a,3gp,3g2,mj2" and "aac"; empty when the file could not be opened.
+  std::string container;
+  std::string codec;
   double latency_seconds = 0.0;   // from the start of its read to the end of its decode
   FailureStage error_stage = FailureStage::kNone;  // when failed
   std::string error;

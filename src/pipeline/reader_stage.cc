@@ -25,6 +25,8 @@ bool ReaderStage::read(const Utterance& input, size_t index, const Sink<ReadMess
     const int rate = read_.audio.target_sample_rate_hz;
     source = std::make_unique<AudioSource>(input.path, read_.audio, chunking_.chunk_seconds);
     file.result.duration_seconds = static_cast<double>(source->frames()) / rate;
+    file.result.container = source->format().container;
+    file.result.codec = source->format().codec;
     chunks = plan_chunks(source->frames(), chunking_, rate);
     if (chunks.size() <= 1) {
       file.samples = source->take_all();
