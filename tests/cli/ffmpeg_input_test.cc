@@ -1,0 +1,140 @@
+// M4A, MP4, WebM, MKV and MOV through `w2v2 transcribe` (FFmpeg): the demo samples re-encoded with Debian's
+// ffmpeg CLI at test time. Lossless versions (FLAC in MKV, PCM in MOV) transcribe exactly as the originals do,
+// words and timings; lossy ones stay within a stated CER of the originals' transcripts; the records say what was
+// read; FFmpeg's log goes through our logger.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "metrics/error_rate.h"
+#include "support/test_support.h"
+
+namespace w2v2 {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kFfmpeg = "/usr/bin/ffmpeg";
+// Against the originals' transcripts, in characters. Even near-transparent encodings move the default model's
+// near-ties (measured with AAC at 256 kbit/s: 6 of 263 characters, "OPASIT" -> "UPSET", "DILL" -> "TIL",
+// "C" -> "IC"; Vorbis q10 and Opus 128k alike: 5), so the bounds are CERs, not equality.
+constexpr double kMaxHighBitrateCer = 0.03;  // AAC 256 kbit/s (M4A, and MP4 beside a video track): measured 2.3 %
+constexpr double kMaxLowBitrateCer = 0.06;   // Opus 24 kbit/s in WebM: measured 3.8 %
+
+bool ffmpeg_ok(const std::vector<std::string>& args) {
+  std::vector<std::string> all{"-hide_banner", "-loglevel", "error", "-y"};
+  all.insert(all.end(), args.begin(), args.end());
+  return test::run_command(kFfmpeg, all).exit_code == 0;
+}
+
+// id -> JSONL record of one `w2v2 transcribe` run.
+std::map<std::string, nlohmann::json> transcribe(const std::vector<std::string>& inputs,
+                                                 const std::vector<std::string>& flags, std::string* err = nullptr) {
+  std::vector<std::string> args{"transcribe"};
+  args.insert(args.end(), inputs.begin(), inputs.end());
+  args.insert(args.end(), {"--model", test::source_path("models/default"), "-f", "jsonl"});
+  args.insert(args.end(), flags.begin(), flags.end());
+  const auto r = test::run_w2v2(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  if (err) *err = r.err;
+  std::map<std::string, nlohmann::json> records;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto record = nlohmann::json::parse(line);
+    records[fs::path(record["path"].get<std::string>()).filename().string()] = record;
+  }
+  return records;
+}
+
+TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
+  if (!fs::exists(test::source_path("models/default/model.safetensors"))) GTEST_SKIP() << "no models/default";
+  if (!fs::exists(kFfmpeg)) GTEST_SKIP() << "no " << kFfmpeg << " to make the fixtures (apt-get install ffmpeg)";
+  test::TempDir dir;
+  const std::string samples = test::source_path("data/samples");
+  const std::map<std::string, double> rates = {{"speech-16k-b.flac", 16000}, {"speech-16k.flac", 16000},
+                                               {"speech-22k05.wav", 22050}, {"speech-44k1-stereo-24bit.flac", 44100},
+                                               {"speech-8k.wav", 8000}};
+  std::vector<std::string> names;
+  for (const auto& [name, rate] : rates) names.push_back(name);
+  fs::create_directories(dir.file("in"));
+  for (const std::string& name : names) {
+    const std::string source = samples + "/" + name;
+    const std::string stem = dir.file("in/" + fs::path(name).stem().string());
+    ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "aac", "-b:a", "256k", stem + ".m4a"})) << name;
+    ASSERT_TRUE(ffmpeg_ok({"-f", "lavfi", "-i", "color=c=blue:s=64x48:r=10", "-i", source, "-shortest", "-map", "0:v",
+                           "-map", "1:a", "-c:v", "mpeg4", "-c:a", "aac", "-b:a", "256k", stem + ".mp4"}))
+        << name;
+    ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "flac", stem + ".mkv"})) << name;
+    ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "pcm_s24le", stem + ".mov"})) << name;
+    ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "libopus", "-b:a", "24k", stem + ".webm"})) << name;
+  }
+  std::vector<std::string> originals;
+  for (const std::string& name : names) originals.push_back(samples + "/" + name);
+  const auto expected = transcribe(originals, {});
+  std::string err;
+  const auto got = transcribe({dir.file("in")}, {}, &err);  // the folder walk finds every extension
+  ASSERT_EQ(got.size(), names.size() * 5);
+
+  ErrorCounts aac, opus;
+  for (const std::string& name : names) {
+    const std::string stem = fs::path(name).stem().string();
+    const nlohmann::json& original = expected.at(name);
+    ASSERT_EQ(original["status"], "ok");
+    for (const char* ext : {".m4a", ".mp4", ".mkv", ".mov", ".webm"}) {
+      const nlohmann::json& record = got.at(stem + ext);
+      ASSERT_EQ(record["status"], "ok") << record.dump();
+      const std::string text = record["text"];
+      const std::string kind = ext;
+      const double duration = original["duration"];
+      const size_t characters = original["text"].get<std::string>().size();
+      if (kind == ".mkv" || kind == ".mov") {  // lossless: the same samples, so the same words and timings
+        EXPECT_EQ(record["container"], kind == ".mkv" ? "matroska,webm" : "mov,mp4,m4a,3gp,3g2,mj2");
+        EXPECT_EQ(record["codec"], kind == ".mkv" ? "flac" : "pcm_s24le");
+        EXPECT_EQ(record["duration"].get<double>(), duration) << stem << ext;
+        EXPECT_EQ(text, original["text"].get<std::string>()) << stem << ext;
+        EXPECT_EQ(record["words"], original["words"]) << stem << ext;
+      } else if (kind == ".webm") {  // within one 20 ms Opus frame
+        EXPECT_EQ(record["container"], "matroska,webm");
+        EXPECT_EQ(record["codec"], "opus");
+        EXPECT_NEAR(record["duration"].get<double>(), duration, 0.02 + 1 / 16000.0) << stem << ext;
+        opus.add(count_character_edits(original["text"], text), characters);
+      } else {  // within one AAC frame of 1,024 samples at the file's rate
+        EXPECT_EQ(record["container"], "mov,mp4,m4a,3gp,3g2,mj2");
+        EXPECT_EQ(record["codec"], "aac");
+        EXPECT_NEAR(record["duration"].get<double>(), duration, 1024 / rates.at(name) + 1 / 16000.0) << stem << ext;
+        aac.add(count_character_edits(original["text"], text), characters);
+      }
+    }
+  }
+  EXPECT_LE(aac.rate(), kMaxHighBitrateCer) << aac.errors() << " of " << aac.reference_length << " characters";
+  EXPECT_LE(opus.rate(), kMaxLowBitrateCer) << opus.errors() << " of " << opus.reference_length << " characters";
+  // FFmpeg says nothing on stderr of its own: anything it logs comes through spdlog's lines.
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) EXPECT_EQ(line.rfind("[", 0), 0u) << line;
+}
+
+TEST(FfmpegInput, AudioStreamPicksASecondTrack) {
+  if (!fs::exists(test::source_path("models/default/model.safetensors"))) GTEST_SKIP() << "no models/default";
+  if (!fs::exists(kFfmpeg)) GTEST_SKIP() << "no " << kFfmpeg << " to make the fixtures (apt-get install ffmpeg)";
+  test::TempDir dir;
+  const std::string a = test::source_path("data/samples/speech-16k.flac");
+  const std::string b = test::source_path("data/samples/speech-16k-b.flac");
+  ASSERT_TRUE(ffmpeg_ok({"-i", a, "-i", b, "-map", "0:a", "-map", "1:a", "-c:a", "flac", dir.file("two.mkv")}));
+  const auto originals = transcribe({a, b}, {});
+  EXPECT_EQ(transcribe({dir.file("two.mkv")}, {}).at("two.mkv")["text"], originals.at("speech-16k.flac")["text"]);
+  EXPECT_EQ(transcribe({dir.file("two.mkv")}, {"--audio-stream", "1"}).at("two.mkv")["text"],
+            originals.at("speech-16k-b.flac")["text"]);
+  // A stream the file lacks is that file's error, with the count.
+  const auto r = test::run_w2v2({"transcribe", dir.file("two.mkv"), a, "--model", test::source_path("models/default"),
+                                 "-f", "jsonl", "--audio-stream", "2"});
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("audio stream 2 asked (--audio-stream) but the file has 2"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace w2v2
