@@ -6,7 +6,8 @@ the good files around them must be transcribed.
     python3 scripts/make_hostile_corpus.py OUT_DIR [--good FILE ...]
 
 Writes OUT_DIR/expected.tsv: "<file name>\\t<ok|error|any>" ("any": either outcome is acceptable, e.g.
-a header that lies about its length but whose samples decode). Standard library only.
+a header that lies about its length but whose samples decode). Standard library only; the containers
+FFmpeg reads (MP4, MKV, ...) are made with the ffmpeg CLI where it is installed (else left out, said on stderr).
 """
 import argparse
 import math
@@ -14,7 +15,9 @@ import os
 import random
 import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 
 
 def wav_bytes(samples, rate=16000, channels=1, bits=16, fmt=1, data_size=None, fmt_size=16, rate_field=None):
@@ -194,6 +197,39 @@ def write_broken_language_models(arpa, w2lm, root):
     print(f"{len(cases)} broken language models in {root}", file=sys.stderr)
 
 
+def write_ffmpeg_cases(put, good_wav, rng):
+    """Broken and good files in the containers FFmpeg reads. False when there is no ffmpeg CLI."""
+    ffmpeg = shutil.which("ffmpeg")
+    if not ffmpeg:
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        def made(name, *args):
+            path = os.path.join(tmp, name)
+            subprocess.run([ffmpeg, "-hide_banner", "-loglevel", "error", "-y", *args, path], check=True)
+            return open(path, "rb").read()
+
+        source = os.path.join(tmp, "source.wav")
+        with open(source, "wb") as f:
+            f.write(good_wav)
+        m4a = made("a.m4a", "-i", source, "-c:a", "aac", "-b:a", "96k")
+        put("good-aac.m4a", m4a, "ok")
+        # The muxer writes moov after mdat: cut before it, the file has no index.
+        put("truncated-no-moov.m4a", m4a[: m4a.find(b"moov") - 4], "error")
+        faststart = made("f.m4a", "-i", source, "-c:a", "aac", "-movflags", "+faststart")
+        put("truncated-mid-mdat.m4a", faststart[: len(faststart) * 2 // 3], "any")  # index, but samples cut
+        put("video-only.mp4", made("v.mp4", "-f", "lavfi", "-i", "color=c=red:s=32x32:r=5", "-t", "1",
+                                   "-c:v", "mpeg4"), "error")
+        webm = made("o.webm", "-i", source, "-c:a", "libopus")
+        put("good-opus.webm", webm, "ok")
+        # A codec this FFmpeg does not know: the Matroska codec ID renamed.
+        put("unknown-codec.mkv", webm.replace(b"A_OPUS", b"A_QQQQ", 1), "error")
+        mid = bytearray(webm)
+        for k in range(len(mid) // 2, len(mid) // 2 + 300):
+            mid[k] = rng.getrandbits(8)
+        put("corrupted-middle.webm", bytes(mid), "any")
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
@@ -248,6 +284,14 @@ def main():
     put("name with spaces.wav", wav_bytes(ok_tone), "ok")
     put("ünïcødé-日本語.wav", wav_bytes(ok_tone), "ok")
     put("ends-in-garbage.wav", wav_bytes(ok_tone) + bytes(rng.getrandbits(8) for _ in range(999)), "any")
+    # For FFmpeg: any container, found by content.
+    put("jpeg-data.m4a", bytes.fromhex("ffd8ffe000104a46494600010100000100010000") + bytes(300) + b"\xff\xd9",
+        "error")
+    put("zero-length.webm", b"", "error")
+    put("random-bytes.mp4", bytes(rng.getrandbits(8) for _ in range(4096)), "error")
+    put("ftyp-only.mp4", struct.pack(">I", 24) + b"ftypisom" + b"\0\0\x02\0isommp41", "error")
+    if not write_ffmpeg_cases(put, wav_bytes(tone(1.0, freq=330.0)), rng):
+        print("no ffmpeg CLI: the MP4/MKV/WebM cases are left out", file=sys.stderr)
     for good in args.good:
         if good.endswith(".flac"):
             data = open(good, "rb").read()

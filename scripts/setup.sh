@@ -11,6 +11,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   zlib1g-dev                                       # gzip'ed ARPA language models
   libdnnl-dev                                      # oneDNN: int8 matrix products (--precision int8)
+  libavformat-dev libavcodec-dev libavutil-dev     # FFmpeg: M4A/AAC, MP4/MOV/MKV/WebM audio and more
+  ffmpeg                                           # the FFmpeg CLI: test fixtures in those formats
   python3-torch python3-torchaudio python3-numpy   # reference implementation for fixtures and baselines
   python3-soundfile                                # scripts/bench_baseline.py reads audio as a Python user would
   python3-matplotlib                               # scripts/plot_timeline.py

@@ -60,6 +60,21 @@ TEST(HostileInput, EveryBadFileIsIsolatedAndNamed) {
       }
     }
     EXPECT_GE(failed, must_fail);
+    // FFmpeg's inputs (scripts/make_hostile_corpus.py makes the MP4/MKV ones where the ffmpeg CLI is): the cause.
+    const std::map<std::string, std::string> causes = {
+        {"video-only.mp4", "no audio stream"},
+        {"truncated-no-moov.m4a", "moov atom not found"},
+        {"unknown-codec.mkv", "no decoder for the audio codec"},
+        {"jpeg-data.m4a", "cannot decode audio"},
+        {"zero-length.webm", "empty file"}};
+    for (const auto& [name, cause] : causes) {
+      if (!expected.count(name)) continue;
+      EXPECT_NE(got[name]["error"].get<std::string>().find(cause), std::string::npos) << got[name].dump();
+    }
+    if (expected.count("good-aac.m4a")) EXPECT_EQ(got["good-aac.m4a"]["codec"], "aac");
+    // FFmpeg's own log comes through spdlog: no line of stderr is FFmpeg's raw output.
+    std::istringstream err(r.err);
+    for (std::string line; std::getline(err, line);) EXPECT_EQ(line.rfind("[", 0), 0u) << line;
     EXPECT_FALSE(got["good-0.flac"]["text"].get<std::string>().empty());
     EXPECT_FALSE(got["good-1.wav"]["text"].get<std::string>().empty());
   }
