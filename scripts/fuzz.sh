@@ -5,6 +5,9 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [JOBS (default 1)] [RUNS (default: no limit)]
 #
+# TARGETS="fuzz_audio ..." runs only those; bench/results/fuzz.json keeps the other targets' last results.
+# LeakSanitizer ignores the third-party leaks listed in tests/fuzz/lsan.supp.
+#
 # With RUNS, each worker of a target stops after RUNS executions or SECONDS_PER_TARGET, whichever comes
 # first (JOBS workers: JOBS x RUNS executions per target).
 set -euo pipefail
@@ -99,13 +102,28 @@ seed fuzz_arpa work/fuzz/seed-lm/tiny.arpa work/fuzz/seed-lm/tiny.arpa.gz
 printf '\x01\x10\x00\x03' > work/fuzz/seed-lm/patches.bin  # odd first byte: patches to a valid image
 seed fuzz_w2lm tests/fixtures/lm/tiny.w2lm work/fuzz/seed-lm/patches.bin
 
+# Audio: small files of each kind libsndfile and FFmpeg read (0.3 s of a tone, so executions stay fast).
+mkdir -p work/fuzz/seed-audio
+if command -v ffmpeg >/dev/null; then
+  for spec in "wav pcm_s16le" "flac flac" "ogg libvorbis" "mp3 libmp3lame" "m4a aac" "webm libopus" "mkv flac" \
+              "mov pcm_s24le" "ac3 ac3" "wma wmav2"; do
+    set -- $spec
+    ffmpeg -hide_banner -loglevel error -y -f lavfi -i "sine=frequency=300:sample_rate=16000:duration=0.3" \
+      -c:a "$2" "work/fuzz/seed-audio/tone.$1"
+  done
+fi
+seed fuzz_audio work/fuzz/seed-audio/* tests/fixtures/audio/*.wav
+
+ALL_TARGETS="fuzz_safetensors fuzz_model_config fuzz_vocabulary fuzz_manifest fuzz_state_dict_pickle fuzz_torch_archive
+             fuzz_arpa fuzz_w2lm fuzz_audio"
+export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 results="["
 status=0
-for target in fuzz_safetensors fuzz_model_config fuzz_vocabulary fuzz_manifest fuzz_state_dict_pickle fuzz_torch_archive \
-              fuzz_arpa fuzz_w2lm; do
+for target in ${TARGETS:-$ALL_TARGETS}; do
   log=work/fuzz/$target/log.txt
   max_len=8192
   [[ $target == fuzz_torch_archive ]] && max_len=131072  # the fixture checkpoints are about 110 KB
+  [[ $target == fuzz_audio ]] && max_len=65536
   set +e
   "$BUILD/tests/fuzz/$target" "work/fuzz/$target/corpus" -max_total_time="$SECONDS_PER_TARGET" -jobs="$JOBS" \
     -workers="$JOBS" -print_final_stats=1 -artifact_prefix="work/fuzz/$target/crashes/" -rss_limit_mb=2048 -max_len="$max_len" -runs="$RUNS" \
@@ -124,6 +142,22 @@ done
 mkdir -p bench/results
 printf '{"date": "%s", "commit": "%s", "clang": "%s", "sanitizers": "address,undefined", "targets": %s]}\n' \
   "$(date -u +%FT%TZ)" "$(git rev-parse --short HEAD)" "$(clang++ --version | head -1)" "${results%,}" \
-  > bench/results/fuzz.json
+  > work/fuzz/run.json
+# Merge: this run's targets replace their entries; the others keep theirs (each entry carries its run's date and
+# commit).
+python3 - work/fuzz/run.json bench/results/fuzz.json <<'PY'
+import json, os, sys
+run = json.load(open(sys.argv[1]))
+for t in run["targets"]:
+    t["date"], t["commit"] = run["date"], run["commit"]
+old = json.load(open(sys.argv[2])) if os.path.exists(sys.argv[2]) else {"targets": []}
+for t in old["targets"]:
+    t.setdefault("date", old.get("date"))
+    t.setdefault("commit", old.get("commit"))
+names = {t["target"] for t in run["targets"]}
+run["targets"] = [t for t in old["targets"] if t["target"] not in names] + run["targets"]
+json.dump(run, open(sys.argv[2], "w"))
+open(sys.argv[2], "a").write("\n")
+PY
 cat bench/results/fuzz.json
 exit $status
