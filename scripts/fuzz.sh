@@ -121,6 +121,10 @@ results="["
 status=0
 for target in ${TARGETS:-$ALL_TARGETS}; do
   log=work/fuzz/$target/log.txt
+  # Crash inputs of earlier runs go aside, so that this run counts only its own.
+  if compgen -G "work/fuzz/$target/crashes/*" >/dev/null; then
+    mkdir -p "work/fuzz/$target/crashes-earlier" && mv "work/fuzz/$target/crashes/"* "work/fuzz/$target/crashes-earlier/"
+  fi
   max_len=8192
   [[ $target == fuzz_torch_archive ]] && max_len=131072  # the fixture checkpoints are about 110 KB
   [[ $target == fuzz_audio ]] && max_len=65536
