@@ -1,5 +1,7 @@
 #include "cli_options.h"
 
+#include "checkpoint/default_model.h"
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -135,8 +137,9 @@ void add_threads_option(CLI::App* cmd, RuntimeConfig& runtime) {
 }
 
 void add_model_option(CLI::App* cmd, TranscriberConfig& cfg) {
-  cmd->add_option("-m,--model", cfg.model_dir, "Hugging Face Wav2Vec2ForCTC folder")
-      ->capture_default_str()
+  cmd->add_option("-m,--model", cfg.model_dir,
+                  "Hugging Face Wav2Vec2ForCTC folder (default: $W2V2_MODEL, else models/default, else the installed "
+                  "share/w2v2/models/default)")
       ->group("Model");
 }
 
@@ -521,6 +524,7 @@ void finish(CliOptions& options, const FlagText& text, int argc, char** argv) {
   W2V2_CHECK_AS(ConfigError, parse_decoder_kind(text.decoder, cfg.decoding.decoder), "--decoder ", text.decoder,
                 ": not auto, greedy or beam");
   cfg.decoding.validate();  // what CLI11's checks cannot see (NaN) is a usage error too
+  if (cfg.model_dir.empty()) cfg.model_dir = default_model_dir();  // "" still: the Transcriber says where it looked
   cfg.logging.level = options.quiet && text.log_level == "info" ? LogLevel::kWarn : parse_log_level(text.log_level);
 }
 

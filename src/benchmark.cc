@@ -1,5 +1,7 @@
 #include "benchmark.h"
 
+#include "checkpoint/default_model.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -163,6 +165,7 @@ BenchReport Benchmark::run() {
     write_random_model_folder(source.string(), model_dir, config_.seed);
     report.model = "random weights for " + (source / "config.json").string();
   } else {
+    if (model_dir.empty()) model_dir = require_default_model_dir();
     report.model = model_dir;
   }
 

@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "pipeline/transcript_builder.h"
+#include "checkpoint/default_model.h"
 #include "checkpoint/model_directory.h"
 #include "decoding/make_ctc_decoder.h"
 #include "output/journal_writer.h"
@@ -26,6 +27,7 @@ namespace w2v2 {
 
 Transcriber::Transcriber(TranscriberConfig config) : config_(std::move(config)) {
   config_.validate();
+  if (config_.model_dir.empty()) config_.model_dir = require_default_model_dir();
   // More intra-op threads than usable cores make OpenMP spin against itself (measured: a run 40x slower).
   if (const int cores = usable_cores(); config_.runtime.threads > cores) {
     spdlog::warn("--threads {} is more than the {} cores this process may use; using {}", config_.runtime.threads,

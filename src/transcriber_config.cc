@@ -42,7 +42,6 @@ void TranscriberConfig::resolve_for_device(const Device& device, unsigned cores)
 
 void TranscriberConfig::validate() const {
   std::vector<std::string> problems;
-  if (model_dir.empty()) problems.push_back("model folder must not be empty");
   if (output.formats.empty()) problems.push_back("at least one output format is needed");
   if (output.output_dir.empty()) {
     if (output.formats.size() > 1) problems.push_back("several output formats need --output-dir (one file per input and format)");

@@ -36,7 +36,7 @@ struct OutputConfig {
 
 // Everything `w2v2 transcribe` needs; each part validates itself.
 struct TranscriberConfig {
-  std::string model_dir = "models/default";
+  std::string model_dir;  // "": the default model (checkpoint/default_model.h), resolved by Transcriber
   AudioReadOptions audio;
   RuntimeConfig runtime;
   PipelineConfig pipeline;

@@ -58,6 +58,27 @@ AudioSource::AudioSource(const std::string& path, const AudioReadOptions& option
   frames_ = stream_->frames();
 }
 
+AudioSource::AudioSource(const std::string& name, const std::vector<float>& samples, int sample_rate_hz,
+                         const AudioReadOptions& options)
+    : path_(name) {
+  W2V2_CHECK_AS(AudioReadError, sample_rate_hz >= 1000 && sample_rate_hz <= 768000, name, ": unsupported sample rate ",
+                sample_rate_hz, " Hz");
+  W2V2_CHECK_AS(AudioReadError, !samples.empty(), name, ": contains no audio samples");
+  W2V2_CHECK_AS(AudioReadError, static_cast<double>(samples.size()) / sample_rate_hz <= options.max_duration_seconds,
+                name, ": longer than the limit of ", options.max_duration_seconds, " s per file");
+  for (size_t i = 0; i < samples.size(); ++i) {
+    W2V2_CHECK_AS(AudioReadError, std::isfinite(samples[i]), name, ": non-finite sample (NaN or Inf) at frame ", i);
+  }
+  format_.channels = 1;
+  format_.sample_rate_hz = sample_rate_hz;
+  format_.frames = static_cast<int64_t>(samples.size());
+  format_.exact_length = true;
+  format_.reader = "memory";
+  const int rate = options.target_sample_rate_hz;
+  whole_ = sample_rate_hz == rate ? samples : resample(samples, sample_rate_hz, rate);
+  frames_ = static_cast<int64_t>(whole_.size());
+}
+
 AudioSource::~AudioSource() = default;
 
 std::vector<float> AudioSource::read(int64_t start, int64_t count) {

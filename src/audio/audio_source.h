@@ -25,6 +25,10 @@ class ResamplingStream;
 class AudioSource {
  public:
   AudioSource(const std::string& path, const AudioReadOptions& options, double whole_up_to_seconds);
+  // Mono samples already in memory at `sample_rate_hz` (checked as a file's are: finite, a usable rate, within
+  // the length limit), resampled to the target rate; `name` names them in errors.
+  AudioSource(const std::string& name, const std::vector<float>& samples, int sample_rate_hz,
+              const AudioReadOptions& options);
   ~AudioSource();
   AudioSource(const AudioSource&) = delete;
   AudioSource& operator=(const AudioSource&) = delete;

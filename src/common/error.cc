@@ -9,6 +9,16 @@
 
 namespace w2v2 {
 
+// The key functions: the classes' vtables and type_info live here, once, exported from libw2v2.
+Error::~Error() = default;
+ConfigError::~ConfigError() = default;
+AudioReadError::~AudioReadError() = default;
+ModelLoadError::~ModelLoadError() = default;
+LanguageModelError::~LanguageModelError() = default;
+DatasetError::~DatasetError() = default;
+OutputError::~OutputError() = default;
+ResultOutputError::~ResultOutputError() = default;
+
 std::string error_summary(const std::string& message) {
   constexpr size_t kMaxBytes = 4096;  // room for a long path
   std::string line = message.substr(0, message.find('\n'));

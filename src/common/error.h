@@ -7,48 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "w2v2/error.h"
+
 namespace w2v2 {
 
-// Base of every error the library throws. `main` maps the concrete type to an exit code.
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-class ConfigError : public Error {  // invalid settings or config files
- public:
-  using Error::Error;
-};
-
-class AudioReadError : public Error {  // a file that cannot be read or decoded as audio
- public:
-  using Error::Error;
-};
-
-class ModelLoadError : public Error {  // a model folder, checkpoint or tensor that cannot be used
- public:
-  using Error::Error;
-};
-
-class LanguageModelError : public ModelLoadError {  // an ARPA / .w2lm file that cannot be used (names file and line)
- public:
-  using ModelLoadError::ModelLoadError;
-};
-
-class DatasetError : public Error {  // inputs that cannot be listed or parsed
- public:
-  using Error::Error;
-};
-
-class OutputError : public Error {  // results that cannot be written
- public:
-  using Error::Error;
-};
-
-class ResultOutputError : public OutputError {  // one result's own files cannot be written; others can
- public:
-  using OutputError::OutputError;
-};
+// The error classes (Error, ConfigError, AudioReadError, ModelLoadError, ...) are public: <w2v2/error.h>.
 
 // Throws one ConfigError listing every problem under `title`; does nothing when there are none.
 inline void throw_if_problems(const std::string& title, const std::vector<std::string>& problems) {

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace w2v2 {
 
@@ -15,6 +17,10 @@ struct Utterance {
                             // extension ("sub/a" for <dir>/sub/a.wav); the bare stem for a file given directly
   std::optional<std::string> reference;
   std::string speaker;  // for per-speaker scores; "" when unknown
+  // Audio already in memory (the library's Recognizer::transcribe): mono samples at `sample_rate_hz`, read
+  // instead of `path` (which then only names the input in records and messages).
+  std::shared_ptr<const std::vector<float>> samples;
+  int sample_rate_hz = 0;
 };
 
 }  // namespace w2v2

@@ -23,7 +23,8 @@ bool ReaderStage::read(const Utterance& input, size_t index, const Sink<ReadMess
   std::unique_ptr<AudioSource> source;  // kept open only for a file read in chunks
   try {
     const int rate = read_.audio.target_sample_rate_hz;
-    source = std::make_unique<AudioSource>(input.path, read_.audio, chunking_.chunk_seconds);
+    source = input.samples ? std::make_unique<AudioSource>(input.path, *input.samples, input.sample_rate_hz, read_.audio)
+                           : std::make_unique<AudioSource>(input.path, read_.audio, chunking_.chunk_seconds);
     file.result.duration_seconds = static_cast<double>(source->frames()) / rate;
     file.result.container = source->format().container;
     file.result.codec = source->format().codec;

@@ -1,0 +1,117 @@
+// The C API (<w2v2/w2v2_c.h>) over RecognizerRunner: every exception stops here and becomes NULL + a message.
+#include "w2v2/w2v2_c.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "api/recognizer_runner.h"
+#include "common/error.h"
+#include "output/jsonl_writer.h"
+#include "w2v2/version.h"
+
+struct w2v2_recognizer {
+  std::unique_ptr<w2v2::RecognizerRunner> runner;
+};
+
+namespace {
+
+// A malloc'ed copy (freed with w2v2_free); NULL when out of memory.
+char* copy_string(const std::string& text) {
+  char* out = static_cast<char*>(std::malloc(text.size() + 1));
+  if (out) std::memcpy(out, text.c_str(), text.size() + 1);
+  return out;
+}
+
+void set_error(char** error, const std::string& message) {
+  if (error) *error = copy_string(message);
+}
+
+// Runs `body`, turning any exception into NULL and *error.
+template <typename Body>
+auto guarded(char** error, Body&& body) -> decltype(body()) {
+  if (error) *error = nullptr;
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    set_error(error, "out of memory");
+  } catch (const std::exception& e) {
+    set_error(error, e.what());
+  } catch (...) {
+    set_error(error, "unknown error");
+  }
+  return nullptr;
+}
+
+// The one result of a run, or the exception of its failure.
+const w2v2::UtteranceResult& only_ok(const std::vector<w2v2::UtteranceResult>& results) {
+  W2V2_CHECK(results.size() == 1, "one result expected");
+  if (results[0].status != w2v2::UtteranceStatus::kOk) throw w2v2::Error(results[0].error);
+  return results[0];
+}
+
+}  // namespace
+
+extern "C" {
+
+w2v2_recognizer* w2v2_recognizer_new(const char* model_dir, int threads, char** error) {
+  return guarded(error, [&]() -> w2v2_recognizer* {
+    w2v2::RecognizerOptions options;
+    options.model_dir = model_dir ? model_dir : "";
+    options.threads = threads;
+    auto recognizer = std::make_unique<w2v2_recognizer>();
+    recognizer->runner = std::make_unique<w2v2::RecognizerRunner>(options);
+    return recognizer.release();
+  });
+}
+
+void w2v2_recognizer_free(w2v2_recognizer* recognizer) { delete recognizer; }
+
+char* w2v2_transcribe_file(w2v2_recognizer* recognizer, const char* path, char** error) {
+  return guarded(error, [&]() -> char* {
+    W2V2_CHECK_AS(w2v2::ConfigError, recognizer != nullptr, "w2v2_transcribe_file: recognizer is NULL");
+    W2V2_CHECK_AS(w2v2::ConfigError, path != nullptr, "w2v2_transcribe_file: path is NULL");
+    const auto results = recognizer->runner->run_files({path});
+    char* text = copy_string(only_ok(results).text);
+    if (!text) throw std::bad_alloc();
+    return text;
+  });
+}
+
+char* w2v2_transcribe_file_json(w2v2_recognizer* recognizer, const char* path, char** error) {
+  return guarded(error, [&]() -> char* {
+    W2V2_CHECK_AS(w2v2::ConfigError, recognizer != nullptr, "w2v2_transcribe_file_json: recognizer is NULL");
+    W2V2_CHECK_AS(w2v2::ConfigError, path != nullptr, "w2v2_transcribe_file_json: path is NULL");
+    const auto results = recognizer->runner->run_files({path});
+    char* json = copy_string(w2v2::JsonlWriter::record(only_ok(results)));
+    if (!json) throw std::bad_alloc();
+    return json;
+  });
+}
+
+char* w2v2_transcribe_samples(w2v2_recognizer* recognizer, const float* samples, unsigned long count,
+                              int sample_rate_hz, char** error) {
+  return guarded(error, [&]() -> char* {
+    W2V2_CHECK_AS(w2v2::ConfigError, recognizer != nullptr, "w2v2_transcribe_samples: recognizer is NULL");
+    W2V2_CHECK_AS(w2v2::ConfigError, samples != nullptr || count == 0, "w2v2_transcribe_samples: samples is NULL");
+    w2v2::Utterance input;
+    input.path = "samples";
+    input.samples = std::make_shared<const std::vector<float>>(samples, samples + count);
+    input.sample_rate_hz = sample_rate_hz;
+    std::vector<w2v2::Utterance> inputs;
+    inputs.push_back(std::move(input));
+    char* text = copy_string(only_ok(recognizer->runner->run(std::move(inputs))).text);
+    if (!text) throw std::bad_alloc();
+    return text;
+  });
+}
+
+void w2v2_free(void* pointer) { std::free(pointer); }
+
+const char* w2v2_version(void) { return W2V2_VERSION_STRING; }
+
+}  // extern "C"
