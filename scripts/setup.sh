@@ -20,6 +20,7 @@ PACKAGES=(
   sctk                                             # NIST sclite: the oracle of the scoring tests
   irstlm                                           # n-gram LMs: the oracle of the LM perplexity test
   wamerican                                        # an English word list: the lexicon end-to-end test
+  help2man dpkg-dev lintian                        # the Debian package: man page, Depends, its check
 )
 
 SUDO=""

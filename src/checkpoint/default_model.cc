@@ -19,15 +19,23 @@ std::string installed_model_dir() { return std::string(W2V2_INSTALL_DATADIR) + "
 
 // Where an installed copy would be relative to the file this code was loaded from (bin/w2v2, or
 // lib/libw2v2.so, lib/<multiarch>/libw2v2.so): an install moved to another prefix still finds its model.
+// The running program (/proc/self/exe: dladdr names the main program only as it was invoked), then the shared
+// object holding this code when it is not the program.
 std::vector<std::string> relocated_model_dirs() {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&installed_model_dir), &info) == 0 || info.dli_fname == nullptr) return {};
+  std::vector<std::filesystem::path> objects;
   std::error_code ec;
-  const std::filesystem::path object = std::filesystem::canonical(info.dli_fname, ec);
-  if (ec) return {};
-  const std::filesystem::path dir = object.parent_path();
-  return {(dir / "../share/w2v2/models/default").lexically_normal().string(),
-          (dir / "../../share/w2v2/models/default").lexically_normal().string()};
+  if (auto exe = std::filesystem::canonical("/proc/self/exe", ec); !ec) objects.push_back(exe);
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&installed_model_dir), &info) != 0 && info.dli_fname != nullptr) {
+    if (auto object = std::filesystem::canonical(info.dli_fname, ec); !ec) objects.push_back(object);
+  }
+  std::vector<std::string> dirs;
+  for (const auto& object : objects) {
+    for (const char* up : {"../share/w2v2/models/default", "../../share/w2v2/models/default"}) {
+      dirs.push_back((object.parent_path() / up).lexically_normal().string());
+    }
+  }
+  return dirs;
 }
 
 }  // namespace
@@ -45,9 +53,13 @@ std::string default_model_dir() {
 
 std::string require_default_model_dir() {
   std::string dir = default_model_dir();
-  W2V2_CHECK_AS(ConfigError, !dir.empty(), "no model folder given (--model) and no default found: W2V2_MODEL is not set, ",
-                "and neither models/default (under ", std::filesystem::current_path().string(), ") nor ",
-                installed_model_dir(), " exists");
+  if (dir.empty()) {
+    std::string places = installed_model_dir();
+    for (const std::string& other : relocated_model_dirs()) places += ", " + other;
+    throw ConfigError("no model folder given (--model) and no default found: W2V2_MODEL is not set, and none of "
+                      "models/default (under " + std::filesystem::current_path().string() + "), " + places +
+                      " holds a config.json");
+  }
   return dir;
 }
 
