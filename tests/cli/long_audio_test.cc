@@ -28,11 +28,10 @@ void sox_to_lengthless_flac(const std::string& input, const std::string& effects
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 
-// A JSONL record without the fields that name the input (the same audio sits in different files).
+// A JSONL record without the fields that name the input or its format (the same audio sits in different files).
 nlohmann::json without_path(const std::string& line) {
   auto record = nlohmann::json::parse(line);
-  record.erase("id");
-  record.erase("path");
+  for (const char* key : {"id", "path", "container", "codec"}) record.erase(key);
   return record;
 }
 
