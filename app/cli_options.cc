@@ -1,7 +1,5 @@
 #include "cli_options.h"
 
-#include "checkpoint/default_model.h"
-
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include <limits>
 #include <optional>
 
+#include "checkpoint/default_model.h"
 #include "common/error.h"
 #include "common/logging.h"
 #include "datasets/shard.h"

@@ -1,7 +1,5 @@
 #include "benchmark.h"
 
-#include "checkpoint/default_model.h"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 #include <random>
 
 #include "bench/synthetic_audio.h"
+#include "checkpoint/default_model.h"
 #include "common/error.h"
 #include "datasets/make_dataset.h"
 #include "model/random_model_folder.h"
