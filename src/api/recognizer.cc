@@ -52,16 +52,22 @@ Transcript to_transcript(const UtteranceResult& result) {
   return t;
 }
 
-// A failed input as the exception of its stage.
-[[noreturn]] void throw_failure(const UtteranceResult& result) {
+// The one result of a run, or the exception of its failure.
+UtteranceResult only_ok(std::vector<UtteranceResult> results) {
+  W2V2_CHECK(results.size() == 1, "one result expected, got ", results.size());
+  if (results[0].status != UtteranceStatus::kOk) RecognizerRunner::throw_failure(results[0]);
+  return std::move(results[0]);
+}
+
+}  // namespace
+
+void RecognizerRunner::throw_failure(const UtteranceResult& result) {
   switch (result.error_stage) {
     case FailureStage::kRead: throw AudioReadError(result.error);
     case FailureStage::kOutput: throw OutputError(result.error);
     default: throw Error(result.path + ": " + result.error);
   }
 }
-
-}  // namespace
 
 RecognizerRunner::RecognizerRunner(const RecognizerOptions& options) {
   init_logging(LoggingConfig{options.log_to_stderr ? LogLevel::kInfo : LogLevel::kError});
@@ -88,6 +94,17 @@ std::vector<UtteranceResult> RecognizerRunner::run_files(const std::vector<std::
   return run(std::move(inputs));
 }
 
+UtteranceResult RecognizerRunner::run_file(const std::string& path) { return only_ok(run_files({path})); }
+
+UtteranceResult RecognizerRunner::run_samples(const float* samples, size_t count, int sample_rate_hz) {
+  W2V2_CHECK_AS(AudioReadError, samples != nullptr || count == 0, "samples: null pointer");
+  std::vector<Utterance> inputs(1);
+  inputs[0].path = "samples";
+  inputs[0].samples = std::make_shared<const std::vector<float>>(samples, samples + count);
+  inputs[0].sample_rate_hz = sample_rate_hz;
+  return only_ok(run(std::move(inputs)));
+}
+
 const Transcriber& RecognizerRunner::transcriber() const { return *transcriber_; }
 
 struct Recognizer::Impl {
@@ -101,24 +118,11 @@ Recognizer::Recognizer(Recognizer&&) noexcept = default;
 Recognizer& Recognizer::operator=(Recognizer&&) noexcept = default;
 
 Transcript Recognizer::transcribe_file(const std::string& path) {
-  const std::vector<UtteranceResult> results = impl_->runner.run_files({path});
-  W2V2_CHECK(results.size() == 1, "one result expected for ", path);
-  if (results[0].status != UtteranceStatus::kOk) throw_failure(results[0]);
-  return to_transcript(results[0]);
+  return to_transcript(impl_->runner.run_file(path));
 }
 
 Transcript Recognizer::transcribe(const float* samples, size_t count, int sample_rate_hz) {
-  W2V2_CHECK_AS(AudioReadError, samples != nullptr || count == 0, "samples: null pointer");
-  Utterance input;
-  input.path = "samples";
-  input.samples = std::make_shared<const std::vector<float>>(samples, samples + count);
-  input.sample_rate_hz = sample_rate_hz;
-  std::vector<Utterance> inputs;
-  inputs.push_back(std::move(input));
-  const std::vector<UtteranceResult> results = impl_->runner.run(std::move(inputs));
-  W2V2_CHECK(results.size() == 1, "one result expected for the samples");
-  if (results[0].status != UtteranceStatus::kOk) throw_failure(results[0]);
-  return to_transcript(results[0]);
+  return to_transcript(impl_->runner.run_samples(samples, count, sample_rate_hz));
 }
 
 std::vector<Recognizer::FileResult> Recognizer::transcribe_files_status(const std::vector<std::string>& paths) {
@@ -139,7 +143,7 @@ std::vector<Transcript> Recognizer::transcribe_files(const std::vector<std::stri
   std::vector<Transcript> out;
   out.reserve(results.size());
   for (const UtteranceResult& r : results) {
-    if (r.status != UtteranceStatus::kOk) throw_failure(r);
+    if (r.status != UtteranceStatus::kOk) RecognizerRunner::throw_failure(r);
     out.push_back(to_transcript(r));
   }
   return out;

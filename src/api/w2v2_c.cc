@@ -47,13 +47,6 @@ auto guarded(char** error, Body&& body) -> decltype(body()) {
   return nullptr;
 }
 
-// The one result of a run, or the exception of its failure.
-const w2v2::UtteranceResult& only_ok(const std::vector<w2v2::UtteranceResult>& results) {
-  W2V2_CHECK(results.size() == 1, "one result expected");
-  if (results[0].status != w2v2::UtteranceStatus::kOk) throw w2v2::Error(results[0].error);
-  return results[0];
-}
-
 }  // namespace
 
 extern "C" {
@@ -75,8 +68,7 @@ char* w2v2_transcribe_file(w2v2_recognizer* recognizer, const char* path, char**
   return guarded(error, [&]() -> char* {
     W2V2_CHECK_AS(w2v2::ConfigError, recognizer != nullptr, "w2v2_transcribe_file: recognizer is NULL");
     W2V2_CHECK_AS(w2v2::ConfigError, path != nullptr, "w2v2_transcribe_file: path is NULL");
-    const auto results = recognizer->runner->run_files({path});
-    char* text = copy_string(only_ok(results).text);
+    char* text = copy_string(recognizer->runner->run_file(path).text);
     if (!text) throw std::bad_alloc();
     return text;
   });
@@ -86,8 +78,7 @@ char* w2v2_transcribe_file_json(w2v2_recognizer* recognizer, const char* path, c
   return guarded(error, [&]() -> char* {
     W2V2_CHECK_AS(w2v2::ConfigError, recognizer != nullptr, "w2v2_transcribe_file_json: recognizer is NULL");
     W2V2_CHECK_AS(w2v2::ConfigError, path != nullptr, "w2v2_transcribe_file_json: path is NULL");
-    const auto results = recognizer->runner->run_files({path});
-    char* json = copy_string(w2v2::JsonlWriter::record(only_ok(results)));
+    char* json = copy_string(w2v2::JsonlWriter::record(recognizer->runner->run_file(path)));
     if (!json) throw std::bad_alloc();
     return json;
   });
@@ -98,13 +89,7 @@ char* w2v2_transcribe_samples(w2v2_recognizer* recognizer, const float* samples,
   return guarded(error, [&]() -> char* {
     W2V2_CHECK_AS(w2v2::ConfigError, recognizer != nullptr, "w2v2_transcribe_samples: recognizer is NULL");
     W2V2_CHECK_AS(w2v2::ConfigError, samples != nullptr || count == 0, "w2v2_transcribe_samples: samples is NULL");
-    w2v2::Utterance input;
-    input.path = "samples";
-    input.samples = std::make_shared<const std::vector<float>>(samples, samples + count);
-    input.sample_rate_hz = sample_rate_hz;
-    std::vector<w2v2::Utterance> inputs;
-    inputs.push_back(std::move(input));
-    char* text = copy_string(only_ok(recognizer->runner->run(std::move(inputs))).text);
+    char* text = copy_string(recognizer->runner->run_samples(samples, count, sample_rate_hz).text);
     if (!text) throw std::bad_alloc();
     return text;
   });

@@ -16,6 +16,11 @@ void AudioReadOptions::validate() const {
   W2V2_CHECK_AS(ConfigError, max_duration_seconds > 0, "max_duration_seconds must be positive");
 }
 
+void check_sample_rate(const std::string& name, int sample_rate_hz) {
+  W2V2_CHECK_AS(AudioReadError, sample_rate_hz >= 1000 && sample_rate_hz <= 768000, name, ": unsupported sample rate ",
+                sample_rate_hz, " Hz");
+}
+
 bool has_audio_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),

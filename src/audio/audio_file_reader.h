@@ -25,6 +25,10 @@ class AudioStreamReader;
 // first does not open the file twice.
 Waveform read_audio_file(AudioStreamReader& reader, const AudioReadOptions& options);
 
+// Throws AudioReadError naming `name` for a rate no recording has (outside 1 kHz .. 768 kHz): the one rule for
+// files and for samples handed over in memory.
+void check_sample_rate(const std::string& name, int sample_rate_hz);
+
 // File extensions (lower case, with the dot) that read_audio_file is expected to decode.
 bool has_audio_extension(const std::string& path);
 

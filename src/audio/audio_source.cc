@@ -61,8 +61,7 @@ AudioSource::AudioSource(const std::string& path, const AudioReadOptions& option
 AudioSource::AudioSource(const std::string& name, const std::vector<float>& samples, int sample_rate_hz,
                          const AudioReadOptions& options)
     : path_(name) {
-  W2V2_CHECK_AS(AudioReadError, sample_rate_hz >= 1000 && sample_rate_hz <= 768000, name, ": unsupported sample rate ",
-                sample_rate_hz, " Hz");
+  check_sample_rate(name, sample_rate_hz);
   W2V2_CHECK_AS(AudioReadError, !samples.empty(), name, ": contains no audio samples");
   W2V2_CHECK_AS(AudioReadError, static_cast<double>(samples.size()) / sample_rate_hz <= options.max_duration_seconds,
                 name, ": longer than the limit of ", options.max_duration_seconds, " s per file");

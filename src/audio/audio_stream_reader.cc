@@ -77,8 +77,7 @@ void AudioStreamReader::open_decoder() {
   const AudioFormat& format = decoder_->format();
   W2V2_CHECK_AS(AudioReadError, format.channels > 0 && format.channels <= kMaxChannels, path_,
                 ": unsupported channel count ", format.channels);
-  W2V2_CHECK_AS(AudioReadError, format.sample_rate_hz >= 1000 && format.sample_rate_hz <= 768000, path_,
-                ": unsupported sample rate ", format.sample_rate_hz, " Hz");
+  check_sample_rate(path_, format.sample_rate_hz);
   format_ = format;
   channels_ = format.channels;
   sample_rate_hz_ = format.sample_rate_hz;

@@ -237,6 +237,11 @@ std::unique_ptr<FfmpegDecoder> FfmpegDecoder::open(int fd, const std::string& pa
 bool FfmpegDecoder::next_frame() {
   State& s = *state_;
   AudioFormat& format = format_;
+  // A broken packet is skipped, as FFmpeg's CLI skips it; a stream of nothing else is given up on.
+  auto count_decode_error = [&s](int code) {
+    W2V2_CHECK_AS(AudioReadError, ++s.decode_errors < kMaxConsecutiveDecodeErrors, s.path, ": ",
+                  kMaxConsecutiveDecodeErrors, " decode errors in a row (", failure_reason(code), ")");
+  };
   for (;;) {
     int code = avcodec_receive_frame(s.codec, s.frame);
     if (code == 0) {
@@ -273,9 +278,8 @@ bool FfmpegDecoder::next_frame() {
       continue;
     }
     if (code == AVERROR_EOF) return false;
-    if (code != AVERROR(EAGAIN)) {  // a broken packet: skipped, as FFmpeg's CLI skips it
-      W2V2_CHECK_AS(AudioReadError, ++s.decode_errors < kMaxConsecutiveDecodeErrors, s.path, ": ",
-                    kMaxConsecutiveDecodeErrors, " decode errors in a row (", failure_reason(code), ")");
+    if (code != AVERROR(EAGAIN)) {
+      count_decode_error(code);
       continue;
     }
     if (s.flushed) return false;  // cannot happen after a flush; never loop on it
@@ -297,10 +301,7 @@ bool FfmpegDecoder::next_frame() {
     }
     code = avcodec_send_packet(s.codec, s.packet);
     av_packet_unref(s.packet);
-    if (code < 0 && code != AVERROR(EAGAIN)) {
-      W2V2_CHECK_AS(AudioReadError, ++s.decode_errors < kMaxConsecutiveDecodeErrors, s.path, ": ",
-                    kMaxConsecutiveDecodeErrors, " decode errors in a row (", failure_reason(code), ")");
-    }
+    if (code < 0 && code != AVERROR(EAGAIN)) count_decode_error(code);
   }
 }
 

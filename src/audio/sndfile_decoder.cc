@@ -16,6 +16,22 @@ std::string lower(std::string text) {
   return text;
 }
 
+// libsndfile's own entry for a major format (SFC_GET_FORMAT_MAJOR) or subtype (SFC_GET_FORMAT_SUBTYPE) whose
+// code is `code`; false when it lists none.
+bool libsndfile_entry(int count_command, int entry_command, int code, SF_FORMAT_INFO& found) {
+  int count = 0;
+  sf_command(nullptr, count_command, &count, sizeof(count));
+  for (int k = 0; k < count; ++k) {
+    SF_FORMAT_INFO entry{};
+    entry.format = k;
+    if (sf_command(nullptr, entry_command, &entry, sizeof(entry)) == 0 && entry.format == code) {
+      found = entry;
+      return true;
+    }
+  }
+  return false;
+}
+
 // Short names in FFmpeg's style, so the records of both readers read alike.
 std::string container_name(int format) {
   switch (format & SF_FORMAT_TYPEMASK) {
@@ -30,17 +46,10 @@ std::string container_name(int format) {
     case SF_FORMAT_CAF: return "caf";
     default: break;
   }
-  int count = 0;
-  sf_command(nullptr, SFC_GET_FORMAT_MAJOR_COUNT, &count, sizeof(count));
-  for (int k = 0; k < count; ++k) {
-    SF_FORMAT_INFO major{};
-    major.format = k;
-    if (sf_command(nullptr, SFC_GET_FORMAT_MAJOR, &major, sizeof(major)) == 0 &&
-        major.format == (format & SF_FORMAT_TYPEMASK) && major.extension) {
-      return major.extension;
-    }
-  }
-  return "unknown";
+  SF_FORMAT_INFO major{};
+  const bool listed =
+      libsndfile_entry(SFC_GET_FORMAT_MAJOR_COUNT, SFC_GET_FORMAT_MAJOR, format & SF_FORMAT_TYPEMASK, major);
+  return listed && major.extension ? major.extension : "unknown";
 }
 
 std::string codec_name(int format) {
@@ -65,17 +74,10 @@ std::string codec_name(int format) {
     case SF_FORMAT_MPEG_LAYER_III: return "mp3";
     default: break;
   }
-  int count = 0;
-  sf_command(nullptr, SFC_GET_FORMAT_SUBTYPE_COUNT, &count, sizeof(count));
-  for (int k = 0; k < count; ++k) {
-    SF_FORMAT_INFO subtype{};
-    subtype.format = k;
-    if (sf_command(nullptr, SFC_GET_FORMAT_SUBTYPE, &subtype, sizeof(subtype)) == 0 &&
-        subtype.format == (format & SF_FORMAT_SUBMASK) && subtype.name) {
-      return lower(subtype.name);
-    }
-  }
-  return "unknown";
+  SF_FORMAT_INFO subtype{};
+  const bool listed =
+      libsndfile_entry(SFC_GET_FORMAT_SUBTYPE_COUNT, SFC_GET_FORMAT_SUBTYPE, format & SF_FORMAT_SUBMASK, subtype);
+  return listed && subtype.name ? lower(subtype.name) : "unknown";
 }
 
 }  // namespace
