@@ -10,7 +10,21 @@ namespace w2v2 {
 // starts and ends, and its mean probability over the run, as greedy decoding reports them. For greedy's own
 // output this is greedy's path (the best path overall). `log_probs` (frames, vocab) row-major log-softmax.
 // Throws Error when the labels cannot be aligned to the frames (too many, or zero probability).
+//
+// Without hints every (frame, label state) pair is searched: time frames x (2 labels + 1), and a quarter byte
+// of memory for each pair; fine for short inputs, quadratic for long ones.
 CtcHypothesis ctc_force_align(const float* log_probs, int frames, int vocab, int blank_id,
                               const std::vector<int>& tokens);
+
+// The same alignment searched within a band around `hint_frames` (one per token, non-decreasing: where a
+// decoder saw each token, e.g. the frame the beam search first emitted it), so that time and memory grow
+// with frames x the labels near each frame: a 2-hour input aligns in about a second. The band starts at
+// kAlignmentBandFrames frames either side of the hints and is widened (x4, up to the whole input) while no
+// path fits in it or the best one runs along one of its edges (hints that miss the path by more than the band
+// somewhere push it onto an edge there); a band whose back-pointers would pass 256 MB is not tried while a
+// path is at hand. Hints that miss the path everywhere can leave a lesser path inside, off the edges.
+inline constexpr int kAlignmentBandFrames = 100;  // 2 s at wav2vec2's 50 frames per second
+CtcHypothesis ctc_force_align(const float* log_probs, int frames, int vocab, int blank_id,
+                              const std::vector<int>& tokens, const std::vector<int>& hint_frames);
 
 }  // namespace w2v2

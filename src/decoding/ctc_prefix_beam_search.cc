@@ -41,10 +41,11 @@ class PrefixTree {
     }
     return -1;
   }
-  int add_child(int parent, int token, const WordState& word, double bonus) {
+  int add_child(int parent, int token, const WordState& word, double bonus, int frame) {
     Node node;
     node.parent = parent;
     node.token = token;
+    node.frame = frame;
     node.next_sibling = nodes_[static_cast<size_t>(parent)].first_child;
     node.bonus = bonus;
     node.word = word;
@@ -92,6 +93,13 @@ class PrefixTree {
     std::reverse(out.begin(), out.end());
     return out;
   }
+  // The frame at which each unit of the prefix was first emitted by some hypothesis (increasing).
+  std::vector<int> frames(int node) const {
+    std::vector<int> out;
+    for (; node > 0; node = nodes_[static_cast<size_t>(node)].parent) out.push_back(nodes_[static_cast<size_t>(node)].frame);
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
 
  private:
   struct Node {
@@ -99,6 +107,7 @@ class PrefixTree {
     int token = -1;
     int first_child = -1;
     int next_sibling = -1;
+    int frame = -1;  // when the node was made: the frame its unit was first emitted
     double bonus = 0.0;  // the word-level score of this prefix (WordState::total), -inf when not allowed
     WordState word;
   };
@@ -336,7 +345,7 @@ std::vector<DecodedHypothesis> finish(const SearchEnd& end, const std::vector<Hy
     if (!seen.insert(key).second) continue;  // reads as a better hypothesis already does
     DecodedHypothesis d;
     if (out.empty()) {  // word timings are the best transcript's; the others carry their units only
-      d.alignment = ctc_force_align(log_probs, frames, vocab, end.blank_id, units);
+      d.alignment = ctc_force_align(log_probs, frames, vocab, end.blank_id, units, end.tree.frames(f.node));
     } else {
       d.alignment.tokens = std::move(units);
     }
@@ -469,7 +478,7 @@ std::vector<DecodedHypothesis> CtcPrefixBeamSearch::decode(const float* log_prob
     for (Hypothesis& h : next) {  // the survivors become nodes
       if (h.node >= 0) continue;
       const PendingChildren::Child& pc = pending[-1 - h.node];
-      h.node = tree.add_child(pc.parent, pc.token, pc.word, pc.bonus);
+      h.node = tree.add_child(pc.parent, pc.token, pc.word, pc.bonus, t);
     }
     beam.swap(next);
     if (tree.size() > compact_at) {  // amortized: the tree at most doubles between compactions

@@ -223,6 +223,80 @@ TEST(CtcForcedAligner, FindsTheBestAlignmentOfTheLabels) {
   EXPECT_THROW(ctc_force_align(lp.data(), 2, 3, 0, {1, 1, 1}), Error);
 }
 
+// Speech-like log-probs: blank likeliest on most frames, a few units in between.
+std::vector<float> peaky_log_probs(std::mt19937& rng, int frames, int vocab) {
+  std::vector<float> lp = random_log_probs(rng, frames, vocab, 3.0);
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  for (int t = 0; t < frames; ++t) {
+    float* row = lp.data() + static_cast<size_t>(t) * vocab;
+    if (coin(rng) < 0.7) row[0] += 6.0f;  // renormalized below
+    double norm = 0.0;
+    for (int v = 0; v < vocab; ++v) norm += std::exp(static_cast<double>(row[v]));
+    for (int v = 0; v < vocab; ++v) row[v] -= static_cast<float>(std::log(norm));
+  }
+  return lp;
+}
+
+void expect_same_alignment(const CtcHypothesis& a, const CtcHypothesis& b, int trial) {
+  EXPECT_EQ(a.tokens, b.tokens) << trial;
+  EXPECT_EQ(a.frames, b.frames) << trial;
+  EXPECT_EQ(a.end_frames, b.end_frames) << trial;
+  EXPECT_EQ(a.probabilities, b.probabilities) << trial;
+}
+
+TEST(CtcForcedAligner, ABandAroundHintsFindsTheFullAlignmentEvenFromBadHints) {
+  // Inputs longer than the band (kAlignmentBandFrames either side), labels from greedy decoding. Hints near
+  // the path, 3 band widths late or early, all at the start: the band is widened until the path is off its
+  // edges, so the result is the full search's every time. (Hints that miss the path by more than the band
+  // everywhere and leave it a lesser path inside, off the edges, are not caught: all hints at the end, for
+  // example. The beam's hints are where it emitted each unit.)
+  std::mt19937 rng(99);
+  const CtcGreedyDecoder greedy(0);
+  int widened = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    const int frames = 300 + 37 * trial, vocab = 3 + trial % 6;
+    const auto lp = peaky_log_probs(rng, frames, vocab);
+    const std::vector<int> tokens = greedy.decode(lp.data(), frames, vocab)[0].alignment.tokens;
+    ASSERT_GT(tokens.size(), 20u) << trial;
+    const CtcHypothesis full = ctc_force_align(lp.data(), frames, vocab, 0, tokens);
+    std::uniform_int_distribution<int> jitter(-40, 40);
+    std::vector<int> near, late, early, at_start(tokens.size(), 0);
+    for (const int f : full.frames) {
+      near.push_back(std::clamp(f + jitter(rng), 0, frames - 1));
+      late.push_back(std::min(frames - 1, f + 3 * kAlignmentBandFrames));
+      early.push_back(std::max(0, f - 3 * kAlignmentBandFrames));
+    }
+    std::sort(near.begin(), near.end());
+    for (const auto& hints : {near, late, early, at_start}) {
+      expect_same_alignment(ctc_force_align(lp.data(), frames, vocab, 0, tokens, hints), full, trial);
+    }
+    widened += frames > 4 * kAlignmentBandFrames;
+  }
+  EXPECT_GT(widened, 20);
+  // Hints that are not one per label, out of order or outside the frames are refused.
+  const auto lp = peaky_log_probs(rng, 10, 3);
+  EXPECT_THROW(ctc_force_align(lp.data(), 10, 3, 0, {1, 2}, {0}), Error);
+  EXPECT_THROW(ctc_force_align(lp.data(), 10, 3, 0, {1, 2}, {5, 4}), Error);
+  EXPECT_THROW(ctc_force_align(lp.data(), 10, 3, 0, {1, 2}, {0, 10}), Error);
+}
+
+TEST(CtcPrefixBeamSearch, WordTimingsAreTheFullAlignmentOfTheBestTranscript) {
+  // The beam aligns its best transcript within a band around the frames it emitted each unit at: the same
+  // alignment as the full search over every frame. Every other input has a pause of 3 band widths.
+  std::mt19937 rng(5);
+  const CtcPrefixBeamSearch beam(0, BeamSearchConfig{});
+  for (int trial = 0; trial < 12; ++trial) {
+    const int frames = 500 + 250 * trial, vocab = 4 + trial % 5;
+    auto lp = peaky_log_probs(rng, frames, vocab);
+    for (int t = 100; trial % 2 == 1 && t < 100 + 3 * kAlignmentBandFrames; ++t) {
+      for (int v = 0; v < vocab; ++v) lp[static_cast<size_t>(t * vocab + v)] = v == 0 ? -1e-4f : -12.0f;
+    }
+    const CtcHypothesis got = beam.decode(lp.data(), frames, vocab).at(0).alignment;
+    ASSERT_GT(got.tokens.size(), 50u) << trial;
+    expect_same_alignment(got, ctc_force_align(lp.data(), frames, vocab, 0, got.tokens), trial);
+  }
+}
+
 TEST(CtcPrefixBeamSearch, CompactingThePrefixTreeChangesNothing) {
   // 3,000 frames of flat noise at beam 32 make ~96,000 prefixes; compacting after every few frames must give
   // the same transcripts and scores as never compacting.

@@ -1,9 +1,15 @@
 // w2v2_decode_bench: decodes saved logits (`w2v2 transcribe --logits-dir`) with one decode thread and reports
 // decode speed (audio seconds per second, 50 frames per audio second) and WER against LibriSpeech-layout
-// references, for a grid of LM weights. A benchmark and tuning tool, not part of the product's CLI.
+// references, for a grid of LM weights. `--concat N` joins every utterance, N times over, into one long input
+// (as a multi-hour recording is decoded), and `--check-full-align` also times the unbanded forced alignment of
+// each best transcript and checks that it gives the same word timings. A benchmark and tuning tool, not part
+// of the product's CLI.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +18,7 @@
 
 #include "common/error.h"
 #include "datasets/librispeech_dataset_reader.h"
+#include "decoding/ctc_forced_aligner.h"
 #include "decoding/log_softmax.h"
 #include "decoding/make_ctc_decoder.h"
 #include "metrics/error_rate.h"
@@ -53,9 +60,9 @@ std::vector<double> parse_list(const std::string& text) {
 int main(int argc, char** argv) {
   CLI::App app{"Decode saved logits; report decode speed and WER"};
   std::string logits_dir, model_dir, references, lm = "none", lexicon, hotwords, alphas = "0.5", betas = "1.0";
-  int beam = 32, blank = 0, repeat = 1, nbest = 1;
+  int beam = 32, blank = 0, repeat = 1, nbest = 1, concat = 0;
   double threshold = 10.0, min_log_prob = -5.0, unk = -10.0;
-  bool greedy = false, no_lookahead = false, no_boundary = false, show = false;
+  bool greedy = false, no_lookahead = false, no_boundary = false, show = false, check_full_align = false;
   app.add_option("--logits", logits_dir, "folder of .npy logits (frames, vocab)")->required();
   app.add_option("--model", model_dir, "model folder (vocab.json)")->required();
   app.add_option("--references", references, "LibriSpeech-layout folder with *.trans.txt")->required();
@@ -71,6 +78,8 @@ int main(int argc, char** argv) {
   app.add_option("--blank", blank);
   app.add_option("--repeat", repeat, "decode everything this many times (timing)");
   app.add_flag("--greedy", greedy);
+  app.add_option("--concat", concat, "decode one input: every utterance joined, this many times over");
+  app.add_flag("--check-full-align", check_full_align, "time the unbanded alignment too; check it agrees");
   app.add_flag("--show", show, "print each transcript beside its reference");
   app.add_flag("--no-lookahead", no_lookahead);
   app.add_flag("--no-boundary", no_boundary);
@@ -93,6 +102,21 @@ int main(int argc, char** argv) {
       utterances.push_back(std::move(u));
     }
     W2V2_CHECK(!utterances.empty(), logits_dir, ": no .npy files");
+    if (concat > 0) {
+      std::sort(utterances.begin(), utterances.end(),
+                [](const SavedLogits& a, const SavedLogits& b) { return a.id < b.id; });
+      SavedLogits joined{"concat", {}, 0, utterances[0].vocab, ""};
+      for (int r = 0; r < concat; ++r) {
+        for (const SavedLogits& u : utterances) {
+          W2V2_CHECK(u.vocab == joined.vocab, u.id, ": vocab ", u.vocab, " != ", joined.vocab);
+          joined.log_probs.insert(joined.log_probs.end(), u.log_probs.begin(), u.log_probs.end());
+          joined.frames += u.frames;
+          joined.reference += (joined.reference.empty() ? "" : " ") + u.reference;
+        }
+      }
+      audio_seconds *= concat;
+      utterances.assign(1, std::move(joined));
+    }
     const auto detokenizer = make_detokenizer(
         TokenizerFiles{TokenizerKind::kVocabJson, (fs::path(model_dir) / "vocab.json").string(), ""},
         utterances[0].vocab, blank);
@@ -115,12 +139,24 @@ int main(int argc, char** argv) {
         config.hotwords = hotwords;
         const auto decoder = make_ctc_decoder(config, *detokenizer, blank);
         ErrorRateAccumulator wer;
-        double seconds = 0.0;
+        double seconds = 0.0, full_align_seconds = 0.0;
+        int align_mismatches = 0;
         for (int r = 0; r < repeat; ++r) {
           for (const SavedLogits& u : utterances) {
             const auto start = std::chrono::steady_clock::now();
             const auto hyps = decoder->decode(u.log_probs.data(), u.frames, u.vocab);
             seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (check_full_align && r == 0) {
+              const CtcHypothesis& got = hyps.at(0).alignment;
+              const auto full_start = std::chrono::steady_clock::now();
+              const CtcHypothesis full = ctc_force_align(u.log_probs.data(), u.frames, u.vocab, blank, got.tokens);
+              full_align_seconds +=
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - full_start).count();
+              if (greedy ? full.tokens != got.tokens
+                         : full.frames != got.frames || full.end_frames != got.end_frames) {
+                ++align_mismatches;
+              }
+            }
             if (r == 0) {
               const std::string text = detokenizer->detokenize(hyps.at(0).alignment.tokens);
               if (show) std::printf("%s\n  REF %s\n  HYP %s\n", u.id.c_str(), u.reference.c_str(), text.c_str());
@@ -131,11 +167,18 @@ int main(int argc, char** argv) {
         }
         std::printf("%-6.2f %-6.2f %8.2f %8.2f %10.3f %10.1f\n", alpha, beta, 100 * wer.words().rate(),
                     100 * wer.characters().rate(), seconds / repeat, audio_seconds * repeat / seconds);
+        if (check_full_align) {
+          std::printf("# unbanded alignment of the best transcripts: %.3f s; %d of %zu with other word timings\n",
+                      full_align_seconds, align_mismatches, utterances.size());
+        }
         std::fflush(stdout);
       }
     }
-    std::printf("# %zu utterances, %.1f audio seconds, beam %d, threshold %.1f, token floor %.1f, lm %s\n",
-                utterances.size(), audio_seconds, beam, threshold, min_log_prob, lm.c_str());
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("# %zu utterances, %.1f audio seconds, beam %d, threshold %.1f, token floor %.1f, lm %s; "
+                "peak RSS %.0f MB\n",
+                utterances.size(), audio_seconds, beam, threshold, min_log_prob, lm.c_str(), usage.ru_maxrss / 1024.0);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "w2v2_decode_bench: %s\n", e.what());
     return 1;
