@@ -138,8 +138,6 @@ CtcHypothesis hypothesis_of(const float* log_probs, int vocab, const std::vector
   return out;
 }
 
-constexpr size_t kMaxBackPointerBytes = size_t{256} << 20;
-
 size_t back_pointer_bytes(const std::vector<FrameWindow>& windows) {
   size_t pairs = 0;
   for (const FrameWindow& w : windows) pairs += static_cast<size_t>(w.hi - w.lo + 1);
@@ -164,7 +162,11 @@ CtcHypothesis ctc_force_align(const float* log_probs, int frames, int vocab, int
 }
 
 CtcHypothesis ctc_force_align(const float* log_probs, int frames, int vocab, int blank_id,
-                              const std::vector<int>& tokens, const std::vector<int>& hint_frames) {
+                              const std::vector<int>& tokens, const std::vector<int>& hint_frames,
+                              AlignmentReport* report, size_t max_back_pointer_bytes) {
+  AlignmentReport local;
+  AlignmentReport& r = report ? *report : local;
+  r = AlignmentReport{};
   if (tokens.empty()) return CtcHypothesis{};
   W2V2_CHECK(frames > 0, "CTC alignment: ", tokens.size(), " labels cannot be aligned to 0 frames");
   W2V2_CHECK(hint_frames.size() == tokens.size(), "CTC alignment: ", hint_frames.size(), " hints for ",
@@ -179,8 +181,17 @@ CtcHypothesis ctc_force_align(const float* log_probs, int frames, int vocab, int
     const std::vector<FrameWindow> windows =
         whole ? full_windows(frames, states) : band_windows(frames, states, hint_frames, static_cast<int>(radius));
     if (windows.empty() && !whole) continue;
-    // A wider band would take too much memory: keep the best path of this one, on an edge or not.
-    if (!best.empty() && back_pointer_bytes(windows) > kMaxBackPointerBytes) break;
+    const size_t bytes = back_pointer_bytes(windows);
+    if (bytes > max_back_pointer_bytes) {
+      // A wider band would take too much memory: keep the best path of this one, on an edge or not.
+      r.capped = !best.empty();
+      W2V2_CHECK(r.capped, "CTC alignment: no path of ", tokens.size(), " labels within ", r.radius,
+                 " frames of the hints, and a wider search over ", frames, " frames would need ", bytes >> 20,
+                 " MB");
+      break;
+    }
+    ++r.passes;
+    r.radius = radius;
     std::vector<int> state_at = viterbi_path(log_probs, frames, vocab, blank_id, tokens, windows);
     if (state_at.empty()) {
       if (whole) break;

@@ -1,5 +1,7 @@
 #include "decoding/ctc_prefix_beam_search.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -93,7 +95,8 @@ class PrefixTree {
     std::reverse(out.begin(), out.end());
     return out;
   }
-  // The frame at which each unit of the prefix was first emitted by some hypothesis (increasing).
+  // The frame at which each unit of the prefix was first emitted by some hypothesis (increasing): the
+  // forced alignment's hints. (A node dropped by compaction and made again later carries the later frame.)
   std::vector<int> frames(int node) const {
     std::vector<int> out;
     for (; node > 0; node = nodes_[static_cast<size_t>(node)].parent) out.push_back(nodes_[static_cast<size_t>(node)].frame);
@@ -345,7 +348,13 @@ std::vector<DecodedHypothesis> finish(const SearchEnd& end, const std::vector<Hy
     if (!seen.insert(key).second) continue;  // reads as a better hypothesis already does
     DecodedHypothesis d;
     if (out.empty()) {  // word timings are the best transcript's; the others carry their units only
-      d.alignment = ctc_force_align(log_probs, frames, vocab, end.blank_id, units, end.tree.frames(f.node));
+      AlignmentReport report;
+      d.alignment = ctc_force_align(log_probs, frames, vocab, end.blank_id, units, end.tree.frames(f.node), &report);
+      if (report.capped) {
+        spdlog::warn("word timings: the alignment stopped widening at ±{} frames of where the beam emitted the "
+                     "units (memory); timings of {} units over {} frames may be off where the band cut the path",
+                     report.radius, units.size(), frames);
+      }
     } else {
       d.alignment.tokens = std::move(units);
     }

@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "common/error.h"
@@ -245,14 +246,14 @@ void expect_same_alignment(const CtcHypothesis& a, const CtcHypothesis& b, int t
 }
 
 TEST(CtcForcedAligner, ABandAroundHintsFindsTheFullAlignmentEvenFromBadHints) {
-  // Inputs longer than the band (kAlignmentBandFrames either side), labels from greedy decoding. Hints near
-  // the path, 3 band widths late or early, all at the start: the band is widened until the path is off its
-  // edges, so the result is the full search's every time. (Hints that miss the path by more than the band
-  // everywhere and leave it a lesser path inside, off the edges, are not caught: all hints at the end, for
-  // example. The beam's hints are where it emitted each unit.)
+  // Inputs longer than the band (kAlignmentBandFrames either side), labels from greedy decoding, and the
+  // full search's result to match. Hints near the path are done in one pass; hints 3 band widths late or
+  // early, or all at the start, put the band's best path on an edge (or leave none), so the band is widened:
+  // the result is the full search's every time. (Hints that miss the path everywhere and leave it a lesser
+  // path inside, off the edges, are not caught: all hints at the end, for example. The beam's hints are where
+  // it emitted each unit.)
   std::mt19937 rng(99);
   const CtcGreedyDecoder greedy(0);
-  int widened = 0;
   for (int trial = 0; trial < 40; ++trial) {
     const int frames = 300 + 37 * trial, vocab = 3 + trial % 6;
     const auto lp = peaky_log_probs(rng, frames, vocab);
@@ -267,12 +268,16 @@ TEST(CtcForcedAligner, ABandAroundHintsFindsTheFullAlignmentEvenFromBadHints) {
       early.push_back(std::max(0, f - 3 * kAlignmentBandFrames));
     }
     std::sort(near.begin(), near.end());
-    for (const auto& hints : {near, late, early, at_start}) {
-      expect_same_alignment(ctc_force_align(lp.data(), frames, vocab, 0, tokens, hints), full, trial);
+    AlignmentReport report;
+    expect_same_alignment(ctc_force_align(lp.data(), frames, vocab, 0, tokens, near, &report), full, trial);
+    EXPECT_EQ(report.passes, 1) << trial;
+    EXPECT_EQ(report.radius, kAlignmentBandFrames) << trial;
+    for (const auto& hints : {late, early, at_start}) {
+      expect_same_alignment(ctc_force_align(lp.data(), frames, vocab, 0, tokens, hints, &report), full, trial);
+      EXPECT_GT(report.radius, kAlignmentBandFrames) << trial;  // widened
+      EXPECT_FALSE(report.capped) << trial;
     }
-    widened += frames > 4 * kAlignmentBandFrames;
   }
-  EXPECT_GT(widened, 20);
   // Hints that are not one per label, out of order or outside the frames are refused.
   const auto lp = peaky_log_probs(rng, 10, 3);
   EXPECT_THROW(ctc_force_align(lp.data(), 10, 3, 0, {1, 2}, {0}), Error);
@@ -280,11 +285,49 @@ TEST(CtcForcedAligner, ABandAroundHintsFindsTheFullAlignmentEvenFromBadHints) {
   EXPECT_THROW(ctc_force_align(lp.data(), 10, 3, 0, {1, 2}, {0, 10}), Error);
 }
 
+TEST(CtcForcedAligner, TheMemoryCapStopsTheWideningWithThePathAtHandOrFailsClearly) {
+  // Hints 2 band widths late: the first band's path runs along its edge, the second band is exact. Under a
+  // cap too small for the first band there is no path: a clear Error. Under one between the two bands' sizes
+  // the first band's path is kept and reported capped. Above both, the full search's alignment.
+  std::mt19937 rng(3);
+  const int frames = 2000, vocab = 6;
+  const auto lp = peaky_log_probs(rng, frames, vocab);
+  const std::vector<int> tokens = CtcGreedyDecoder(0).decode(lp.data(), frames, vocab)[0].alignment.tokens;
+  const CtcHypothesis full = ctc_force_align(lp.data(), frames, vocab, 0, tokens);
+  std::vector<int> late;
+  for (const int f : full.frames) late.push_back(std::min(frames - 1, f + 2 * kAlignmentBandFrames));
+  bool failed = false, capped = false, exact = false;
+  for (size_t cap = 256; cap <= (size_t{64} << 20); cap *= 2) {
+    AlignmentReport report;
+    try {
+      const CtcHypothesis got = ctc_force_align(lp.data(), frames, vocab, 0, tokens, late, &report, cap);
+      if (report.capped) {
+        capped = true;
+        EXPECT_EQ(report.passes, 1) << cap;
+        EXPECT_EQ(got.tokens, tokens);
+      } else {
+        exact = true;
+        expect_same_alignment(got, full, static_cast<int>(cap));
+      }
+    } catch (const Error& e) {
+      EXPECT_FALSE(capped || exact) << "a smaller cap succeeded: " << cap;
+      EXPECT_NE(std::string(e.what()).find("would need"), std::string::npos) << e.what();
+      failed = true;
+    }
+  }
+  EXPECT_TRUE(failed);
+  EXPECT_TRUE(capped);
+  EXPECT_TRUE(exact);
+}
+
 TEST(CtcPrefixBeamSearch, WordTimingsAreTheFullAlignmentOfTheBestTranscript) {
   // The beam aligns its best transcript within a band around the frames it emitted each unit at: the same
   // alignment as the full search over every frame. Every other input has a pause of 3 band widths.
+  // The prefix tree is compacted often, so that hints also come from renumbered nodes.
   std::mt19937 rng(5);
-  const CtcPrefixBeamSearch beam(0, BeamSearchConfig{});
+  BeamSearchConfig config;
+  config.compaction_nodes = 64;
+  const CtcPrefixBeamSearch beam(0, config);
   for (int trial = 0; trial < 12; ++trial) {
     const int frames = 500 + 250 * trial, vocab = 4 + trial % 5;
     auto lp = peaky_log_probs(rng, frames, vocab);
