@@ -3,10 +3,10 @@
 (src/model/int8_linear.h: weights per output channel to 8 bits, activations per row to u8 with a zero point)
 applied in float to torchaudio's model of a checkpoint folder, one part at a time, against float32 logits.
 Prints the logits' mean relative error and the share of frames whose best unit agrees for: everything, weights
-only, activations only, each layer kind alone, each transformer layer alone, SmoothQuant-style equalization
-(--calibration: a second folder whose per-channel maxima set the scales) and clipped row ranges; and, per
-layer, how often a row's largest input sits in the 8 channels with the largest maxima (outlier channels),
-and the rows' mean peak / rms.
+only, activations only, each layer kind alone, each transformer layer alone, clipped row ranges, and with
+--calibration (a second folder: its per-channel input means and maxima) bias correction and SmoothQuant-style
+equalization; and, per layer, how often a row's largest input sits in the 8 channels with the largest maxima
+(outlier channels), and the rows' mean peak / rms.
 
     /usr/bin/python3 scripts/int8_error_budget.py --model DIR [--calibration DIR] [--limit N] PATH...
 PATH: audio files or folders (held-out audio, not the set WER is reported on).
@@ -78,6 +78,35 @@ class Simulation:
             module.weight.data = self.weights[name].clone()
         return result
 
+    def input_means(self, waves):
+        """name -> (K) mean input per channel over `waves`."""
+        sums = {}
+
+        def record(name):
+            def hook(module, inputs):
+                x = inputs[0].reshape(-1, inputs[0].shape[-1])
+                total, count = sums.get(name, (0, 0))
+                sums[name] = (total + x.sum(0), count + x.shape[0])
+            return hook
+        hooks = [m.register_forward_pre_hook(record(n)) for n, m in self.linears.items()]
+        with torch.inference_mode():
+            for w in waves:
+                self.model(w.unsqueeze(0))
+        for h in hooks:
+            h.remove()
+        return {n: total / count for n, (total, count) in sums.items()}
+
+    def bias_corrected(self, means):
+        """The error with every layer quantized and each bias corrected for the weights' rounding (Nagel et al.
+        2019): b - (Q(W) - W) E[x]."""
+        biases = {n: m.bias.data.clone() for n, m in self.linears.items()}
+        for name, module in self.linears.items():
+            module.bias.data = biases[name] - (quantize_weight(self.weights[name]) - self.weights[name]) @ means[name]
+        result = self.quantized()
+        for name, module in self.linears.items():
+            module.bias.data = biases[name]
+        return result
+
     def input_maxima(self, waves):
         """name -> (K) largest |input| per channel over `waves`."""
         stats = {}
@@ -141,7 +170,9 @@ def main():
     for clip in (0.95, 0.9):
         print(f"row ranges clipped to {clip}:", sim.quantized(clip=clip))
     if args.calibration:
-        maxima = sim.input_maxima(load([args.calibration]))
+        calibration = load([args.calibration])
+        print("bias-corrected (means from --calibration):", sim.bias_corrected(sim.input_means(calibration)))
+        maxima = sim.input_maxima(calibration)
         for alpha in (0.25, 0.5, 0.75):
             scales = {}
             for name, a in maxima.items():
