@@ -78,22 +78,25 @@ class Simulation:
             module.weight.data = self.weights[name].clone()
         return result
 
-    def input_means(self, waves):
-        """name -> (K) mean input per channel over `waves`."""
-        sums = {}
-
-        def record(name):
-            def hook(module, inputs):
-                x = inputs[0].reshape(-1, inputs[0].shape[-1])
-                total, count = sums.get(name, (0, 0))
-                sums[name] = (total + x.sum(0), count + x.shape[0])
-            return hook
-        hooks = [m.register_forward_pre_hook(record(n)) for n, m in self.linears.items()]
+    def observe(self, waves, see):
+        """Runs `waves` through the float model, calling see(name, x) with each layer's input rows (M, K)."""
+        hooks = [m.register_forward_pre_hook(
+            lambda mod, inputs, n=n: see(n, inputs[0].reshape(-1, inputs[0].shape[-1])))
+            for n, m in self.linears.items()]
         with torch.inference_mode():
             for w in waves:
                 self.model(w.unsqueeze(0))
         for h in hooks:
             h.remove()
+
+    def input_means(self, waves):
+        """name -> (K) mean input per channel over `waves`."""
+        sums = {}
+
+        def see(name, x):
+            total, count = sums.get(name, (0, 0))
+            sums[name] = (total + x.sum(0), count + x.shape[0])
+        self.observe(waves, see)
         return {n: total / count for n, (total, count) in sums.items()}
 
     def bias_corrected(self, means):
@@ -111,34 +114,22 @@ class Simulation:
         """name -> (K) largest |input| per channel over `waves`."""
         stats = {}
 
-        def record(name):
-            def hook(module, inputs):
-                x = inputs[0].reshape(-1, inputs[0].shape[-1]).abs().amax(0)
-                stats[name] = torch.maximum(stats[name], x) if name in stats else x
-            return hook
-        hooks = [m.register_forward_pre_hook(record(n)) for n, m in self.linears.items()]
-        with torch.inference_mode():
-            for w in waves:
-                self.model(w.unsqueeze(0))
-        for h in hooks:
-            h.remove()
+        def see(name, x):
+            x = x.abs().amax(0)
+            stats[name] = torch.maximum(stats[name], x) if name in stats else x
+        self.observe(waves, see)
         return stats
 
     def outlier_report(self, maxima):
         rows = {}
 
-        def record(name):
-            def hook(module, inputs):
-                x = inputs[0].reshape(-1, inputs[0].shape[-1]).abs()
-                top = maxima[name].topk(min(8, x.shape[-1])).indices
-                in_top = (x.argmax(-1).unsqueeze(-1) == top).any(-1).float().mean().item()
-                peak = (x.amax(-1) / x.pow(2).mean(-1).sqrt().clamp(min=1e-12)).mean().item()
-                rows.setdefault(name, []).append((in_top, peak))
-            return hook
-        hooks = [m.register_forward_pre_hook(record(n)) for n, m in self.linears.items()]
-        self.run()
-        for h in hooks:
-            h.remove()
+        def see(name, x):
+            x = x.abs()
+            top = maxima[name].topk(min(8, x.shape[-1])).indices
+            in_top = (x.argmax(-1).unsqueeze(-1) == top).any(-1).float().mean().item()
+            peak = (x.amax(-1) / x.pow(2).mean(-1).sqrt().clamp(min=1e-12)).mean().item()
+            rows.setdefault(name, []).append((in_top, peak))
+        self.observe(self.waves, see)
         for name, values in rows.items():
             print(f"  {name}: row max in the top-8 channels {100 * sum(v[0] for v in values) / len(values):.0f} %, "
                   f"peak / rms {sum(v[1] for v in values) / len(values):.1f}")
