@@ -55,8 +55,8 @@ std::vector<FrameWindow> band_windows(int frames, int states, const std::vector<
 }
 
 // Viterbi over the label states within each frame's window: the state of every frame on the best path, or
-// empty when no path inside the windows (none: empty) has a nonzero probability. Back-pointers (0 stay, 1 or 2 states back)
-// take 2 bits per (frame, state in its window).
+// empty when there are no windows or no path inside them has a nonzero probability. Back-pointers (0 stay,
+// 1 or 2 states back) take 2 bits per (frame, state in its window).
 std::vector<int> viterbi_path(const float* log_probs, int frames, int vocab, int blank_id,
                               const std::vector<int>& tokens, const std::vector<FrameWindow>& windows) {
   if (windows.empty()) return {};
@@ -93,13 +93,16 @@ std::vector<int> viterbi_path(const float* log_probs, int frames, int vocab, int
   }
   // The path ends in the last label or the blank after it.
   const FrameWindow& last = windows.back();
-  auto final_score = [&](int s) { return s < last.lo || s > last.hi ? kNegInf : prev[static_cast<size_t>(s - last.lo)]; };
+  auto final_score = [&](int s) {
+    return s < last.lo || s > last.hi ? kNegInf : prev[static_cast<size_t>(s - last.lo)];
+  };
   int s = final_score(states - 1) >= final_score(states - 2) ? states - 1 : states - 2;
   if (!(final_score(s) > kNegInf)) return {};
   std::vector<int> state_at(static_cast<size_t>(frames));
   for (int t = frames - 1; t > 0; --t) {
     state_at[static_cast<size_t>(t)] = s;
-    s -= static_cast<int>(back_at(offset[static_cast<size_t>(t)] + static_cast<size_t>(s - windows[static_cast<size_t>(t)].lo)));
+    const size_t i = offset[static_cast<size_t>(t)] + static_cast<size_t>(s - windows[static_cast<size_t>(t)].lo);
+    s -= static_cast<int>(back_at(i));
   }
   state_at[0] = s;
   return state_at;

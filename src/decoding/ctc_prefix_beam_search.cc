@@ -99,7 +99,9 @@ class PrefixTree {
   // forced alignment's hints. (A node dropped by compaction and made again later carries the later frame.)
   std::vector<int> frames(int node) const {
     std::vector<int> out;
-    for (; node > 0; node = nodes_[static_cast<size_t>(node)].parent) out.push_back(nodes_[static_cast<size_t>(node)].frame);
+    for (; node > 0; node = nodes_[static_cast<size_t>(node)].parent) {
+      out.push_back(nodes_[static_cast<size_t>(node)].frame);
+    }
     std::reverse(out.begin(), out.end());
     return out;
   }
