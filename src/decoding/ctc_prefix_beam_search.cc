@@ -89,22 +89,10 @@ class PrefixTree {
   double bonus(int node) const { return nodes_[static_cast<size_t>(node)].bonus; }
   const WordState& word(int node) const { return nodes_[static_cast<size_t>(node)].word; }
   size_t size() const { return nodes_.size(); }
-  std::vector<int> tokens(int node) const {
-    std::vector<int> out;
-    for (; node > 0; node = nodes_[static_cast<size_t>(node)].parent) out.push_back(nodes_[static_cast<size_t>(node)].token);
-    std::reverse(out.begin(), out.end());
-    return out;
-  }
+  std::vector<int> tokens(int node) const { return along_path(node, &Node::token); }
   // The frame at which each unit of the prefix was first emitted by some hypothesis (increasing): the
   // forced alignment's hints. (A node dropped by compaction and made again later carries the later frame.)
-  std::vector<int> frames(int node) const {
-    std::vector<int> out;
-    for (; node > 0; node = nodes_[static_cast<size_t>(node)].parent) {
-      out.push_back(nodes_[static_cast<size_t>(node)].frame);
-    }
-    std::reverse(out.begin(), out.end());
-    return out;
-  }
+  std::vector<int> frames(int node) const { return along_path(node, &Node::frame); }
 
  private:
   struct Node {
@@ -116,6 +104,16 @@ class PrefixTree {
     double bonus = 0.0;  // the word-level score of this prefix (WordState::total), -inf when not allowed
     WordState word;
   };
+  // One field of every node from the root's child down to `node`.
+  std::vector<int> along_path(int node, int Node::*field) const {
+    std::vector<int> out;
+    for (; node > 0; node = nodes_[static_cast<size_t>(node)].parent) {
+      out.push_back(nodes_[static_cast<size_t>(node)].*field);
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+
   std::vector<Node> nodes_;
 };
 
