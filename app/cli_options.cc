@@ -94,7 +94,7 @@ Precision parse_precision_flag(const std::string& flag, const std::string& text)
   try {
     return parse_precision(text);
   } catch (const ConfigError&) {
-    throw CLI::ValidationError(flag, "expected fp32 or int8, got '" + text + "'");
+    throw CLI::ValidationError(flag, "expected " + precision_choices() + ", got '" + text + "'");
   }
 }
 
@@ -107,8 +107,9 @@ CLI::Option* add_precision_options(CLI::App* cmd, RuntimeConfig& runtime, std::v
                runtime.precision = parse_precision_flag("--precision", text);
                if (bench_precisions) *bench_precisions = {runtime.precision};
              },
-             "fp32, or int8: on the CPU, the transformer's linear layers and the feature projection multiply 8-bit "
-             "integers (oneDNN); convolutions, norms and attention stay fp32")
+             "fp32; bf16 (matrix products and convolutions in bfloat16, norms and softmax in fp32; on the CPU fast "
+             "only with AVX512-BF16 or AMX); CUDA only: tf32, fp16; CPU only: int8 (the transformer's linear "
+             "layers and the feature projection multiply 8-bit integers through oneDNN)")
           ->type_name("TEXT")
           ->default_str(to_string(runtime.precision))
           ->group("Runtime");

@@ -13,7 +13,7 @@ namespace w2v2 {
 
 // Timings of one combination of modes (precision x pipeline x graph x batch size) over the whole input set.
 struct BenchCase {
-  std::string precision = "fp32";  // as parsed: fp32 or int8
+  std::string precision = "fp32";  // as parsed: fp32, tf32, bf16, fp16 or int8
   std::string precision_detail;    // as the engine ran it, e.g. "int8 (8-bit weights, VNNI)"
   bool pipeline = true;
   bool graph = false;

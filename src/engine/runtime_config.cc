@@ -17,7 +17,11 @@ void RuntimeConfig::validate() const {
 void RuntimeConfig::check_precision(Precision precision, const Device& device) {
   W2V2_CHECK_AS(ConfigError, !(precision == Precision::kInt8 && device.is_gpu()),
                 "--precision int8 runs on the CPU only (oneDNN); on ", device.to_string(),
-                " use --precision fp32, or --device cpu");
+                " use fp32, tf32, bf16 or fp16, or --device cpu");
+  W2V2_CHECK_AS(ConfigError, !((precision == Precision::kTf32 || precision == Precision::kFp16) &&
+                  device.kind == Device::Kind::kCpu),
+                "--precision ", w2v2::to_string(precision),
+                " runs on CUDA only; on the CPU use fp32, int8 or bf16, or --device cuda");
 }
 
 std::string RuntimeConfig::to_string() const {

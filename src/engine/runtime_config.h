@@ -13,7 +13,7 @@ struct RuntimeConfig {
   // Where the model runs: cpu, cuda (device 0), cuda:N, or auto (CUDA when this build has it and a GPU is
   // visible, else CPU; resolved by the engine, see BatchEngine::device()).
   Device device = Device::cpu();
-  // fp32, or int8 on the CPU (a usage error on CUDA; see engine/precision.h).
+  // fp32 or bf16 anywhere; int8 on the CPU only; tf32 and fp16 on CUDA only (see engine/precision.h).
   Precision precision = Precision::kFp32;
   // int8 only: bits of the quantized weights, 7 or 8; 0 = what the CPU multiplies exactly (8 with VNNI; 7
   // without, where the AVX2 kernel's 16-bit pair sums of u8 x s8 products saturate with 8-bit weights).
@@ -36,7 +36,7 @@ struct RuntimeConfig {
   void validate() const;
   std::string to_string() const;
 
-  // Throws ConfigError when `precision` cannot run on `device` (int8 on a GPU): the rule validate() applies,
+  // Throws ConfigError when `precision` cannot run on `device` (int8 on a GPU, tf32 or fp16 on the CPU): the rule validate() applies,
   // for a device resolved later (auto) or precisions crossed by a benchmark.
   static void check_precision(Precision precision, const Device& device);
 };

@@ -33,10 +33,22 @@ torch::Tensor conv_output_lengths(const torch::Tensor& lengths, int64_t kernel, 
                       torch::zeros_like(lengths));
 }
 
-// x (..., K) -> (..., N): through the int8 layer where the weights were quantized, else in float32.
+// `x` in `type`: itself when it already is (so float32 models trace no casts).
+torch::Tensor as(const torch::Tensor& x, torch::ScalarType type) {
+  return x.scalar_type() == type ? x : x.to(type);
+}
+
+// x (..., K) -> (..., N): through the int8 layer where the weights were quantized, else in the weights' type
+// (float32, or bf16/fp16: then the output is in that type too).
 torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                      const Int8Linear& int8) {
-  return int8.defined() ? int8(x) : torch::linear(x, weight, bias);
+  return int8.defined() ? int8(x) : torch::linear(as(x, weight.scalar_type()), weight, bias);
+}
+
+// Layer norm over the last dimension, in float32 whatever the input's type (norm parameters stay float32).
+// x (..., C) -> (..., C) float32
+torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias, double eps) {
+  return torch::layer_norm(as(x, torch::kFloat32), {x.size(-1)}, weight, bias, eps);
 }
 
 }  // namespace
@@ -61,16 +73,15 @@ torch::Tensor Wav2Vec2CtcModel::extract_features(const torch::Tensor& waveforms,
   torch::Tensor layer_lengths = lengths;
   for (size_t i = 0; i < weights_->conv_layers.size(); ++i) {
     const ConvLayerWeights& layer = weights_->conv_layers[i];
-    x = torch::conv1d(x, layer.weight, layer.bias, config_.conv_stride[i]);  // (B, C_i, T_i)
+    x = torch::conv1d(as(x, layer.weight.scalar_type()), layer.weight, layer.bias, config_.conv_stride[i]);  // (B, C_i, T_i)
     layer_lengths = conv_output_lengths(layer_lengths, config_.conv_kernel[i], config_.conv_stride[i]);
     if (layer.norm_weight.defined()) {
       if (config_.feat_extract_norm == FeatExtractNorm::kLayer) {
-        x = torch::layer_norm(x.transpose(1, 2), {x.size(1)}, layer.norm_weight, layer.norm_bias, 1e-5)
-                .transpose(1, 2);
+        x = layer_norm(x.transpose(1, 2), layer.norm_weight, layer.norm_bias, 1e-5).transpose(1, 2);
       } else if (!static_graph && (layer_lengths == x.size(2)).all().item<bool>()) {
-        x = torch::group_norm(x, x.size(1), layer.norm_weight, layer.norm_bias, 1e-5);
+        x = torch::group_norm(as(x, torch::kFloat32), x.size(1), layer.norm_weight, layer.norm_bias, 1e-5);
       } else {
-        x = masked_group_norm(x, layer_lengths, layer.norm_weight, layer.norm_bias, 1e-5);
+        x = masked_group_norm(as(x, torch::kFloat32), layer_lengths, layer.norm_weight, layer.norm_bias, 1e-5);
       }
     }
     x = torch::gelu(x);
@@ -88,9 +99,9 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
   const int64_t heads = config_.num_attention_heads;
   const int64_t head_dim = H / heads;
 
-  torch::Tensor x = torch::layer_norm(features, {features.size(2)}, w.projection_norm_weight,
-                                      w.projection_norm_bias, eps);
-  x = linear(x, w.projection_weight, w.projection_bias, w.projection_int8);  // (B, T, H)
+  // The residual stream x stays float32 in every precision; products run in w.product_type.
+  torch::Tensor x = layer_norm(features, w.projection_norm_weight, w.projection_norm_bias, eps);
+  x = as(linear(x, w.projection_weight, w.projection_bias, w.projection_int8), torch::kFloat32);  // (B, T, H)
 
   torch::Tensor key_mask;  // (B, 1, 1, T) additive: 0 for valid keys, -inf for padding
   if (padded) {
@@ -102,36 +113,37 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
 
   // Positional conv embedding: "same" padding, the extra frame of an even kernel trimmed.
   const int64_t K = config_.num_conv_pos_embeddings;
-  torch::Tensor pos = torch::conv1d(x.transpose(1, 2), w.pos_conv_weight, w.pos_conv_bias, 1, K / 2, 1,
+  torch::Tensor pos = torch::conv1d(as(x.transpose(1, 2), w.pos_conv_weight.scalar_type()), w.pos_conv_weight, w.pos_conv_bias, 1, K / 2, 1,
                                     config_.num_conv_pos_embedding_groups);  // (B, H, T + 1 - K % 2)
   if (K % 2 == 0) pos = pos.narrow(2, 0, T);
-  x = x + torch::gelu(pos).transpose(1, 2);
+  x = x + torch::gelu(pos).transpose(1, 2);  // float32 + product type -> float32
 
   const bool pre_norm = config_.do_stable_layer_norm;
-  if (!pre_norm) x = torch::layer_norm(x, {H}, w.encoder_norm_weight, w.encoder_norm_bias, eps);
+  if (!pre_norm) x = layer_norm(x, w.encoder_norm_weight, w.encoder_norm_bias, eps);
 
   const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim));
   for (const EncoderLayerWeights& layer : w.layers) {
     const torch::Tensor residual = x;
-    torch::Tensor h = pre_norm ? torch::layer_norm(x, {H}, layer.attn_norm_weight, layer.attn_norm_bias, eps) : x;
+    torch::Tensor h = pre_norm ? layer_norm(x, layer.attn_norm_weight, layer.attn_norm_bias, eps) : x;
     // (B, T, 3H) -> 3 x (B, heads, T, head_dim)
     const torch::Tensor qkv = linear(h, layer.qkv_weight, layer.qkv_bias, layer.qkv_int8)
                                   .view({B, T, 3, heads, head_dim})
                                   .permute({2, 0, 3, 1, 4});
     torch::Tensor scores = torch::matmul(qkv[0] * scale, qkv[1].transpose(2, 3));  // (B, heads, T, T)
-    if (padded) scores = scores + key_mask;
-    const torch::Tensor context = torch::matmul(torch::softmax(scores, -1), qkv[2])  // (B, heads, T, head_dim)
+    if (padded) scores = scores + key_mask;  // float32 from here when the products run in a half type
+    const torch::Tensor probs = as(torch::softmax(scores, -1, torch::kFloat32), qkv.scalar_type());
+    const torch::Tensor context = torch::matmul(probs, qkv[2])  // (B, heads, T, head_dim)
                                       .transpose(1, 2)
                                       .reshape({B, T, H});
     x = residual + linear(context, layer.out_weight, layer.out_bias, layer.out_int8);
-    if (!pre_norm) x = torch::layer_norm(x, {H}, layer.attn_norm_weight, layer.attn_norm_bias, eps);
-    h = pre_norm ? torch::layer_norm(x, {H}, layer.final_norm_weight, layer.final_norm_bias, eps) : x;
+    if (!pre_norm) x = layer_norm(x, layer.attn_norm_weight, layer.attn_norm_bias, eps);
+    h = pre_norm ? layer_norm(x, layer.final_norm_weight, layer.final_norm_bias, eps) : x;
     h = linear(torch::gelu(linear(h, layer.ff_in_weight, layer.ff_in_bias, layer.ff_in_int8)), layer.ff_out_weight,
                layer.ff_out_bias, layer.ff_out_int8);
     x = x + h;
-    if (!pre_norm) x = torch::layer_norm(x, {H}, layer.final_norm_weight, layer.final_norm_bias, eps);
+    if (!pre_norm) x = layer_norm(x, layer.final_norm_weight, layer.final_norm_bias, eps);
   }
-  if (pre_norm) x = torch::layer_norm(x, {H}, w.encoder_norm_weight, w.encoder_norm_bias, eps);
+  if (pre_norm) x = layer_norm(x, w.encoder_norm_weight, w.encoder_norm_bias, eps);
   return x;
 }
 

@@ -228,6 +228,26 @@ void Wav2Vec2Weights::quantize_int8(int weight_bits) {
   }
 }
 
+void Wav2Vec2Weights::cast_products(torch::ScalarType type) {
+  W2V2_CHECK_AS(ConfigError, type == torch::kBFloat16 || type == torch::kHalf,
+                "matrix products cast to bfloat16 or float16 only; got ", c10::toString(type));
+  W2V2_CHECK_AS(ConfigError, !projection_int8.defined(), "int8 weights cannot also be cast to ", c10::toString(type));
+  auto cast = [type](torch::Tensor* t) {
+    if (t->defined()) *t = t->to(type);
+  };
+  for (size_t i = 1; i < conv_layers.size(); ++i) {
+    for (torch::Tensor* t : {&conv_layers[i].weight, &conv_layers[i].bias}) cast(t);
+  }
+  for (torch::Tensor* t : {&projection_weight, &projection_bias, &pos_conv_weight, &pos_conv_bias}) cast(t);
+  for (EncoderLayerWeights& l : layers) {
+    for (torch::Tensor* t : {&l.qkv_weight, &l.qkv_bias, &l.out_weight, &l.out_bias, &l.ff_in_weight, &l.ff_in_bias,
+                             &l.ff_out_weight, &l.ff_out_bias}) {
+      cast(t);
+    }
+  }
+  product_type = type;
+}
+
 Wav2Vec2Weights Wav2Vec2Weights::to(const torch::Device& device) const {
   W2V2_CHECK_AS(ConfigError, device.is_cpu() || !projection_int8.defined(),
                 "int8 weights run on the CPU only; use --precision fp32 on ", device.str());

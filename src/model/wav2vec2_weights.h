@@ -30,7 +30,8 @@ struct EncoderLayerWeights {
   Int8Linear qkv_int8, out_int8, ff_in_int8, ff_out_int8;
 };
 
-// Immutable Wav2Vec2ForCTC weights, float32 on one device (CPU unless moved with to()), shared by every replica of the model.
+// Immutable Wav2Vec2ForCTC weights, float32 (the products in a half type after cast_products()) on one device (CPU
+// unless moved with to()), shared by every replica of the model.
 struct Wav2Vec2Weights {
   std::vector<ConvLayerWeights> conv_layers;
   torch::Tensor projection_norm_weight, projection_norm_bias;  // (C_last)
@@ -40,6 +41,8 @@ struct Wav2Vec2Weights {
   std::vector<EncoderLayerWeights> layers;
   torch::Tensor lm_head_weight, lm_head_bias;                  // (V, H), (V)
   Int8Linear projection_int8;                                  // int8 inference: see quantize_int8
+  // The type the matrix products and convolutions run in: float32, or the half type cast_products() chose.
+  torch::ScalarType product_type = torch::kFloat32;
 
   // Takes the tensors of a Hugging Face state dict. Missing or wrong-shaped tensors throw
   // ModelLoadError naming the key; leftover tensors of the model's own modules (e.g. a 13th layer
@@ -56,6 +59,13 @@ struct Wav2Vec2Weights {
   // attention output and feed-forward layers to `weight_bits` (7 or 8) per output channel, and releases
   // their float32 weights (biases stay in the Int8Linear). The convolutions, norms and the CTC head stay float32.
   void quantize_int8(int weight_bits);
+
+  // For bf16/fp16 inference (`type`: kBFloat16 or kHalf): the weights and biases of the matrix products and
+  // convolutions are cast once, so the model runs those in `type`. Stay float32: the norms' parameters (norms
+  // take float32 inputs), the first convolution (it reads the raw waveform, where a half type's 8- or 11-bit
+  // mantissa would add noise; ~1 % of the conv stack's work) and the CTC head (V rows: negligible work, and
+  // float32 logits keep near-ties apart).
+  void cast_products(torch::ScalarType type);
 
   // A copy with every tensor on `device` (undefined tensors stay undefined).
   Wav2Vec2Weights to(const torch::Device& device) const;

@@ -7,6 +7,7 @@
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/cuda.h>
 #include <torch/torch.h>
+#include <ATen/Context.h>
 
 #include <chrono>
 #include <cstdint>
@@ -39,6 +40,23 @@ Device resolve_device(const Device& requested) {
   W2V2_CHECK_AS(ConfigError, requested.ordinal() < count, "device '", name, "': only ", count,
                 " CUDA device(s) visible");
   return Device::cuda(requested.ordinal());
+}
+
+// Whether this CPU multiplies bfloat16 natively (AVX512-BF16); elsewhere LibTorch converts to float32 and back.
+bool cpu_has_native_bf16() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return __builtin_cpu_supports("avx512bf16");
+#else
+  return false;
+#endif
+}
+
+// The process-wide TF32 switches of cuBLAS and cuDNN: on for tf32 only. (PyTorch's own default lets cuDNN
+// convolutions use TF32 even in "fp32".) Process-wide: engines of different precisions must not run at once.
+void set_tf32(Precision precision) {
+  const bool tf32 = precision == Precision::kTf32;
+  at::globalContext().setAllowTF32CuBLAS(tf32);
+  at::globalContext().setAllowTF32CuDNN(tf32);
 }
 
 const RuntimeConfig& validated(const RuntimeConfig& runtime) {
@@ -86,7 +104,7 @@ struct InferenceEngine::Impl {
   RuntimeConfig runtime;
   double load_seconds = 0.0;
   int threads = 1;
-  std::string precision;  // "fp32", or "int8 (8-bit weights, VNNI)"
+  std::string precision;  // "fp32", "bf16", or "int8 (8-bit weights, VNNI)"
   GraphCache<torch::jit::GraphFunction> graphs;  // CPU: traced graphs by (B, padded S)
 };
 
@@ -108,6 +126,14 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
     release_freed_host_memory();  // the float32 weights it replaced
     precision += " (" + std::to_string(bits) + "-bit weights, " + (Int8Linear::cpu_has_vnni() ? "VNNI" : "no VNNI") + ")";
   }
+  if (is_half(runtime.precision)) {
+    weights.cast_products(runtime.precision == Precision::kBf16 ? torch::kBFloat16 : torch::kHalf);
+    if (!impl_->device.is_gpu() && !cpu_has_native_bf16()) {
+      spdlog::warn("bf16 on a CPU without AVX512-BF16 is a correctness path, not a fast one: each product converts "
+                   "to float32 and back (use fp32 or int8 for speed)");
+    }
+  }
+  if (impl_->device.is_gpu()) set_tf32(runtime.precision);
   if (impl_->device.is_gpu()) weights = weights.to(torch_device(impl_->device));
   // After the weights: their float32 copies then came from mmap (glibc's default for big blocks) and went back
   // to the kernel whole when int8 replaced them, instead of leaving holes in a heap that never shrinks.

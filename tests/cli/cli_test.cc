@@ -34,18 +34,27 @@ TEST(Cli, HelpAndBadFlags) {
   EXPECT_EQ(run_w2v2({"transcribe", test::fixture("audio"), "--format", "xml"}).exit_code, 2);
 }
 
-TEST(Cli, PrecisionFlagIsCheckedAndInt8IsRefusedOnCuda) {
+TEST(Cli, PrecisionFlagIsCheckedAndEachRunsOnlyWhereItCan) {
   const std::string model = test::fixture("models/tiny-layer-st");
   const std::string input = test::fixture("audio/sig_b.wav");
-  const auto bad = run_w2v2({"transcribe", input, "--model", model, "--precision", "fp16"});
+  const auto bad = run_w2v2({"transcribe", input, "--model", model, "--precision", "half"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("expected fp32 or int8"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("expected fp32, tf32, bf16, fp16 or int8"), std::string::npos) << bad.err;
   EXPECT_EQ(run_w2v2({"transcribe", input, "--model", model, "--int8-weight-bits", "6"}).exit_code, 2);
   for (const std::string command : {"transcribe", "eval", "bench"}) {
     const auto cuda = run_w2v2({command, input, "--model", model, "--precision", "int8", "--device", "cuda"});
     EXPECT_NE(cuda.exit_code, 0) << command;
     EXPECT_NE(cuda.err.find("--precision int8 runs on the CPU only"), std::string::npos) << command << ": " << cuda.err;
+    for (const std::string gpu_only : {"fp16", "tf32"}) {
+      const auto cpu = run_w2v2({command, input, "--model", model, "--precision", gpu_only, "--device", "cpu"});
+      EXPECT_NE(cpu.exit_code, 0) << command << " " << gpu_only;
+      EXPECT_NE(cpu.err.find("--precision " + gpu_only + " runs on CUDA only"), std::string::npos)
+          << command << ": " << cpu.err;
+    }
   }
+  const auto bf16 = run_w2v2({"transcribe", input, "--model", model, "--precision", "bf16"});
+  EXPECT_EQ(bf16.exit_code, 0) << bf16.err;
+  EXPECT_NE(bf16.err.find("bf16"), std::string::npos) << "the load line names the precision: " << bf16.err;
   const auto both = run_w2v2({"bench", input, "--model", model, "--precision", "int8", "--precisions", "fp32"});
   EXPECT_EQ(both.exit_code, 2) << "--precision and --precisions exclude each other";
 }

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "engine/device.h"
@@ -82,14 +84,53 @@ TEST(Device, RuntimeConfigToStringNamesTheDeviceAsGiven) {
 }
 
 TEST(Precision, ParsedOnceFromItsTextAndReadBack) {
+  for (Precision p : {Precision::kFp32, Precision::kTf32, Precision::kBf16, Precision::kFp16, Precision::kInt8}) {
+    EXPECT_EQ(parse_precision(to_string(p)), p) << to_string(p);
+  }
   EXPECT_EQ(parse_precision("fp32"), Precision::kFp32);
-  EXPECT_EQ(parse_precision("int8"), Precision::kInt8);
+  EXPECT_EQ(parse_precision("bf16"), Precision::kBf16);
   EXPECT_EQ(to_string(Precision::kInt8), "int8");
-  for (const char* bad : {"", "FP32", "int4", "fp16 "}) EXPECT_THROW(parse_precision(bad), ConfigError) << bad;
-  RuntimeConfig runtime;
-  runtime.precision = Precision::kInt8;
-  runtime.device = Device::cuda(0);
-  EXPECT_THROW(runtime.validate(), ConfigError);  // a usage error, with a clear message (tests/torch/int8_linear_test.cc)
+  EXPECT_EQ(precision_choices(), "fp32, tf32, bf16, fp16 or int8");
+  EXPECT_TRUE(is_half(Precision::kBf16));
+  EXPECT_TRUE(is_half(Precision::kFp16));
+  EXPECT_FALSE(is_half(Precision::kTf32));
+  EXPECT_FALSE(is_half(Precision::kInt8));
+  for (const char* bad : {"", "FP32", "int4", "fp16 ", "half", "float16"}) {
+    EXPECT_THROW(parse_precision(bad), ConfigError) << bad;
+  }
+}
+
+// Which precision runs where: fp32 and bf16 anywhere; int8 on the CPU only; tf32 and fp16 on CUDA only. `auto`
+// is checked again once the engine has resolved it.
+TEST(Precision, EachRunsWhereItCan) {
+  const std::vector<std::pair<Precision, std::vector<bool>>> allowed{
+      // on:                cpu    cuda   auto
+      {Precision::kFp32, {true, true, true}},
+      {Precision::kBf16, {true, true, true}},
+      {Precision::kInt8, {true, false, true}},
+      {Precision::kTf32, {false, true, true}},
+      {Precision::kFp16, {false, true, true}},
+  };
+  const std::vector<Device> devices{Device::cpu(), Device::cuda(0), Device::parse("auto")};
+  for (const auto& [precision, ok] : allowed) {
+    for (size_t d = 0; d < devices.size(); ++d) {
+      RuntimeConfig runtime;
+      runtime.precision = precision;
+      runtime.device = devices[d];
+      if (ok[d]) {
+        EXPECT_NO_THROW(runtime.validate()) << to_string(precision) << " on " << devices[d].to_string();
+        continue;
+      }
+      try {
+        runtime.validate();
+        ADD_FAILURE() << to_string(precision) << " was accepted on " << devices[d].to_string();
+      } catch (const ConfigError& e) {
+        const std::string expected = "--precision " + to_string(precision) + " runs on " +
+                                     (devices[d].is_gpu() ? "the CPU only" : "CUDA only");
+        EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+      }
+    }
+  }
 }
 
 }  // namespace

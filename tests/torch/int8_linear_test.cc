@@ -228,30 +228,6 @@ RuntimeConfig int8_runtime(bool graph) {
   return runtime;
 }
 
-// Mean |int8 − fp32| / mean |fp32| over an utterance's logits, and the share of frames whose best unit agrees.
-struct LogitsAgreement {
-  double relative_error = 0;
-  double argmax_agreement = 0;
-};
-LogitsAgreement compare(const UtteranceLogits& int8, const UtteranceLogits& fp32) {
-  EXPECT_EQ(int8.frames, fp32.frames);
-  EXPECT_EQ(int8.vocab, fp32.vocab);
-  const auto V = static_cast<size_t>(fp32.vocab);
-  double diff = 0, norm = 0;
-  size_t agree = 0;
-  for (size_t t = 0; t < static_cast<size_t>(fp32.frames); ++t) {
-    size_t best_a = 0, best_b = 0;
-    for (size_t v = 0; v < V; ++v) {
-      diff += std::abs(int8.data[t * V + v] - fp32.data[t * V + v]);
-      norm += std::abs(fp32.data[t * V + v]);
-      if (int8.data[t * V + v] > int8.data[t * V + best_a]) best_a = v;
-      if (fp32.data[t * V + v] > fp32.data[t * V + best_b]) best_b = v;
-    }
-    agree += best_a == best_b;
-  }
-  return {diff / norm, static_cast<double>(agree) / static_cast<double>(fp32.frames)};
-}
-
 // The fixture models (random weights, both families): int8 logits within 6 % mean relative error of fp32 and
 // the same best unit on 90 % of frames; eager and graph-captured int8 agree exactly.
 TEST(Int8Engine, FixtureModelsStayCloseToFp32EagerAndCaptured) {
@@ -269,7 +245,7 @@ TEST(Int8Engine, FixtureModelsStayCloseToFp32EagerAndCaptured) {
       const auto reference = fp32.run({&in[i]});
       const auto a = eager.run({&in[i]});
       const auto b = captured.run({&in[i]});
-      const LogitsAgreement agreement = compare(a[0], reference[0]);
+      const test::LogitsAgreement agreement = test::compare_logits(a[0], reference[0]);
       EXPECT_LE(agreement.relative_error, 0.06) << name << " " << test::kParitySignals[i];
       EXPECT_GE(agreement.argmax_agreement, 0.9) << name << " " << test::kParitySignals[i];
       EXPECT_LE(test::max_abs_diff(a[0], b[0]), 1e-5) << name << " graph vs eager";

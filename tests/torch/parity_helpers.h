@@ -51,4 +51,30 @@ inline double max_abs_diff(const UtteranceLogits& a, const UtteranceLogits& b) {
   return diff;
 }
 
+// Mean |other − reference| / mean |reference| over an utterance's logits, and the share of frames whose best
+// unit agrees: how close a reduced precision (int8, bf16, fp16, tf32) stays to float32.
+struct LogitsAgreement {
+  double relative_error = 0;
+  double argmax_agreement = 0;
+};
+inline LogitsAgreement compare_logits(const UtteranceLogits& other, const UtteranceLogits& reference) {
+  EXPECT_EQ(other.frames, reference.frames);
+  EXPECT_EQ(other.vocab, reference.vocab);
+  if (other.data.size() != reference.data.size() || reference.frames == 0) return {INFINITY, 0.0};
+  const auto V = static_cast<size_t>(reference.vocab);
+  double diff = 0, norm = 0;
+  size_t agree = 0;
+  for (size_t t = 0; t < static_cast<size_t>(reference.frames); ++t) {
+    size_t best_a = 0, best_b = 0;
+    for (size_t v = 0; v < V; ++v) {
+      diff += std::abs(other.data[t * V + v] - reference.data[t * V + v]);
+      norm += std::abs(reference.data[t * V + v]);
+      if (other.data[t * V + v] > other.data[t * V + best_a]) best_a = v;
+      if (reference.data[t * V + v] > reference.data[t * V + best_b]) best_b = v;
+    }
+    agree += best_a == best_b;
+  }
+  return {diff / norm, static_cast<double>(agree) / static_cast<double>(reference.frames)};
+}
+
 }  // namespace w2v2::test
