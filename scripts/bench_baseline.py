@@ -1,18 +1,29 @@
 #!/usr/bin/python3
 """The Python baseline for `w2v2 bench`: what a user would write with Debian's python3-torch and
-python3-torchaudio to transcribe a list of files.
+python3-torchaudio (or, on a GPU machine, pip's torch and Hugging Face transformers) to transcribe a list
+of files.
 
-Same architecture (torchaudio.models.wav2vec2_model built from the folder's config.json), the same
-weights (read from the same checkpoint folder), the same files (read with soundfile, resampled with
-torchaudio if needed), the same normalization, the same thread count, eager mode, one file at a time,
-greedy CTC decoding. Warm-up passes are excluded; each timed pass runs every file; medians reported.
+Same architecture (Hugging Face's Wav2Vec2ForCTC from the folder where transformers is installed, else
+torchaudio.models.wav2vec2_model built from its config.json), the same weights (read from the same
+checkpoint folder), the same files (read with soundfile, or Python's wave module for PCM WAV where
+soundfile is missing; resampled with torchaudio if needed), the same normalization, the same thread count,
+eager mode, greedy CTC decoding. One file at a time by default; --batch-size N pads N consecutive files into
+one batch (with the attention mask where the checkpoint's preprocessor_config.json asks for one, as
+Wav2Vec2Processor does; torchaudio takes the lengths). Warm-up passes are excluded; each timed pass runs
+every file; medians reported.
+
+--device cuda runs the model on the GPU (inputs copied per batch, logits copied back as float32 for
+decoding); --precision fp16|bf16 (alias --dtype) casts the whole model and its inputs, as
+`from_pretrained(..., torch_dtype=torch.float16)` does; tf32 is fp32 with TF32 matrix products and
+convolutions allowed.
 
 --precision int8 is Python's own int8 path: torch.ao.quantization.quantize_dynamic on every nn.Linear
 (symmetric int8 weights per tensor, activations quantized per call), convolutions left in fp32, on the
 quantized engine --quantized-engine names (see QUANTIZED_ENGINE below for why onednn is the default).
 
     /usr/bin/python3 scripts/bench_baseline.py --model DIR [--threads 2] [--warmup 1] [--repeat 3]
-        [--precision fp32|int8] [--quantized-engine onednn|qnnpack] [--json FILE] PATH...
+        [--device cpu|cuda] [--precision fp32|int8|tf32|fp16|bf16] [--batch-size N]
+        [--implementation auto|transformers|torchaudio] [--quantized-engine onednn|qnnpack] [--json FILE] PATH...
 PATH: audio files or folders (searched recursively for .wav/.flac/.mp3/.ogg).
 """
 import argparse
@@ -25,9 +36,20 @@ import sys
 import time
 
 import numpy as np
-import soundfile
 import torch
-import torchaudio
+
+try:
+    import soundfile
+except ImportError:  # a GPU machine with pip's torch only: PCM WAV through the wave module
+    soundfile = None
+try:
+    import torchaudio
+except ImportError:
+    torchaudio = None
+try:
+    import transformers
+except ImportError:
+    transformers = None
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import w2v2_hf  # noqa: E402  (torchaudio <-> Hugging Face names, safetensors reader)
@@ -55,6 +77,17 @@ def list_audio(paths):
         else:
             files.append(p)
     return sorted(files)
+
+
+HALF = {"fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+def build_hf_model(model_dir, dtype):
+    """Hugging Face's Wav2Vec2ForCTC from the folder, as a user loads it."""
+    major, minor = (int(x) for x in transformers.__version__.split(".")[:2])
+    name = "dtype" if (major, minor) >= (4, 56) else "torch_dtype"  # renamed in 4.56
+    kwargs = {name: dtype} if dtype is not None else {}
+    return transformers.Wav2Vec2ForCTC.from_pretrained(model_dir, **kwargs).eval()
 
 
 def build_model(model_dir):
@@ -93,34 +126,80 @@ def quantize(model, engine):
     return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
+def read_wav_pcm(path):
+    """-> (float32 samples (frames, channels), rate) of a PCM WAV, without soundfile."""
+    import wave
+    with wave.open(path, "rb") as w:
+        width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
+        raw = w.readframes(w.getnframes())
+    if width != 2:
+        raise SystemExit(f"{path}: {8 * width}-bit WAV needs soundfile (pip install soundfile)")
+    return (np.frombuffer(raw, dtype="<i2").reshape(-1, channels) / 32768.0).astype(np.float32), rate
+
+
 def read_audio(path, do_normalize):
-    data, rate = soundfile.read(path, dtype="float32", always_2d=True)  # (frames, channels)
+    if soundfile is not None:
+        data, rate = soundfile.read(path, dtype="float32", always_2d=True)  # (frames, channels)
+    else:
+        data, rate = read_wav_pcm(path)
     wave = torch.from_numpy(data.mean(axis=1))
     if rate != 16000:
+        if torchaudio is None:
+            raise SystemExit(f"{path}: {rate} Hz needs torchaudio to resample")
         wave = torchaudio.functional.resample(wave, rate, 16000)
     if do_normalize:
         wave = (wave - wave.mean()) / torch.sqrt(wave.var(unbiased=False) + 1e-7)
     return wave
 
 
-def run_pass(model, files, do_normalize, decode, latencies=None, transcripts=None):
-    """One file at a time: read, forward, greedy decode. -> (wall seconds, audio seconds, forward seconds)."""
-    audio, forward = 0.0, 0.0
+class Runner:
+    """The model on its device in its precision: a padded batch of waveforms -> float32 logits on the CPU."""
+
+    def __init__(self, model, implementation, device, dtype, attention_mask, frame_lengths):
+        self.model, self.implementation, self.device = model, implementation, device
+        self.dtype, self.attention_mask, self.frame_lengths = dtype, attention_mask, frame_lengths
+
+    def __call__(self, waves):
+        lengths = torch.tensor([w.numel() for w in waves])
+        batch = torch.zeros(len(waves), int(lengths.max()))
+        for i, w in enumerate(waves):
+            batch[i, : w.numel()] = w
+        batch = batch.to(self.device, self.dtype or torch.float32)
+        if self.implementation == "transformers":
+            mask = None  # as Wav2Vec2Processor: only where the checkpoint's preprocessor asks for one
+            if self.attention_mask:
+                mask = (torch.arange(batch.shape[1])[None, :] < lengths[:, None]).long().to(self.device)
+            logits = self.model(batch, attention_mask=mask).logits
+        else:
+            logits, _ = self.model(batch, lengths.to(self.device) if len(waves) > 1 else None)
+        logits = logits.float().cpu()  # waits for the GPU
+        return [logits[i, : int(n)] for i, n in enumerate(self.frame_lengths(lengths))]
+
+
+def run_pass(runner, files, do_normalize, decode, batch_size, latencies=None, transcripts=None):
+    """Read, forward, greedy decode, batch_size files at a time. -> (wall seconds, audio seconds, forward
+    seconds, padded share of the samples the model ran)."""
+    audio, forward, padded, total = 0.0, 0.0, 0, 0
     start = time.perf_counter()
-    for path in files:
+    for first in range(0, len(files), batch_size):
         t0 = time.perf_counter()
-        wave = read_audio(path, do_normalize)
-        audio += wave.numel() / 16000
+        paths = files[first: first + batch_size]
+        waves = [read_audio(path, do_normalize) for path in paths]
+        audio += sum(w.numel() for w in waves) / 16000
+        longest = max(w.numel() for w in waves)
+        padded += sum(longest - w.numel() for w in waves)
+        total += longest * len(waves)
         with torch.inference_mode():
             t1 = time.perf_counter()
-            logits, _ = model(wave.unsqueeze(0))
+            logits = runner(waves)
             forward += time.perf_counter() - t1
-        text = decode(logits[0])
-        if transcripts is not None:
-            transcripts[path] = text
+        for path, frames in zip(paths, logits):
+            text = decode(frames)
+            if transcripts is not None:
+                transcripts[path] = text
         if latencies is not None:
-            latencies.append(time.perf_counter() - t0)
-    return time.perf_counter() - start, audio, forward
+            latencies += [time.perf_counter() - t0] * len(paths)
+    return time.perf_counter() - start, audio, forward, padded / max(total, 1)
 
 
 def percentile(values, p):
@@ -137,8 +216,13 @@ def main():
     ap.add_argument("--warmup", type=int, default=1, help="untimed passes over all files")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes; medians reported")
     ap.add_argument("--count", type=int, default=0, help="use the first N files (0 = all)")
-    ap.add_argument("--precision", choices=("fp32", "int8"), default="fp32",
-                    help="int8: quantize_dynamic on the linear layers (default: fp32)")
+    ap.add_argument("--precision", "--dtype", choices=("fp32", "int8", "tf32", "fp16", "bf16"), default="fp32",
+                    help="int8 (CPU): quantize_dynamic on the linear layers; tf32 (CUDA): fp32 with TF32 allowed; "
+                         "fp16, bf16: the whole model and its inputs cast (default: fp32)")
+    ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    ap.add_argument("--batch-size", type=int, default=1, help="files padded into one batch (default: 1)")
+    ap.add_argument("--implementation", choices=("auto", "transformers", "torchaudio"), default="auto",
+                    help="auto: Hugging Face's Wav2Vec2ForCTC where transformers is installed, else torchaudio")
     ap.add_argument("--quantized-engine", default=None,
                     help=f"engine for --precision int8 (default: {QUANTIZED_ENGINE} when this torch has it); "
                          f"this torch has: {', '.join(e for e in torch.backends.quantized.supported_engines if e != 'none')}")
@@ -155,6 +239,22 @@ def main():
             raise SystemExit(f"quantized engine {engine!r} is not in this torch; it has: {', '.join(engines)}")
     elif args.quantized_engine:
         raise SystemExit("--quantized-engine needs --precision int8")
+    if args.precision == "int8" and args.device == "cuda":
+        raise SystemExit("--precision int8 is the CPU's quantize_dynamic; on cuda use fp32, tf32, fp16 or bf16")
+    if args.precision in ("tf32", "fp16") and args.device == "cpu":
+        raise SystemExit(f"--precision {args.precision} is for --device cuda")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: this torch sees no CUDA device")
+    if args.batch_size < 1:
+        raise SystemExit("--batch-size must be at least 1")
+    implementation = args.implementation
+    if implementation == "auto":
+        implementation = "transformers" if transformers is not None else "torchaudio"
+    if {"transformers": transformers, "torchaudio": torchaudio}[implementation] is None:
+        raise SystemExit(f"--implementation {implementation}: not installed for {sys.executable}")
+    if args.device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = args.precision == "tf32"
+        torch.backends.cudnn.allow_tf32 = args.precision == "tf32"
 
     torch.set_num_threads(args.threads)
     files = list_audio(args.paths)
@@ -163,40 +263,63 @@ def main():
     if not files:
         raise SystemExit("no audio files found")
     with open(os.path.join(args.model, "preprocessor_config.json")) as f:
-        do_normalize = json.load(f).get("do_normalize", True)
+        preprocessor = json.load(f)
+    do_normalize = preprocessor.get("do_normalize", True)
 
     # Greedy decoding with the folder's own units and blank, as w2v2 decodes.
     with open(os.path.join(args.model, "config.json")) as f:
-        blank = json.load(f).get("pad_token_id")
+        config = json.load(f)
+    blank = config.get("pad_token_id")
     blank = 0 if blank is None else blank  # w2v2 reads a null pad_token_id as 0 too
     vocab_path = os.path.join(args.model, "vocab.json")
     vocab = json.load(open(vocab_path)) if os.path.exists(vocab_path) else None
     def decode(logits):
         return w2v2_hf.greedy_decode(logits, vocab=vocab, blank=blank)
 
+    def frame_lengths(samples):  # (B,) samples -> (B,) valid frames, as the conv stack computes them
+        for kernel, stride in zip(config["conv_kernel"], config["conv_stride"]):
+            samples = torch.where(samples >= kernel, torch.div(samples - kernel, stride, rounding_mode="floor") + 1,
+                                  torch.zeros_like(samples))
+        return samples
+
     t0 = time.perf_counter()
-    model = build_model(args.model)
+    dtype = HALF.get(args.precision)
+    if implementation == "transformers":
+        model = build_hf_model(args.model, dtype)
+    else:
+        model = build_model(args.model)
+        if dtype is not None:
+            model = model.to(dtype)
     quantize_seconds = None
     if engine:
         t1 = time.perf_counter()
         model = quantize(model, engine)
         quantize_seconds = time.perf_counter() - t1
+    model = model.to(args.device)
     load_seconds = time.perf_counter() - t0
+    runner = Runner(model, implementation, torch.device(args.device), dtype,
+                    preprocessor.get("return_attention_mask", False), frame_lengths)
     for _ in range(args.warmup):
-        run_pass(model, files, do_normalize, decode)
+        run_pass(runner, files, do_normalize, decode, args.batch_size)
     walls, forwards, latencies, transcripts = [], [], [], {}
-    audio = 0.0
+    audio = padding = 0.0
     for r in range(args.repeat):
-        wall, audio, forward = run_pass(model, files, do_normalize, decode, latencies, transcripts)
+        wall, audio, forward, padding = run_pass(runner, files, do_normalize, decode, args.batch_size, latencies,
+                                                 transcripts)
         walls.append(wall)
         forwards.append(forward)
         print(f"repeat {r + 1}: {wall:.2f} s for {audio:.1f} s of audio ({audio / wall:.2f}x real time)",
               file=sys.stderr)
     wall = statistics.median(walls)
     report = {
-        "tool": "scripts/bench_baseline.py (torchaudio eager, one file at a time)",
+        "tool": f"scripts/bench_baseline.py ({implementation} eager, "
+                + ("one file at a time)" if args.batch_size == 1 else f"padded batches of {args.batch_size})"),
+        "implementation": implementation,
         "model": args.model,
+        "device": args.device,
         "precision": args.precision,
+        "batch_size": args.batch_size,
+        "padding_waste": padding,
         "quantized_engine": engine,  # null for fp32
         "quantization": "torch.ao.quantization.quantize_dynamic({nn.Linear}, qint8)" if engine else None,
         "files": len(files),
@@ -213,13 +336,18 @@ def main():
         "model_load_seconds": load_seconds,  # quantization included
         "quantize_seconds": quantize_seconds,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_device_bytes": torch.cuda.max_memory_allocated() if args.device == "cuda" else None,
         "machine": {"cpu_model": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-                    "torch_version": torch.__version__, "torchaudio_version": torchaudio.__version__,
+                    "gpu": torch.cuda.get_device_name() if args.device == "cuda" else None,
+                    "torch_version": torch.__version__,
+                    "torchaudio_version": torchaudio.__version__ if torchaudio else None,
+                    "transformers_version": transformers.__version__ if transformers else None,
                     "intra_op_threads": torch.get_num_threads(), "python": platform.python_version(),
                     "quantized_engines": engines},
         "flags": vars(args),
     }
-    precision = args.precision + (f" ({engine})" if engine else "")
+    precision = args.precision + (f" ({engine})" if engine else "") + f" on {args.device}, {implementation}" + \
+        (f", batches of {args.batch_size}" if args.batch_size > 1 else "")
     print(f"baseline {precision}: {report['real_time_factor']:.2f}x real time (median of {args.repeat}), "
           f"{len(files)} files, {audio:.1f} s of audio, {args.threads} threads")
     if args.transcripts:

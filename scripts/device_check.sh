@@ -1,22 +1,39 @@
 #!/usr/bin/env bash
 # The CUDA checks, in one short run on a GPU machine that has pip torch (with CUDA) but nothing else we need:
 # builds w2v2 against that LibTorch with the Debian dependencies carried in .devdeps (scripts/make_device_deps.sh),
-# runs the engine and pipeline tests, benchmarks a wav2vec2-base-shaped model with random weights on 60
-# synthetic files of 2-20 s (pipeline on/off, CUDA graphs on/off), checks that pipeline on and off write the
-# same transcripts, runs --check-padding, and renders the timeline. Everything lands in $OUT (default
+# runs the engine, pipeline and precision tests, benchmarks a wav2vec2-base-shaped model with random weights on
+# 60 synthetic files of 2-20 s (pipeline on/off, CUDA graphs on/off), checks that pipeline on and off write the
+# same transcripts, runs --check-padding, and renders the timeline. Then issue 18's measurements: every
+# precision (fp32, tf32, bf16, fp16) x batch sizes 16-128 (the batch-size curve; graphs off and on), the Python
+# baseline (scripts/bench_baseline.py: Hugging Face or torchaudio, padded batches of 16) in fp32, fp16 and bf16
+# on the same files, lv60-large in fp32 and bf16, and the default model's WER, demo transcripts and logits per
+# precision against fp32; scripts/precision_summary.py checks the targets. Everything lands in $OUT (default
 # /tmp/w2v2-device). Each phase is time-boxed and the script goes on after a failure, so one run tells all.
 #   scripts/device_check.sh
+#   DEVICE=cpu COUNT=4 PREBUILT=build PYTHON=/usr/bin/python3 scripts/device_check.sh
+#       a dry run without a GPU, with this build (fp32 and bf16 only, small batches)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/w2v2-device}
 LOGS=/tmp/w2v2-device-logs  # everything; the few files worth keeping are copied to $OUT at the end
-mkdir -p "$OUT" "$LOGS"
+RES=$LOGS/results           # issue 18's result files: packed into $OUT/results.tar.gz (8 files come back at most)
+rm -rf "$RES"; mkdir -p "$OUT" "$LOGS" "$RES"
 DEPS=$PWD/.devdeps/root
 ARCH_LIB=$DEPS/usr/lib/x86_64-linux-gnu
-HF=$PWD/.devdeps/hf/wav2vec2-base-960h
+HF_ROOT=$PWD/.devdeps/hf
+[ -d "$HF_ROOT" ] || HF_ROOT=../shared/data/hf-configs  # a dry run here
+HF=$HF_ROOT/wav2vec2-base-960h
 BUILD=build-cuda
 DEVICE=${DEVICE:-cuda}  # DEVICE=cpu COUNT=4: a dry run of this script on a machine without a GPU
+PREBUILT=${PREBUILT:-}  # a finished build folder to use instead of building (a dry run: PREBUILT=build)
+PYTHON=${PYTHON:-python3}  # the Python with torch (here: PYTHON=/usr/bin/python3)
 COUNT=${COUNT:-60}
+if [ "$DEVICE" = cpu ]; then
+  PRECISIONS=${PRECISIONS:-fp32,bf16} BATCHES=${BATCHES:-1,4} DTYPES=${DTYPES:-fp32 bf16} BASE_BATCH=${BASE_BATCH:-4}
+else
+  PRECISIONS=${PRECISIONS:-fp32,tf32,bf16,fp16} BATCHES=${BATCHES:-16,32,64,128} DTYPES=${DTYPES:-fp32 fp16 bf16}
+  BASE_BATCH=${BASE_BATCH:-16}
+fi
 STATUS=0
 phase() { echo; echo "=== $(date +%T) $*"; }
 fail() { echo "FAILED: $*"; STATUS=1; }
@@ -25,33 +42,41 @@ phase environment
 {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "no nvidia-smi"
   head -2 /etc/os-release; g++ --version | head -1; cmake --version | head -1; nproc
-  python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.is_available())'
+  "$PYTHON" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.is_available())'
+  for m in transformers torchaudio soundfile numpy; do
+    "$PYTHON" -c "import $m; print('$m', $m.__version__)" 2>/dev/null || echo "$m: not installed"
+  done
 } 2>&1 | tee "$LOGS/environment.txt"
-[ -d "$DEPS" ] || { echo "no .devdeps: run scripts/make_device_deps.sh and carry .devdeps"; exit 2; }
-SITE=$(python3 -c 'import site; print(site.getsitepackages()[0])')
-TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
-# The linker and the loader find the carried libraries and pip's CUDA libraries (libtorch_cuda's needs).
-NV_LIBS=$(find "$SITE/nvidia" -maxdepth 3 -type d -name lib 2>/dev/null | tr '\n' ':')
-export LD_LIBRARY_PATH="$ARCH_LIB:$SITE/torch/lib:$NV_LIBS${LD_LIBRARY_PATH:-}"
+if [ -n "$PREBUILT" ]; then
+  BUILD=$PREBUILT
+  echo "using the build in $BUILD"
+else
+  [ -d "$DEPS" ] || { echo "no .devdeps: run scripts/make_device_deps.sh and carry .devdeps"; exit 2; }
+  SITE=$("$PYTHON" -c 'import site; print(site.getsitepackages()[0])')
+  TORCH_PREFIX=$("$PYTHON" -c 'import torch; print(torch.utils.cmake_prefix_path)')
+  # The linker and the loader find the carried libraries and pip's CUDA libraries (libtorch_cuda's needs).
+  NV_LIBS=$(find "$SITE/nvidia" -maxdepth 3 -type d -name lib 2>/dev/null | tr '\n' ':')
+  export LD_LIBRARY_PATH="$ARCH_LIB:$SITE/torch/lib:$NV_LIBS${LD_LIBRARY_PATH:-}"
 
-phase build
-NVCC=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
-timeout 420 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$DEPS/usr" -DCMAKE_LIBRARY_PATH="$ARCH_LIB" -DCMAKE_INCLUDE_PATH="$DEPS/usr/include" \
-  -Dspdlog_DIR="$ARCH_LIB/cmake/spdlog" -Dfmt_DIR="$ARCH_LIB/cmake/fmt" -DGTest_DIR="$ARCH_LIB/cmake/GTest" \
-  -DCLI11_DIR="$DEPS/usr/share/cmake/CLI11" -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
-  -DCMAKE_CUDA_COMPILER="$NVCC" -DCUDAToolkit_ROOT="$(dirname "$(dirname "$NVCC")")" \
-  -DTORCH_CUDA_ARCH_LIST=9.0 -DCAFFE2_USE_CUDNN=ON > "$LOGS/cmake.log" 2>&1 || { tail -40 "$LOGS/cmake.log"; fail cmake; }
-grep -E "w2v2:|CUDA" "$LOGS/cmake.log" | head -5
-timeout 480 ninja -k 0 -C "$BUILD" w2v2 w2v2_torch_tests w2v2_core_tests > "$LOGS/build.log" 2>&1 \
-  || { grep -E "error|Error" "$LOGS/build.log" | head -30; tail -20 "$LOGS/build.log"; fail build; exit 1; }
-tail -1 "$LOGS/build.log"
+  phase build
+  NVCC=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
+  timeout 420 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_PREFIX_PATH="$TORCH_PREFIX;$DEPS/usr" -DCMAKE_LIBRARY_PATH="$ARCH_LIB" -DCMAKE_INCLUDE_PATH="$DEPS/usr/include" \
+    -Dspdlog_DIR="$ARCH_LIB/cmake/spdlog" -Dfmt_DIR="$ARCH_LIB/cmake/fmt" -DGTest_DIR="$ARCH_LIB/cmake/GTest" \
+    -DCLI11_DIR="$DEPS/usr/share/cmake/CLI11" -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
+    -DCMAKE_CUDA_COMPILER="$NVCC" -DCUDAToolkit_ROOT="$(dirname "$(dirname "$NVCC")")" \
+    -DTORCH_CUDA_ARCH_LIST=9.0 -DCAFFE2_USE_CUDNN=ON > "$LOGS/cmake.log" 2>&1 || { tail -40 "$LOGS/cmake.log"; fail cmake; }
+  grep -E "w2v2:|CUDA" "$LOGS/cmake.log" | head -5
+  timeout 480 ninja -k 0 -C "$BUILD" w2v2 w2v2_torch_tests w2v2_core_tests > "$LOGS/build.log" 2>&1 \
+    || { grep -E "error|Error" "$LOGS/build.log" | head -30; tail -20 "$LOGS/build.log"; fail build; exit 1; }
+  tail -1 "$LOGS/build.log"
+fi
 W2V2=$BUILD/w2v2
 
 phase tests
 timeout 240 "$BUILD/tests/w2v2_torch_tests" \
-  --gtest_filter='*CudaEngine.*:DeviceNames.*:CpuEngine.*:*ModelParity*' 2>&1 | tee "$LOGS/tests-torch.txt" \
-  | grep -E "FAILED|PASSED|SKIPPED \]|ran\.|Failure|Expected|Which is|actual|error" | grep -v "^\[  SKIPPED \] .*/[0-9]$" | head -60
+  --gtest_filter='*CudaEngine.*:DeviceNames.*:CpuEngine.*:*ModelParity*:*ReducedPrecision*' 2>&1 | tee "$LOGS/tests-torch.txt" \
+  | grep -E "FAILED|PASSED|SKIPPED \]|ran\.|Failure|Expected|Which is|actual|error" | grep -vE "^\[  SKIPPED \] [A-Za-z]" | head -60
 grep -q "PASSED" "$LOGS/tests-torch.txt" && ! grep -q "FAILED" "$LOGS/tests-torch.txt" || fail "torch tests"
 timeout 120 "$BUILD/tests/w2v2_core_tests" --gtest_filter='TranscriptionPipeline.*:BoundedQueue.*' 2>&1 \
   | tee "$LOGS/tests-core.txt" | tail -3 || fail "core tests"
@@ -76,7 +101,7 @@ if [ -d "$HF" ]; then
   timeout 180 "$W2V2" "${common[@]}" --pipeline off -o /tmp/off.jsonl 2> "$LOGS/off.log" || fail "transcribe off"
   compare() {  # jsonl A, jsonl B, label: byte equality, else how many transcripts differ
     if cmp -s "$1" "$2"; then echo "$3: identical bytes"; return 0; fi
-    python3 - "$1" "$2" "$3" <<'PY'
+    "$PYTHON" - "$1" "$2" "$3" <<'PY'
 import json, sys
 a = [json.loads(l) for l in open(sys.argv[1])]
 b = [json.loads(l) for l in open(sys.argv[2])]
@@ -87,10 +112,65 @@ PY
   }
   compare "$LOGS/on.jsonl" /tmp/off.jsonl "pipeline on vs off" || fail "on != off"
   compare "$LOGS/on.jsonl" /tmp/graph.jsonl "graph on vs off" || fail "graph != eager"
-  python3 scripts/plot_timeline.py "$OUT/trace-cuda.json" "$OUT/timeline-cuda.png" \
+  "$PYTHON" scripts/plot_timeline.py "$OUT/trace-cuda.json" "$OUT/timeline-cuda.png" \
     --title "w2v2 --device $DEVICE: $COUNT files of 2-20 s, wav2vec2-base (random weights), batches of 16" || fail plot
 fi
-cp "$LOGS/tests-torch.txt" "$LOGS/on.log" "$OUT/" 2>/dev/null
+if [ -d "$HF" ]; then
+  phase "precisions x batch sizes (wav2vec2-base, random weights, same files)"
+  # --max-batch-seconds high enough that the batch size alone sets each batch (the curve).
+  timeout 360 "$W2V2" bench --model "$MODEL" --device "$DEVICE" --count "$COUNT" \
+    --durations 2,3.5,5,6.5,8,9.5,11,12.5,14,15.5,17,18.5,20,7,10,13 --audio-dir "$AUDIO" \
+    --precisions "$PRECISIONS" --batch-sizes "$BATCHES" --max-batch-seconds 3000 --graph off,on --pipeline on \
+    --warmup 1 --repeat 3 --json "$RES/bench-precisions.json" 2>"$LOGS/bench-precisions.log" \
+    | tee "$LOGS/bench-precisions.txt" || { tail -20 "$LOGS/bench-precisions.log"; fail "bench precisions"; }
+
+  phase "Python baseline, padded batches of $BASE_BATCH: $DTYPES"
+  for dtype in $DTYPES; do
+    timeout 240 "$PYTHON" scripts/bench_baseline.py --model "$MODEL" --device "$DEVICE" --dtype "$dtype" \
+      --batch-size "$BASE_BATCH" --count "$COUNT" --warmup 1 --repeat 3 --json "$RES/baseline-$dtype.json" "$AUDIO" \
+      2>"$LOGS/baseline-$dtype.log" || { tail -5 "$LOGS/baseline-$dtype.log"; fail "baseline $dtype"; }
+  done
+
+  LARGE=$HF_ROOT/wav2vec2-large-960h-lv60-self
+  if [ -d "$LARGE" ]; then
+    phase "lv60-large, random weights: fp32 and bf16"
+    "$W2V2" random-model --config "$LARGE" -o /tmp/w2v2-large-random --log-level warn || fail "random-model large"
+    timeout 240 "$W2V2" bench --model /tmp/w2v2-large-random --device "$DEVICE" --count "$COUNT" \
+      --durations 2,3.5,5,6.5,8,9.5,11,12.5,14,15.5,17,18.5,20,7,10,13 --audio-dir "$AUDIO" \
+      --precisions fp32,bf16 --batch-sizes "${BATCHES##*,}" --max-batch-seconds 3000 --warmup 1 --repeat 3 \
+      --json "$RES/bench-large.json" 2>"$LOGS/bench-large.log" | tee "$LOGS/bench-large.txt" \
+      || { tail -20 "$LOGS/bench-large.log"; fail "bench large"; }
+  fi
+fi
+
+phase "accuracy per precision: the default model on data/librispeech-mini and data/samples"
+summary_args=()
+for precision in $(echo "$PRECISIONS" | tr , ' '); do
+  for decoder in greedy auto; do
+    timeout 120 "$W2V2" eval data/librispeech-mini --model models/default --device "$DEVICE" --precision "$precision" \
+      --decoder "$decoder" --report "$RES/eval-$precision-$decoder.json" > /dev/null 2>"$LOGS/eval-$precision.log" \
+      && summary_args+=(--eval "$precision:$decoder:$RES/eval-$precision-$decoder.json") \
+      || { tail -5 "$LOGS/eval-$precision.log"; fail "eval $precision $decoder"; }
+  done
+  rm -rf "$LOGS/logits-$precision"
+  timeout 60 "$W2V2" transcribe data/samples --model models/default --device "$DEVICE" --precision "$precision" \
+    --decoder greedy --logits-dir "$LOGS/logits-$precision" -o "$RES/demo-$precision.txt" 2>"$LOGS/demo-$precision.log" \
+    && summary_args+=(--transcripts "$precision:$RES/demo-$precision.txt") || fail "demo $precision"
+  if [ "$precision" != fp32 ] && "$PYTHON" -c 'import numpy' 2>/dev/null; then
+    "$PYTHON" scripts/compare_logits.py "$LOGS/logits-fp32" "$LOGS/logits-$precision" --json "$RES/logits-$precision.json" \
+      && summary_args+=(--logits "$precision:$RES/logits-$precision.json") || fail "compare logits $precision"
+  fi
+done
+
+if [ -f "$RES/bench-precisions.json" ]; then
+  phase "issue 18's targets"
+  "$PYTHON" scripts/precision_summary.py --bench "$RES/bench-precisions.json" --baseline "$RES"/baseline-*.json \
+    "${summary_args[@]}" $([ "$DEVICE" = cpu ] && echo --dry-run) --out "$RES/precision-summary.json" \
+    | tee "$LOGS/precision-summary.txt" || fail "precision summary"
+fi
+cp "$LOGS"/*.log "$LOGS"/*.txt "$RES/" 2>/dev/null
+tar czf "$OUT/results.tar.gz" -C "$RES" . || fail "pack results"
+cp "$LOGS/tests-torch.txt" "$RES/bench-precisions.json" "$RES/precision-summary.json" "$OUT/" 2>/dev/null
 [ $STATUS -eq 0 ] || cp "$LOGS/build.log" "$OUT/" 2>/dev/null
 phase "done (status $STATUS)"
 exit $STATUS

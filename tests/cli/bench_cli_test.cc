@@ -148,6 +148,22 @@ TEST(BenchBaseline, SameTranscriptsAsW2v2) {
     const auto j = nlohmann::json::parse(test::read_text(dir.file("b.json")));
     EXPECT_EQ(j["files"], 3);
     EXPECT_GT(j["real_time_factor"].get<double>(), 0.0);
+    EXPECT_EQ(j["batch_size"], 1);
+    EXPECT_EQ(j["padding_waste"].get<double>(), 0.0);
+
+    // Padded batches (--batch-size). torchaudio masks padded frames in the encoder but not in the group norm of
+    // the group family's first conv layer, so only the layer family keeps every transcript there.
+    const auto batched = test::run_command(
+        "/usr/bin/python3", {test::source_path("scripts/bench_baseline.py"), "--model", test::fixture(model),
+                             "--threads", "1", "--warmup", "0", "--repeat", "1", "--batch-size", "3", "--json",
+                             dir.file("b3.json"), "--transcripts", dir.file("b3.txt"), test::fixture("audio")});
+    ASSERT_EQ(batched.exit_code, 0) << batched.err;
+    const auto j3 = nlohmann::json::parse(test::read_text(dir.file("b3.json")));
+    EXPECT_EQ(j3["batch_size"], 3);
+    EXPECT_GT(j3["padding_waste"].get<double>(), 0.0);
+    if (std::string(model).find("layer") != std::string::npos) {
+      EXPECT_EQ(transcript_map(test::read_text(dir.file("b3.txt"))), expected) << model << " in one padded batch";
+    }
   }
 }
 
