@@ -12,9 +12,10 @@
 # Defaults: the wav2vec2-base-960h architecture (../shared/data/hf-configs) with random weights, the
 # real LibriSpeech utterances in ../shared/data/LibriSpeech (16 synthetic files of 2-20 s without it),
 # 2 threads, 5 repeats, bench/results/compare-<threads>t.json. Needs build/w2v2 (scripts/setup.sh).
-# --precisions fp32,int8 (default fp32; the list must hold fp32, every ratio's yardstick) also runs the
-# baseline with --precision int8 (Python's quantize_dynamic) in each round and passes the list to
-# `w2v2 bench`; the summary then gives w2v2 int8 over w2v2 fp32, over Python fp32 and over Python int8.
+# --precisions fp32,int8,bf16 (default fp32; the list must hold fp32, every ratio's yardstick) also runs the
+# baseline in each other precision in each round (int8: Python's quantize_dynamic; bf16: the model cast) and
+# passes the list to `w2v2 bench`; the summary then gives w2v2 in each over w2v2 fp32, over Python fp32 and
+# over Python in the same precision.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,13 +39,11 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 OUT=${OUT:-bench/results/compare-${THREADS}t.json}
-INT8=0
 IFS=, read -r -a PRECISION_LIST <<< "$PRECISIONS"
 for p in "${PRECISION_LIST[@]}"; do
   case "$p" in
-    fp32) ;;
-    int8) INT8=1 ;;
-    *) echo "--precisions: unknown precision '$p' (choices: fp32, int8)" >&2; exit 2 ;;
+    fp32|int8|bf16) ;;
+    *) echo "--precisions: unknown precision '$p' (choices: fp32, int8, bf16)" >&2; exit 2 ;;
   esac
 done
 [[ ",$PRECISIONS," == *,fp32,* ]] || { echo "--precisions must include fp32 (the baseline every ratio divides by)" >&2; exit 2; }
@@ -83,12 +82,13 @@ for round in $(seq 1 "$ROUNDS"); do
   $PY scripts/bench_baseline.py --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
     --json "$WORK/baseline-$round.json" --transcripts "$WORK/baseline.txt" "${PATHS[@]}"
   BASELINE_JSONS+=("$WORK/baseline-$round.json")
-  if [[ $INT8 == 1 ]]; then
-    echo "== round $round: Python baseline, int8 (quantize_dynamic), $THREADS threads ==" >&2
+  for p in "${PRECISION_LIST[@]}"; do
+    [[ $p == fp32 ]] && continue
+    echo "== round $round: Python baseline, $p, $THREADS threads ==" >&2
     $PY scripts/bench_baseline.py --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
-      --precision int8 --json "$WORK/baseline-int8-$round.json" "${PATHS[@]}"
-    BASELINE_JSONS+=("$WORK/baseline-int8-$round.json")
-  fi
+      --precision "$p" --json "$WORK/baseline-$p-$round.json" "${PATHS[@]}"
+    BASELINE_JSONS+=("$WORK/baseline-$p-$round.json")
+  done
   echo "== round $round: w2v2 bench ($PRECISIONS), $THREADS threads ==" >&2
   "$W2V2" bench --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" --pipeline on,off \
     --batch-sizes 1 --graph off "${W2V2_PRECISIONS[@]}" --json "$WORK/w2v2-$round.json" -q "${PATHS[@]}"

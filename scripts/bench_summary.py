@@ -6,11 +6,12 @@ one JSON: the speed-up over the baseline, the roofline and the fraction of it re
     /usr/bin/python3 scripts/bench_summary.py --w2v2 A1.json [A2.json] --baseline B1.json [B2.json] --config config.json \
         [--threads 2] [--transcripts W2V2.txt BASELINE.txt] --out OUT.json PATH...
 
-Precisions: each `w2v2 bench` case and each baseline JSON may carry "precision" ("fp32" or "int8"; absent means
-fp32, as in files written before int8 existed). --baseline takes the baseline JSONs of every precision, in round
-order; they are grouped by their "precision". Every precision found gets its real-time factors under
-summary.precisions, and with int8 present summary.int8_ratios holds w2v2 int8 over w2v2 fp32, over the Python
-fp32 baseline and over Python's own int8 (quantize_dynamic). The top-level keys stay those of fp32.
+Precisions: each `w2v2 bench` case and each baseline JSON may carry "precision" ("fp32", "int8", "bf16"; absent
+means fp32, as in files written before int8 existed). --baseline takes the baseline JSONs of every precision, in
+round order; they are grouped by their "precision". Every precision found gets its real-time factors under
+summary.precisions, and each other than fp32 gets summary.<precision>_ratios: w2v2 in it over w2v2 fp32, over the
+Python fp32 baseline and over Python in the same precision (int8: quantize_dynamic; bf16: the model cast). The
+top-level keys stay those of fp32.
 """
 import argparse
 import json
@@ -210,14 +211,15 @@ def main():
         "audio_seconds": total_audio,
         "precisions": precisions,
     }
-    int8 = precisions.get("int8")
-    if int8:
-        ours8, base8 = int8["w2v2"], int8["python"]
-        summary["int8_ratios"] = {  # all real-time factor over real-time factor: > 1 means the first is faster
-            "w2v2_int8_over_w2v2_fp32": ratio(ours8, ours32),
-            "w2v2_int8_over_python_fp32": ratio(ours8, base32),
-            "w2v2_int8_over_python_int8": ratio(ours8, base8),
-            "python_int8_over_python_fp32": ratio(base8, base32),
+    for p, r in precisions.items():
+        if p == "fp32":
+            continue
+        ours_p, base_p = r["w2v2"], r["python"]
+        summary[f"{p}_ratios"] = {  # all real-time factor over real-time factor: > 1 means the first is faster
+            f"w2v2_{p}_over_w2v2_fp32": ratio(ours_p, ours32),
+            f"w2v2_{p}_over_python_fp32": ratio(ours_p, base32),
+            f"w2v2_{p}_over_python_{p}": ratio(ours_p, base_p),
+            f"python_{p}_over_python_fp32": ratio(base_p, base32),
         }
     if args.transcripts:
         a, b = (read_transcripts(p) for p in args.transcripts)
@@ -236,7 +238,8 @@ def main():
     for p, r in precisions.items():
         if r["python"]:
             engine = r["python"]["quantized_engine"]
-            label = "Python eager baseline fp32 (torchaudio)" if p == "fp32" else f"Python quantize_dynamic {p} ({engine})"
+            label = ("Python eager baseline fp32 (torchaudio)" if p == "fp32" else
+                     f"Python quantize_dynamic {p} ({engine})" if p == "int8" else f"Python eager {p} (model cast)")
             print(f"  {label:<40}: {r['python']['real_time_factor']:6.2f}x real time")
     for p, r in precisions.items():
         if r["w2v2"]:
@@ -250,7 +253,7 @@ def main():
             print(line)
             print(f"  {'w2v2 ' + p + ' model only / overhead':<40}: {r['w2v2']['model_only_real_time_factor']:6.2f}x"
                   f" real time / {r['w2v2']['pipeline_overhead']:.3f}")
-    for name, x in s.get("int8_ratios", {}).items():
+    for name, x in [item for p in precisions if p != "fp32" for item in s[f"{p}_ratios"].items()]:
         a, b = name.split("_over_")
         label = f"{a.replace('_', ' ')} / {b.replace('_', ' ')}".replace("python", "Python")
         if x is None:

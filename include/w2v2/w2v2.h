@@ -28,7 +28,7 @@ struct W2V2_API RecognizerOptions {
   std::string model_dir;
   std::string device = "cpu";  // "cpu", "cuda", "cuda:N" or "auto"
   int threads = 0;             // intra-op threads; 0: one per usable core
-  std::string precision = "fp32";  // "fp32", or "int8" on the CPU
+  std::string precision = "fp32";  // "fp32" or "bf16"; "int8" on the CPU; "tf32" or "fp16" on CUDA
 
   // Decoding (the CLI's --decoder, --beam-size, --lm, --lm-weight, --word-score, --hotwords).
   std::string decoder = "auto";  // "auto" (beam search when there is an LM), "greedy" or "beam"

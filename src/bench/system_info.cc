@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -58,7 +59,9 @@ SystemInfo SystemInfo::probe() {
   info.cores = std::thread::hardware_concurrency();
   std::istringstream flags(cpuinfo_field("flags"));
   for (std::string flag; flags >> flag;) {
-    if (flag == "avx2" || flag == "fma" || flag == "avx512f") info.cpu_flags += (info.cpu_flags.empty() ? "" : " ") + flag;
+    static const std::set<std::string> kWanted{"avx2",        "fma",      "avx512f", "avx512_vnni",
+                                               "avx512_bf16", "amx_bf16", "amx_int8"};
+    if (kWanted.count(flag)) info.cpu_flags += (info.cpu_flags.empty() ? "" : " ") + flag;
   }
   info.blas_library = mapped_blas();
   utsname u{};

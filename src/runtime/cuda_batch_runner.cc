@@ -241,9 +241,11 @@ class CudaPendingBatch : public PendingBatch {
 
 CudaBatchRunner::CudaBatchRunner(const Wav2Vec2CtcModel& model, int device_index, const RuntimeConfig& runtime)
     : impl_(std::make_unique<Impl>(model, device_index, runtime)) {
-  // Exact float32: TF32 would move logits by ~1e-3 (cuDNN allows it by default).
-  at::globalContext().setAllowTF32CuDNN(false);
-  at::globalContext().setAllowTF32CuBLAS(false);
+  // TF32 for --precision tf32 only; otherwise exact float32 products (TF32 would move logits by ~1e-3, and
+  // cuDNN allows it by default). Process-wide switches: engines of different precisions must not run at once.
+  const bool tf32 = runtime.precision == Precision::kTf32;
+  at::globalContext().setAllowTF32CuDNN(tf32);
+  at::globalContext().setAllowTF32CuBLAS(tf32);
   c10::cuda::CUDAStreamGuard guard(impl_->stream);
   impl_->epoch.record(impl_->stream);
   impl_->epoch.synchronize();

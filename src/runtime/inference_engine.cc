@@ -7,7 +7,6 @@
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/cuda.h>
 #include <torch/torch.h>
-#include <ATen/Context.h>
 
 #include <chrono>
 #include <cstdint>
@@ -49,14 +48,6 @@ bool cpu_has_native_bf16() {
 #else
   return false;
 #endif
-}
-
-// The process-wide TF32 switches of cuBLAS and cuDNN: on for tf32 only. (PyTorch's own default lets cuDNN
-// convolutions use TF32 even in "fp32".) Process-wide: engines of different precisions must not run at once.
-void set_tf32(Precision precision) {
-  const bool tf32 = precision == Precision::kTf32;
-  at::globalContext().setAllowTF32CuBLAS(tf32);
-  at::globalContext().setAllowTF32CuDNN(tf32);
 }
 
 const RuntimeConfig& validated(const RuntimeConfig& runtime) {
@@ -133,7 +124,6 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
                    "to float32 and back (use fp32 or int8 for speed)");
     }
   }
-  if (impl_->device.is_gpu()) set_tf32(runtime.precision);
   if (impl_->device.is_gpu()) weights = weights.to(torch_device(impl_->device));
   // After the weights: their float32 copies then came from mmap (glibc's default for big blocks) and went back
   // to the kernel whole when int8 replaced them, instead of leaving holes in a heap that never shrinks.
