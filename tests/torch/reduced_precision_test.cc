@@ -6,6 +6,7 @@
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,8 @@ struct PrecisionCase {
   double min_argmax_agreement;  // share of frames with fp32's best unit
   std::string name() const { return device + "_" + to_string(precision); }
 };
+
+void PrintTo(const PrecisionCase& c, std::ostream* os) { *os << c.name(); }  // for gtest's messages and CTest
 
 class ReducedPrecision : public ::testing::TestWithParam<PrecisionCase> {
  protected:
