@@ -73,7 +73,8 @@ torch::Tensor Wav2Vec2CtcModel::extract_features(const torch::Tensor& waveforms,
   torch::Tensor layer_lengths = lengths;
   for (size_t i = 0; i < weights_->conv_layers.size(); ++i) {
     const ConvLayerWeights& layer = weights_->conv_layers[i];
-    x = torch::conv1d(as(x, layer.weight.scalar_type()), layer.weight, layer.bias, config_.conv_stride[i]);  // (B, C_i, T_i)
+    x = torch::conv1d(as(x, layer.weight.scalar_type()), layer.weight, layer.bias,
+                      config_.conv_stride[i]);  // (B, C_i, T_i)
     layer_lengths = conv_output_lengths(layer_lengths, config_.conv_kernel[i], config_.conv_stride[i]);
     if (layer.norm_weight.defined()) {
       if (config_.feat_extract_norm == FeatExtractNorm::kLayer) {
@@ -113,7 +114,8 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
 
   // Positional conv embedding: "same" padding, the extra frame of an even kernel trimmed.
   const int64_t K = config_.num_conv_pos_embeddings;
-  torch::Tensor pos = torch::conv1d(as(x.transpose(1, 2), w.pos_conv_weight.scalar_type()), w.pos_conv_weight, w.pos_conv_bias, 1, K / 2, 1,
+  torch::Tensor pos = torch::conv1d(as(x.transpose(1, 2), w.pos_conv_weight.scalar_type()), w.pos_conv_weight,
+                                    w.pos_conv_bias, 1, K / 2, 1,
                                     config_.num_conv_pos_embedding_groups);  // (B, H, T + 1 - K % 2)
   if (K % 2 == 0) pos = pos.narrow(2, 0, T);
   x = x + torch::gelu(pos).transpose(1, 2);  // float32 + product type -> float32

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "metrics/scoring_report.h"
 #include "output/npy_file.h"
@@ -29,38 +31,35 @@ bool has_default_model() { return std::filesystem::exists(test::source_path("mod
 TEST(DefaultModel, WerOnTheHeldOutCorpusStaysUnderTheThreshold) {
   if (!has_default_model()) GTEST_SKIP() << "models/default is not in this checkout";
   test::TempDir dir;
-  const auto r = test::run_w2v2({"eval", test::source_path("data/librispeech-mini"), "--model",
-                                 test::source_path("models/default"), "--report", dir.file("report.json")});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto report = nlohmann::json::parse(test::read_text(dir.file("report.json")));
+  // `w2v2 eval` of data/librispeech-mini with extra flags -> its JSON report.
+  auto eval = [&dir](const std::string& name, const std::vector<std::string>& flags) {
+    std::vector<std::string> args{"eval", test::source_path("data/librispeech-mini"), "--model",
+                                  test::source_path("models/default"), "--report", dir.file(name + ".json")};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const auto r = test::run_w2v2(args);
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    return r.exit_code == 0 ? nlohmann::json::parse(test::read_text(dir.file(name + ".json"))) : nlohmann::json();
+  };
+  const auto report = eval("report", {});
+  ASSERT_FALSE(report.is_null());
   EXPECT_EQ(report["utterances"].get<int>(), 48);
-  EXPECT_LE(report["wer"].get<double>(), kMaxWer) << r.out;
+  EXPECT_LE(report["wer"].get<double>(), kMaxWer);
   EXPECT_EQ(report["decoding"]["decoder"], "beam");
   EXPECT_EQ(report["decoding"]["lm"], test::source_path("models/default/language_model/lm.arpa"));
 
-  const auto greedy = test::run_w2v2({"eval", test::source_path("data/librispeech-mini"), "--model",
-                                      test::source_path("models/default"), "--decoder", "greedy", "--report",
-                                      dir.file("greedy.json")});
-  ASSERT_EQ(greedy.exit_code, 0) << greedy.err;
-  const auto greedy_report = nlohmann::json::parse(test::read_text(dir.file("greedy.json")));
-  EXPECT_LE(greedy_report["wer"].get<double>(), kMaxGreedyWer) << greedy.out;
-  EXPECT_LT(report["wer"].get<double>(), greedy_report["wer"].get<double>() - 0.15) << "the LM should help";
+  const auto greedy = eval("greedy", {"--decoder", "greedy"});
+  ASSERT_FALSE(greedy.is_null());
+  EXPECT_LE(greedy["wer"].get<double>(), kMaxGreedyWer);
+  EXPECT_LT(report["wer"].get<double>(), greedy["wer"].get<double>() - 0.15) << "the LM should help";
 
   // int8 (issue 16's target: within 0.5 points of fp32; measured equal, 13.50 %, on VNNI and AVX2 kernels).
-  const auto int8 = test::run_w2v2({"eval", test::source_path("data/librispeech-mini"), "--model",
-                                    test::source_path("models/default"), "--precision", "int8", "--report",
-                                    dir.file("int8.json")});
-  ASSERT_EQ(int8.exit_code, 0) << int8.err;
-  const auto int8_report = nlohmann::json::parse(test::read_text(dir.file("int8.json")));
-  EXPECT_LE(int8_report["wer"].get<double>(), report["wer"].get<double>() + 0.005) << int8.out;
-
+  const auto int8 = eval("int8", {"--precision", "int8"});
+  ASSERT_FALSE(int8.is_null());
+  EXPECT_LE(int8["wer"].get<double>(), report["wer"].get<double>() + 0.005);
   // bf16 (issue 18's target: within 0.3 points of fp32; measured equal, 13.50 %, and 35.38 % greedy).
-  const auto bf16 = test::run_w2v2({"eval", test::source_path("data/librispeech-mini"), "--model",
-                                    test::source_path("models/default"), "--precision", "bf16", "--report",
-                                    dir.file("bf16.json")});
-  ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
-  const auto bf16_report = nlohmann::json::parse(test::read_text(dir.file("bf16.json")));
-  EXPECT_LE(bf16_report["wer"].get<double>(), report["wer"].get<double>() + 0.003) << bf16.out;
+  const auto bf16 = eval("bf16", {"--precision", "bf16"});
+  ASSERT_FALSE(bf16.is_null());
+  EXPECT_LE(bf16["wer"].get<double>(), report["wer"].get<double>() + 0.003);
 }
 
 // bf16 against fp32 on the demo samples. With the LM (the default decoder) every transcript is the same.
