@@ -406,7 +406,7 @@ void add_bench_inputs_and_modes(CLI::App* cmd, CliOptions& options, FlagText& te
                bench.precisions.clear();
                for (const std::string& text : list) bench.precisions.push_back(parse_precision_flag("--precisions", text));
              },
-             "Precisions to time (fp32, int8)")
+             "Precisions to time (fp32, tf32, bf16, fp16, int8: those this device runs)")
           ->delimiter(',')
           ->type_name("TEXT")
           ->default_str("[fp32]")

@@ -86,7 +86,7 @@ def build_hf_model(model_dir, dtype):
     """Hugging Face's Wav2Vec2ForCTC from the folder, as a user loads it."""
     major, minor = (int(x) for x in transformers.__version__.split(".")[:2])
     name = "dtype" if (major, minor) >= (4, 56) else "torch_dtype"  # renamed in 4.56
-    kwargs = {name: dtype} if dtype is not None else {}
+    kwargs = {name: dtype if dtype is not None else torch.float32}  # transformers 5 defaults to "auto"
     return transformers.Wav2Vec2ForCTC.from_pretrained(model_dir, **kwargs).eval()
 
 

@@ -79,13 +79,13 @@ W2V2_JSONS=()
 BASELINE_JSONS=()
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round: Python eager baseline (torchaudio), $THREADS threads ==" >&2
-  $PY scripts/bench_baseline.py --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
+  $PY scripts/bench_baseline.py --implementation torchaudio --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
     --json "$WORK/baseline-$round.json" --transcripts "$WORK/baseline.txt" "${PATHS[@]}"
   BASELINE_JSONS+=("$WORK/baseline-$round.json")
   for p in "${PRECISION_LIST[@]}"; do
     [[ $p == fp32 ]] && continue
     echo "== round $round: Python baseline, $p, $THREADS threads ==" >&2
-    $PY scripts/bench_baseline.py --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
+    $PY scripts/bench_baseline.py --implementation torchaudio --model "$MODEL" --threads "$THREADS" --warmup 1 --repeat "$REPEAT" \
       --precision "$p" --json "$WORK/baseline-$p-$round.json" "${PATHS[@]}"
     BASELINE_JSONS+=("$WORK/baseline-$p-$round.json")
   done

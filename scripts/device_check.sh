@@ -34,9 +34,24 @@ else
   PRECISIONS=${PRECISIONS:-fp32,tf32,bf16,fp16} BATCHES=${BATCHES:-16,32,64,128} DTYPES=${DTYPES:-fp32 fp16 bf16}
   BASE_BATCH=${BASE_BATCH:-16}
 fi
+PCOUNT=${PCOUNT:-$([ "$DEVICE" = cpu ] && echo 8 || echo 320)}  # files for the precision x batch curve
+# Phases to run (the build always runs): pipeline = the fp32 pipeline/graph/trace checks of the first GPU runs.
+PHASES=${PHASES:-tests,precisions,baseline,accuracy,large}
+DEADLINE=${DEADLINE:-570}  # seconds since the start: a phase that would begin later is skipped (and reported)
 STATUS=0
-phase() { echo; echo "=== $(date +%T) $*"; }
+phase() { echo; echo "=== $(date +%T) [${SECONDS} s] $*"; }
 fail() { echo "FAILED: $*"; STATUS=1; }
+want() {  # phase name: selected and still time for it?
+  [[ ",$PHASES," == *",$1,"* ]] || return 1
+  (( SECONDS < DEADLINE )) || { fail "no time left for phase $1 (${SECONDS} s used of ${DEADLINE})"; return 1; }
+}
+tmo() { local left=$((DEADLINE + 25 - SECONDS)); (( left < 15 )) && left=15; echo $(( $1 < left ? $1 : left )); }
+pack() {  # after each phase, so that a run stopped later still brings back what it measured
+  cp "$LOGS"/*.log "$LOGS"/*.txt "$RES/" 2>/dev/null
+  tar czf "$OUT/results.tar.gz" -C "$RES" . 2>/dev/null
+  cp "$LOGS/tests-torch.txt" "$RES/bench-precisions.json" "$RES/precision-summary.json" "$OUT/" 2>/dev/null
+  return 0
+}
 
 phase environment
 {
@@ -68,23 +83,31 @@ else
     -DTORCH_CUDA_ARCH_LIST=9.0 -DCAFFE2_USE_CUDNN=ON > "$LOGS/cmake.log" 2>&1 || { tail -40 "$LOGS/cmake.log"; fail cmake; }
   grep -E "w2v2:|CUDA" "$LOGS/cmake.log" | head -5
   timeout 480 ninja -k 0 -C "$BUILD" w2v2 w2v2_torch_tests w2v2_core_tests > "$LOGS/build.log" 2>&1 \
-    || { grep -E "error|Error" "$LOGS/build.log" | head -30; tail -20 "$LOGS/build.log"; fail build; exit 1; }
+    || { grep -E "error|Error" "$LOGS/build.log" | head -30; tail -20 "$LOGS/build.log"; fail build
+         cp "$LOGS/build.log" "$OUT/"; pack; exit 1; }
   tail -1 "$LOGS/build.log"
 fi
 W2V2=$BUILD/w2v2
 
-phase tests
-timeout 240 "$BUILD/tests/w2v2_torch_tests" \
-  --gtest_filter='*CudaEngine.*:DeviceNames.*:CpuEngine.*:*ModelParity*:*ReducedPrecision*' 2>&1 | tee "$LOGS/tests-torch.txt" \
-  | grep -E "FAILED|PASSED|SKIPPED \]|ran\.|Failure|Expected|Which is|actual|error" | grep -vE "^\[  SKIPPED \] [A-Za-z]" | head -60
-grep -q "PASSED" "$LOGS/tests-torch.txt" && ! grep -q "FAILED" "$LOGS/tests-torch.txt" || fail "torch tests"
-timeout 120 "$BUILD/tests/w2v2_core_tests" --gtest_filter='TranscriptionPipeline.*:BoundedQueue.*' 2>&1 \
-  | tee "$LOGS/tests-core.txt" | tail -3 || fail "core tests"
+if want tests; then
+  phase tests
+  timeout "$(tmo 240)" "$BUILD/tests/w2v2_torch_tests" \
+    --gtest_filter='*CudaEngine.*:DeviceNames.*:CpuEngine.*:*ModelParity*:*ReducedPrecision*' > "$LOGS/tests-torch.txt" 2>&1
+  grep -E "FAILED|PASSED|SKIPPED \]|ran\.|Failure|Expected|Which is|actual|error" "$LOGS/tests-torch.txt" \
+    | grep -vE "^\[  SKIPPED \] [A-Za-z]" | head -60
+  grep -q "PASSED" "$LOGS/tests-torch.txt" && ! grep -q "FAILED" "$LOGS/tests-torch.txt" || fail "torch tests"
+  timeout "$(tmo 120)" "$BUILD/tests/w2v2_core_tests" --gtest_filter='TranscriptionPipeline.*:BoundedQueue.*' \
+    > "$LOGS/tests-core.txt" 2>&1 || fail "core tests"
+  tail -3 "$LOGS/tests-core.txt"
+  pack
+fi
 
+MODEL=/tmp/w2v2-base-random AUDIO=/tmp/w2v2-bench-audio
 if [ -d "$HF" ]; then
-  phase "wav2vec2-base, random weights: 60 files of 2-20 s"
-  MODEL=/tmp/w2v2-base-random AUDIO=/tmp/w2v2-bench-audio
   "$W2V2" random-model --config "$HF" -o "$MODEL" --log-level warn || fail random-model
+fi
+if [ -d "$HF" ] && want pipeline; then
+  phase "wav2vec2-base, random weights: $COUNT files of 2-20 s"
   # Benchmark: pipeline on/off x graph on/off; batches of up to 16 (pipeline off runs one at a time).
   timeout 300 "$W2V2" bench --model "$MODEL" --device "$DEVICE" --count "$COUNT" \
     --durations 2,3.5,5,6.5,8,9.5,11,12.5,14,15.5,17,18.5,20,7,10,13 --audio-dir "$AUDIO" \
@@ -115,62 +138,85 @@ PY
   "$PYTHON" scripts/plot_timeline.py "$OUT/trace-cuda.json" "$OUT/timeline-cuda.png" \
     --title "w2v2 --device $DEVICE: $COUNT files of 2-20 s, wav2vec2-base (random weights), batches of 16" || fail plot
 fi
-if [ -d "$HF" ]; then
-  phase "precisions x batch sizes (wav2vec2-base, random weights, same files)"
-  # --max-batch-seconds high enough that the batch size alone sets each batch (the curve).
-  timeout 360 "$W2V2" bench --model "$MODEL" --device "$DEVICE" --count "$COUNT" \
-    --durations 2,3.5,5,6.5,8,9.5,11,12.5,14,15.5,17,18.5,20,7,10,13 --audio-dir "$AUDIO" \
-    --precisions "$PRECISIONS" --batch-sizes "$BATCHES" --max-batch-seconds 3000 --graph off,on --pipeline on \
-    --warmup 1 --repeat 3 --json "$RES/bench-precisions.json" 2>"$LOGS/bench-precisions.log" \
-    | tee "$LOGS/bench-precisions.txt" || { tail -20 "$LOGS/bench-precisions.log"; fail "bench precisions"; }
+DURATIONS=2,3.5,5,6.5,8,9.5,11,12.5,14,15.5,17,18.5,20,7,10,13
+AUDIO_P=/tmp/w2v2-bench-audio-$PCOUNT
+if [ -d "$HF" ] && want precisions; then
+  phase "precisions x batch sizes (wav2vec2-base, random weights, $PCOUNT files of 2-20 s)"
+  # --max-batch-seconds high enough that the batch size alone sets each batch: the curve. Graphs off for every
+  # precision, then on for bf16 (lengths bucketed to 1 s, so that a long run meets few shapes).
+  timeout "$(tmo 200)" "$W2V2" bench --model "$MODEL" --device "$DEVICE" --count "$PCOUNT" --durations "$DURATIONS" \
+    --audio-dir "$AUDIO_P" --precisions "$PRECISIONS" --batch-sizes "$BATCHES" --max-batch-seconds 3000 \
+    --graph off --pipeline on --warmup 1 --repeat 2 --json "$RES/bench-precisions.json" \
+    > "$LOGS/bench-precisions.txt" 2>"$LOGS/bench-precisions.log" \
+    || { tail -20 "$LOGS/bench-precisions.log"; fail "bench precisions"; }
+  cat "$LOGS/bench-precisions.txt"
+  pack
+  timeout "$(tmo 120)" "$W2V2" bench --model "$MODEL" --device "$DEVICE" --count "$PCOUNT" --durations "$DURATIONS" \
+    --audio-dir "$AUDIO_P" --precision bf16 --batch-sizes "$BATCHES" --max-batch-seconds 3000 \
+    --graph on --pipeline on --warmup 1 --repeat 2 --json "$RES/bench-bf16-graphs.json" \
+    > "$LOGS/bench-bf16-graphs.txt" 2>"$LOGS/bench-bf16-graphs.log" \
+    || { tail -20 "$LOGS/bench-bf16-graphs.log"; fail "bench bf16 graphs"; }
+  cat "$LOGS/bench-bf16-graphs.txt"
+  pack
+fi
 
-  phase "Python baseline, padded batches of $BASE_BATCH: $DTYPES"
+if [ -d "$HF" ] && want baseline; then
+  phase "Python baseline on the same files, padded batches of $BASE_BATCH: $DTYPES"
   for dtype in $DTYPES; do
-    timeout 240 "$PYTHON" scripts/bench_baseline.py --model "$MODEL" --device "$DEVICE" --dtype "$dtype" \
-      --batch-size "$BASE_BATCH" --count "$COUNT" --warmup 1 --repeat 3 --json "$RES/baseline-$dtype.json" "$AUDIO" \
-      2>"$LOGS/baseline-$dtype.log" || { tail -5 "$LOGS/baseline-$dtype.log"; fail "baseline $dtype"; }
+    timeout "$(tmo 120)" "$PYTHON" scripts/bench_baseline.py --model "$MODEL" --device "$DEVICE" --dtype "$dtype" \
+      --batch-size "$BASE_BATCH" --count "$PCOUNT" --warmup 1 --repeat 2 --json "$RES/baseline-$dtype.json" \
+      "$AUDIO_P" 2>"$LOGS/baseline-$dtype.log" || { tail -5 "$LOGS/baseline-$dtype.log"; fail "baseline $dtype"; }
   done
-
-  LARGE=$HF_ROOT/wav2vec2-large-960h-lv60-self
-  if [ -d "$LARGE" ]; then
-    phase "lv60-large, random weights: fp32 and bf16"
-    "$W2V2" random-model --config "$LARGE" -o /tmp/w2v2-large-random --log-level warn || fail "random-model large"
-    timeout 240 "$W2V2" bench --model /tmp/w2v2-large-random --device "$DEVICE" --count "$COUNT" \
-      --durations 2,3.5,5,6.5,8,9.5,11,12.5,14,15.5,17,18.5,20,7,10,13 --audio-dir "$AUDIO" \
-      --precisions fp32,bf16 --batch-sizes "${BATCHES##*,}" --max-batch-seconds 3000 --warmup 1 --repeat 3 \
-      --json "$RES/bench-large.json" 2>"$LOGS/bench-large.log" | tee "$LOGS/bench-large.txt" \
-      || { tail -20 "$LOGS/bench-large.log"; fail "bench large"; }
-  fi
+  pack
 fi
 
 phase "accuracy per precision: the default model on data/librispeech-mini and data/samples"
 summary_args=()
 for precision in $(echo "$PRECISIONS" | tr , ' '); do
+  want accuracy || break
   for decoder in greedy auto; do
-    timeout 120 "$W2V2" eval data/librispeech-mini --model models/default --device "$DEVICE" --precision "$precision" \
-      --decoder "$decoder" --report "$RES/eval-$precision-$decoder.json" > /dev/null 2>"$LOGS/eval-$precision.log" \
+    timeout "$(tmo 60)" "$W2V2" eval data/librispeech-mini --model models/default --device "$DEVICE" \
+      --precision "$precision" --decoder "$decoder" --report "$RES/eval-$precision-$decoder.json" > /dev/null \
+      2>"$LOGS/eval-$precision-$decoder.log" \
       && summary_args+=(--eval "$precision:$decoder:$RES/eval-$precision-$decoder.json") \
-      || { tail -5 "$LOGS/eval-$precision.log"; fail "eval $precision $decoder"; }
+      || { tail -5 "$LOGS/eval-$precision-$decoder.log"; fail "eval $precision $decoder"; }
   done
-  rm -rf "$LOGS/logits-$precision"
-  timeout 60 "$W2V2" transcribe data/samples --model models/default --device "$DEVICE" --precision "$precision" \
-    --decoder greedy --logits-dir "$LOGS/logits-$precision" -o "$RES/demo-$precision.txt" 2>"$LOGS/demo-$precision.log" \
+  # The demo transcripts with the default decoder (the target); greedy logits for their distance from fp32.
+  timeout "$(tmo 60)" "$W2V2" transcribe data/samples --model models/default --device "$DEVICE" \
+    --precision "$precision" -o "$RES/demo-$precision.txt" 2>"$LOGS/demo-$precision.log" \
     && summary_args+=(--transcripts "$precision:$RES/demo-$precision.txt") || fail "demo $precision"
+  rm -rf "$LOGS/logits-$precision"
+  timeout "$(tmo 60)" "$W2V2" transcribe data/samples --model models/default --device "$DEVICE" \
+    --precision "$precision" --decoder greedy --logits-dir "$LOGS/logits-$precision" -o "$RES/demo-greedy-$precision.txt" \
+    2>"$LOGS/demo-greedy-$precision.log" || fail "demo greedy $precision"
   if [ "$precision" != fp32 ] && "$PYTHON" -c 'import numpy' 2>/dev/null; then
-    "$PYTHON" scripts/compare_logits.py "$LOGS/logits-fp32" "$LOGS/logits-$precision" --json "$RES/logits-$precision.json" \
+    "$PYTHON" scripts/compare_logits.py "$LOGS/logits-fp32" "$LOGS/logits-$precision" \
+      --json "$RES/logits-$precision.json" \
       && summary_args+=(--logits "$precision:$RES/logits-$precision.json") || fail "compare logits $precision"
   fi
 done
 
+shopt -s nullglob
 if [ -f "$RES/bench-precisions.json" ]; then
   phase "issue 18's targets"
-  "$PYTHON" scripts/precision_summary.py --bench "$RES/bench-precisions.json" --baseline "$RES"/baseline-*.json \
-    "${summary_args[@]}" $([ "$DEVICE" = cpu ] && echo --dry-run) --out "$RES/precision-summary.json" \
-    | tee "$LOGS/precision-summary.txt" || fail "precision summary"
+  "$PYTHON" scripts/precision_summary.py --bench "$RES/bench-precisions.json" "$RES"/bench-bf16-graphs.json \
+    --baseline "$RES"/baseline-*.json "${summary_args[@]}" $([ "$DEVICE" = cpu ] && echo --dry-run) \
+    --out "$RES/precision-summary.json" > "$LOGS/precision-summary.txt" 2>&1 || fail "precision summary"
+  cat "$LOGS/precision-summary.txt"
 fi
-cp "$LOGS"/*.log "$LOGS"/*.txt "$RES/" 2>/dev/null
-tar czf "$OUT/results.tar.gz" -C "$RES" . || fail "pack results"
-cp "$LOGS/tests-torch.txt" "$RES/bench-precisions.json" "$RES/precision-summary.json" "$OUT/" 2>/dev/null
+pack
+
+LARGE=$HF_ROOT/wav2vec2-large-960h-lv60-self
+if [ -d "$LARGE" ] && want large; then
+  phase "lv60-large, random weights: fp32 and bf16, $COUNT files"
+  "$W2V2" random-model --config "$LARGE" -o /tmp/w2v2-large-random --log-level warn || fail "random-model large"
+  timeout "$(tmo 150)" "$W2V2" bench --model /tmp/w2v2-large-random --device "$DEVICE" --count "$COUNT" \
+    --durations "$DURATIONS" --audio-dir "$AUDIO" --precisions fp32,bf16 --batch-sizes "${BATCHES%%,*}" \
+    --max-batch-seconds 3000 --warmup 1 --repeat 2 --json "$RES/bench-large.json" \
+    > "$LOGS/bench-large.txt" 2>"$LOGS/bench-large.log" || { tail -20 "$LOGS/bench-large.log"; fail "bench large"; }
+  cat "$LOGS/bench-large.txt"
+fi
+pack
 [ $STATUS -eq 0 ] || cp "$LOGS/build.log" "$OUT/" 2>/dev/null
 phase "done (status $STATUS)"
 exit $STATUS

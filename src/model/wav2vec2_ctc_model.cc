@@ -104,11 +104,11 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
   torch::Tensor x = layer_norm(features, w.projection_norm_weight, w.projection_norm_bias, eps);
   x = as(linear(x, w.projection_weight, w.projection_bias, w.projection_int8), torch::kFloat32);  // (B, T, H)
 
-  torch::Tensor key_mask;  // (B, 1, 1, T) additive: 0 for valid keys, -inf for padding
+  torch::Tensor key_mask;  // (B, 1, 1, T) additive: 0 for valid keys, -inf for padding; in the product type
   if (padded) {
     const torch::Tensor pad = torch::arange(T, frame_lengths.options()).unsqueeze(0) >= frame_lengths.unsqueeze(1);
     x = x.masked_fill(pad.unsqueeze(2), 0.0);
-    key_mask = torch::zeros({B, 1, 1, T}, x.options())
+    key_mask = torch::zeros({B, 1, 1, T}, x.options().dtype(w.product_type))  // -inf is a half type's too
                    .masked_fill(pad.view({B, 1, 1, T}), -std::numeric_limits<float>::infinity());
   }
 
@@ -132,7 +132,7 @@ torch::Tensor Wav2Vec2CtcModel::encode(const torch::Tensor& features, const torc
                                   .view({B, T, 3, heads, head_dim})
                                   .permute({2, 0, 3, 1, 4});
     torch::Tensor scores = torch::matmul(qkv[0] * scale, qkv[1].transpose(2, 3));  // (B, heads, T, T)
-    if (padded) scores = scores + key_mask;  // float32 from here when the products run in a half type
+    if (padded) scores = scores + key_mask;  // in the product type: adding 0 to a valid key's score is exact
     const torch::Tensor probs = as(torch::softmax(scores, -1, torch::kFloat32), qkv.scalar_type());
     const torch::Tensor context = torch::matmul(probs, qkv[2])  // (B, heads, T, head_dim)
                                       .transpose(1, 2)

@@ -116,6 +116,15 @@ struct CudaBatchRunner::Impl {
   std::string name;
 
   std::mutex submit_mutex;  // one submitter at a time: staging, graph capture and enqueueing
+
+  // TF32 for --precision tf32 only; otherwise exact float32 products (TF32 would move logits by ~1e-3, and
+  // cuDNN allows it by default). The switches are process-wide and read when a kernel is launched or captured,
+  // so each batch sets its own before it runs: engines of different precisions may alternate, not overlap.
+  void apply_tf32() const {
+    const bool tf32 = runtime.precision == Precision::kTf32;
+    at::globalContext().setAllowTF32CuDNN(tf32);
+    at::globalContext().setAllowTF32CuBLAS(tf32);
+  }
   GraphCache<CapturedGraph> graphs;  // by (B, padded S)
   decltype(at::cuda::graph_pool_handle()) graph_pool;  // shared by all graphs: they replay one at a time on `stream`
 
@@ -241,11 +250,6 @@ class CudaPendingBatch : public PendingBatch {
 
 CudaBatchRunner::CudaBatchRunner(const Wav2Vec2CtcModel& model, int device_index, const RuntimeConfig& runtime)
     : impl_(std::make_unique<Impl>(model, device_index, runtime)) {
-  // TF32 for --precision tf32 only; otherwise exact float32 products (TF32 would move logits by ~1e-3, and
-  // cuDNN allows it by default). Process-wide switches: engines of different precisions must not run at once.
-  const bool tf32 = runtime.precision == Precision::kTf32;
-  at::globalContext().setAllowTF32CuDNN(tf32);
-  at::globalContext().setAllowTF32CuBLAS(tf32);
   c10::cuda::CUDAStreamGuard guard(impl_->stream);
   impl_->epoch.record(impl_->stream);
   impl_->epoch.synchronize();
@@ -281,6 +285,7 @@ std::unique_ptr<PendingBatch> CudaBatchRunner::submit(const std::vector<const st
   int64_t S = plan.samples;
 
   std::lock_guard<std::mutex> submit_lock(r.submit_mutex);
+  r.apply_tf32();
   torch::InferenceMode inference_mode;
   c10::cuda::CUDAStreamGuard stream_guard(r.stream);
   const auto lookup = r.graphs.lookup(B, S, [&r](const GraphShape& shape) { return r.capture(shape); });

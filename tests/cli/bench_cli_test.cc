@@ -134,10 +134,16 @@ TEST(BenchBaseline, SameTranscriptsAsW2v2) {
   }
   for (const char* model : {"models/tiny-group-st", "models/tiny-layer-bin"}) {
     test::TempDir dir;
-    const auto base = test::run_command(
-        "/usr/bin/python3", {test::source_path("scripts/bench_baseline.py"), "--model", test::fixture(model),
-                             "--threads", "1", "--warmup", "0", "--repeat", "1", "--json", dir.file("b.json"),
-                             "--transcripts", dir.file("b.txt"), test::fixture("audio")});
+    // The baseline with torchaudio (the reference here), one pass, extra flags -> its exit status and output.
+    auto baseline = [&](std::vector<std::string> flags) {
+      std::vector<std::string> args{test::source_path("scripts/bench_baseline.py"), "--model", test::fixture(model),
+                                    "--implementation", "torchaudio", "--threads", "1", "--warmup", "0",
+                                    "--repeat", "1"};
+      args.insert(args.end(), flags.begin(), flags.end());
+      args.push_back(test::fixture("audio"));
+      return test::run_command("/usr/bin/python3", args);
+    };
+    const auto base = baseline({"--json", dir.file("b.json"), "--transcripts", dir.file("b.txt")});
     ASSERT_EQ(base.exit_code, 0) << base.err;
     const auto ours = test::run_w2v2({"transcribe", "--model", test::fixture(model), test::fixture("audio"), "-q"});
     ASSERT_EQ(ours.exit_code, 0) << ours.err;
@@ -153,10 +159,8 @@ TEST(BenchBaseline, SameTranscriptsAsW2v2) {
 
     // Padded batches (--batch-size). torchaudio masks padded frames in the encoder but not in the group norm of
     // the group family's first conv layer, so only the layer family keeps every transcript there.
-    const auto batched = test::run_command(
-        "/usr/bin/python3", {test::source_path("scripts/bench_baseline.py"), "--model", test::fixture(model),
-                             "--threads", "1", "--warmup", "0", "--repeat", "1", "--batch-size", "3", "--json",
-                             dir.file("b3.json"), "--transcripts", dir.file("b3.txt"), test::fixture("audio")});
+    const auto batched =
+        baseline({"--batch-size", "3", "--json", dir.file("b3.json"), "--transcripts", dir.file("b3.txt")});
     ASSERT_EQ(batched.exit_code, 0) << batched.err;
     const auto j3 = nlohmann::json::parse(test::read_text(dir.file("b3.json")));
     EXPECT_EQ(j3["batch_size"], 3);
