@@ -8,7 +8,8 @@ namespace w2v2 {
 struct SystemInfo {
   std::string cpu_model;  // /proc/cpuinfo "model name"
   unsigned cores = 0;     // std::thread::hardware_concurrency()
-  std::string cpu_flags;  // the SIMD flags that matter: avx2, fma, avx512f (sgemm), avx512_vnni, amx_int8 (int8), avx512_bf16, amx_bf16
+  // The SIMD flags that matter: avx2, fma, avx512f (sgemm), avx512_vnni, amx_int8 (int8), avx512_bf16, amx_bf16.
+  std::string cpu_flags;
   std::string blas_library;  // the BLAS shared object mapped into this process (resolved path)
   std::string kernel;        // uname -sr
 

@@ -36,8 +36,8 @@ struct RuntimeConfig {
   void validate() const;
   std::string to_string() const;
 
-  // Throws ConfigError when `precision` cannot run on `device` (int8 on a GPU, tf32 or fp16 on the CPU): the rule validate() applies,
-  // for a device resolved later (auto) or precisions crossed by a benchmark.
+  // Throws ConfigError when `precision` cannot run on `device` (int8 on a GPU, tf32 or fp16 on the CPU): the
+  // rule validate() applies, for a device resolved later (auto) or precisions crossed by a benchmark.
   static void check_precision(Precision precision, const Device& device);
 };
 
