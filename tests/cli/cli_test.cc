@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "output/npy_file.h"
 #include "support/test_support.h"
@@ -45,12 +48,14 @@ TEST(Cli, PrecisionFlagIsCheckedAndEachRunsOnlyWhereItCan) {
     const auto cuda = run_w2v2({command, input, "--model", model, "--precision", "int8", "--device", "cuda"});
     EXPECT_NE(cuda.exit_code, 0) << command;
     EXPECT_NE(cuda.err.find("--precision int8 runs on the CPU only"), std::string::npos) << command << ": " << cuda.err;
-    for (const std::string gpu_only : {"fp16", "tf32"}) {
-      const auto cpu = run_w2v2({command, input, "--model", model, "--precision", gpu_only, "--device", "cpu"});
-      EXPECT_NE(cpu.exit_code, 0) << command << " " << gpu_only;
-      EXPECT_NE(cpu.err.find("--precision " + gpu_only + " runs on CUDA only"), std::string::npos)
-          << command << ": " << cpu.err;
-    }
+  }
+  // The GPU-only precisions on the CPU (the same rule for every command: tests/core/device_test.cc).
+  for (const auto& [command, gpu_only] : std::vector<std::pair<std::string, std::string>>{{"transcribe", "fp16"},
+                                                                                         {"bench", "tf32"}}) {
+    const auto cpu = run_w2v2({command, input, "--model", model, "--precision", gpu_only, "--device", "cpu"});
+    EXPECT_NE(cpu.exit_code, 0) << command << " " << gpu_only;
+    EXPECT_NE(cpu.err.find("--precision " + gpu_only + " runs on CUDA only"), std::string::npos)
+        << command << ": " << cpu.err;
   }
   const auto bf16 = run_w2v2({"transcribe", input, "--model", model, "--precision", "bf16"});
   EXPECT_EQ(bf16.exit_code, 0) << bf16.err;
