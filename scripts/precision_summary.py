@@ -13,6 +13,7 @@ that its figures are not the GPU's. Standard library only: the GPU machine may h
 """
 import argparse
 import json
+import operator
 import sys
 
 TARGETS = {"bf16_over_fp32": 2.5, "bf16_real_time": 5000.0, "device_idle": 0.05, "pipeline_overhead": 1.05,
@@ -49,8 +50,10 @@ def main():
     ap.add_argument("--bench", required=True, nargs="+", help="w2v2 bench --json files (--precisions x --batch-sizes)")
     ap.add_argument("--baseline", nargs="*", action="extend", default=[], help="scripts/bench_baseline.py --json files")
     ap.add_argument("--eval", nargs="+", action="extend", default=[], help="PRECISION:DECODER:report.json of w2v2 eval")
-    ap.add_argument("--logits", nargs="+", action="extend", default=[], help="PRECISION:compare.json of compare_logits.py vs fp32")
-    ap.add_argument("--transcripts", nargs="+", action="extend", default=[], help="PRECISION:transcripts.txt of the demo files")
+    ap.add_argument("--logits", nargs="+", action="extend", default=[],
+                    help="PRECISION:compare.json of compare_logits.py vs fp32")
+    ap.add_argument("--transcripts", nargs="+", action="extend", default=[],
+                    help="PRECISION:transcripts.txt of the demo files")
     ap.add_argument("--dry-run", action="store_true", help="a CPU rehearsal: the figures are not the GPU's")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
@@ -76,35 +79,33 @@ def main():
         baselines[(b["precision"], b["batch_size"])] = b
     checks = []
 
-    def check(name, value, target, ok):
-        checks.append({"check": name, "value": value, "target": target, "met": bool(ok) if value is not None else None})
+    compare = {">=": operator.ge, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 
-    half = "bf16" if best("bf16") else None
-    fp32 = best("fp32")
-    if half and fp32:
-        b = best(half)
+    def check(name, value, op, limit, target=None):
+        """Records `value op limit`; a value of None is "not measured"."""
+        checks.append({"check": name, "value": value, "target": target or f"{op} {limit}",
+                       "met": bool(compare[op](value, limit)) if value is not None else None})
+
+    b, fp32 = best("bf16"), best("fp32")
+    if b and fp32:
         same_batch = best("fp32", b["batch_size"])
         check("bf16 / fp32 end to end (same batch size)",
               b["real_time_factor"] / same_batch["real_time_factor"] if same_batch else None,
-              f">= {TARGETS['bf16_over_fp32']}",
-              same_batch and b["real_time_factor"] / same_batch["real_time_factor"] >= TARGETS["bf16_over_fp32"])
+              ">=", TARGETS["bf16_over_fp32"])
         check("bf16 / best fp32 end to end", b["real_time_factor"] / fp32["real_time_factor"],
-              f">= {TARGETS['bf16_over_fp32']}", b["real_time_factor"] / fp32["real_time_factor"] >= TARGETS["bf16_over_fp32"])
-        check("bf16 real-time factor", b["real_time_factor"], f">= {TARGETS['bf16_real_time']}",
-              b["real_time_factor"] >= TARGETS["bf16_real_time"])
-        check("bf16 device idle", b["device_idle_fraction"], f"< {TARGETS['device_idle']}",
-              b["device_idle_fraction"] < TARGETS["device_idle"])
-        check("bf16 pipeline overhead", b["pipeline_overhead"], f"<= {TARGETS['pipeline_overhead']}",
-              b["pipeline_overhead"] <= TARGETS["pipeline_overhead"])
+              ">=", TARGETS["bf16_over_fp32"])
+        check("bf16 real-time factor", b["real_time_factor"], ">=", TARGETS["bf16_real_time"])
+        check("bf16 device idle", b["device_idle_fraction"], "<", TARGETS["device_idle"])
+        check("bf16 pipeline overhead", b["pipeline_overhead"], "<=", TARGETS["pipeline_overhead"])
         # Against Python's half precision at the baseline's own batch size.
         halves = [(p, n) for (p, n) in baselines if p in ("bf16", "fp16")]
         for dtype, n in sorted(halves):
             ours = best("bf16", n)
-            ratio = ours["real_time_factor"] / baselines[(dtype, n)]["real_time_factor"] if ours else None
-            check(f"bf16 / Python {dtype} baseline (batch {n})", ratio, f">= {TARGETS['bf16_over_python']}",
-                  ratio is not None and ratio >= TARGETS["bf16_over_python"])
+            check(f"bf16 / Python {dtype} baseline (batch {n})",
+                  ours["real_time_factor"] / baselines[(dtype, n)]["real_time_factor"] if ours else None,
+                  ">=", TARGETS["bf16_over_python"])
         if not halves:
-            check("bf16 / Python fp16 or bf16 baseline", None, f">= {TARGETS['bf16_over_python']}", False)
+            check("bf16 / Python fp16 or bf16 baseline", None, ">=", TARGETS["bf16_over_python"])
 
     accuracy = {}
     for (precision, decoder), path in tagged(args.eval, 3):
@@ -115,15 +116,13 @@ def main():
         for decoder, wer in by_decoder.items():
             ref = accuracy.get("fp32", {}).get(decoder)
             if ref is not None:
-                points = 100 * (wer - ref)
-                check(f"{precision} WER - fp32 WER, {decoder} (points)", points, f"<= {TARGETS['wer_points']}",
-                      points <= TARGETS["wer_points"])
+                check(f"{precision} WER - fp32 WER, {decoder} (points)", 100 * (wer - ref), "<=", TARGETS["wer_points"])
     logits = {precision: load(path) for (precision,), path in tagged(args.logits, 2)}
     demo = {precision: read_transcripts(path) for (precision,), path in tagged(args.transcripts, 2)}
     for precision, texts in demo.items():
         if precision != "fp32" and "fp32" in demo:
             differ = sorted(k for k in texts if texts[k] != demo["fp32"].get(k))
-            check(f"{precision} demo transcripts equal fp32", len(differ), "0 differ", not differ)
+            check(f"{precision} demo transcripts equal fp32", len(differ), "==", 0, target="0 differ")
 
     summary = {"dry_run": args.dry_run, "device": bench.get("machine", {}).get("device"), "rows": rows,
                "baselines": [{"precision": p, "batch_size": n, "real_time_factor": b["real_time_factor"],
