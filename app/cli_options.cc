@@ -98,7 +98,7 @@ Precision parse_precision_flag(const std::string& flag, const std::string& text)
   }
 }
 
-// --precision, and --int8-weight-bits beside it. Bench's --precision sets its one precision to time.
+// --precision, and --int8-weight-bits and --int8-ff-activation-bits beside it. Bench's --precision sets its one precision to time.
 CLI::Option* add_precision_options(CLI::App* cmd, RuntimeConfig& runtime, std::vector<Precision>* bench_precisions) {
   CLI::Option* option =
       cmd->add_option_function<std::string>(
@@ -118,6 +118,12 @@ CLI::Option* add_precision_options(CLI::App* cmd, RuntimeConfig& runtime, std::v
                   "8-bit products can saturate)")
       ->capture_default_str()
       ->check(CLI::IsMember({0, 7, 8}))
+      ->group("Runtime");
+  cmd->add_option("--int8-ff-activation-bits", runtime.int8_ff_activation_bits,
+                  "int8: bits of the feed-forward layers' activations, 16 (two u8 passes: closer to fp32) or 8 "
+                  "(one: faster); 0 = for this CPU: 16 with VNNI, 8 without")
+      ->capture_default_str()
+      ->check(CLI::IsMember({0, 8, 16}))
       ->group("Runtime");
   return option;
 }

@@ -23,21 +23,35 @@ import bench_baseline  # noqa: E402  (the folder's model in torchaudio, audio re
 KINDS = ("feature_projection", "q_proj|k_proj|v_proj", "out_proj", "intermediate_dense", "output_dense")
 
 
-def quantize_weight(w, bits=8):
-    """Per output channel, symmetric, as Int8Linear."""
+def quantize_weight(w, bits=8, mse=False):
+    """Per output channel, symmetric, as Int8Linear; with `mse`, each channel's range clipped to whichever of
+    0.50, 0.51, ..., 1.00 of its largest |weight| gives the least squared rounding error."""
     bound = 2 ** (bits - 1) - 1
     scale = w.abs().amax(1, keepdim=True) / bound
     scale = torch.where(scale > 0, scale, torch.ones_like(scale))
-    return torch.round(w / scale).clamp(-bound, bound) * scale
+    if not mse:
+        return torch.round(w / scale).clamp(-bound, bound) * scale
+    best, best_error = None, None
+    for c in torch.linspace(0.5, 1.0, 51):
+        q = torch.round(w / (scale * c)).clamp(-bound, bound) * (scale * c)
+        e = (q - w).pow(2).sum(1, keepdim=True)
+        best = q if best is None else torch.where(e < best_error, q, best)
+        best_error = e if best_error is None else torch.minimum(e, best_error)
+    return best
 
 
-def quantize_rows(x, clip=1.0):
-    """Per row, u8 with a zero point, the range widened to hold 0 (ActivationQuantization::for_range)."""
+def quantize_rows(x, clip=1.0, residual=False):
+    """Per row, u8 with a zero point, the range widened to hold 0 (ActivationQuantization::for_range); with
+    `residual`, a second pass quantizes what the first left, x - Q(x), symmetrically to 8 bits at scale / 254."""
     lo = x.amin(-1, keepdim=True).clamp(max=0) * clip
     hi = x.amax(-1, keepdim=True).clamp(min=0) * clip
     scale = ((hi - lo) / 255).clamp(min=1e-30)
     zero = torch.round(-lo / scale).clamp(0, 255)
-    return ((torch.round(x / scale) + zero).clamp(0, 255) - zero) * scale
+    q = ((torch.round(x / scale) + zero).clamp(0, 255) - zero) * scale
+    if residual:
+        fine = scale / 254
+        q = q + torch.round((x - q) / fine).clamp(-127, 127) * fine
+    return q
 
 
 class Simulation:
@@ -59,7 +73,8 @@ class Simulation:
         frames = sum(b.shape[0] for b in self.reference)
         return f"{100 * diff / norm:.2f} % error, best unit agrees on {100 * agree / frames:.2f} % of frames"
 
-    def quantized(self, weights=True, activations=True, select=lambda name: True, scales=None, clip=1.0):
+    def quantized(self, weights=True, activations=True, select=lambda name: True, scales=None, clip=1.0,
+                  residual=lambda name: False, mse=False):
         """The error with the selected layers quantized; `scales` (name -> (K)) equalizes their inputs."""
         hooks = []
         for name, module in self.linears.items():
@@ -67,10 +82,10 @@ class Simulation:
                 continue
             s = scales[name] if scales else torch.ones(module.in_features)
             if weights:
-                module.weight.data = quantize_weight(self.weights[name] * s) / s
+                module.weight.data = quantize_weight(self.weights[name] * s, mse=mse) / s
             if activations:
                 hooks.append(module.register_forward_pre_hook(
-                    lambda mod, inputs, s=s: (quantize_rows(inputs[0] / s, clip) * s,)))
+                    lambda mod, inputs, s=s, r=residual(name): (quantize_rows(inputs[0] / s, clip, r) * s,)))
         result = self.error(self.run())
         for h in hooks:
             h.remove()
@@ -158,6 +173,11 @@ def main():
     layers = sorted({int(n.split("layers.")[1].split(".")[0]) for n in sim.linears if "layers." in n})
     for i in layers:
         print(f"only layer {i}:", sim.quantized(select=lambda n, i=i: f"layers.{i}." in n))
+    for kind in KINDS + ("intermediate_dense|output_dense", "|".join(KINDS)):
+        print(f"activations of {kind} in two u8 passes:",
+              sim.quantized(residual=lambda n, k=kind: any(p in n for p in k.split("|"))))
+    print("weights only, MSE-chosen ranges:", sim.quantized(activations=False, mse=True))
+    print("everything, MSE-chosen weight ranges:", sim.quantized(mse=True))
     for clip in (0.95, 0.9):
         print(f"row ranges clipped to {clip}:", sim.quantized(clip=clip))
     if args.calibration:

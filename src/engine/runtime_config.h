@@ -18,6 +18,10 @@ struct RuntimeConfig {
   // int8 only: bits of the quantized weights, 7 or 8; 0 = what the CPU multiplies exactly (8 with VNNI; 7
   // without, where the AVX2 kernel's 16-bit pair sums of u8 x s8 products saturate with 8-bit weights).
   int int8_weight_bits = 0;
+  // int8 only: bits of the feed-forward layers' activations, 8 (one u8 pass) or 16 (a second u8 pass over
+  // what the first left: twice those layers' integer work); 0 = for this CPU: 16 with VNNI, 8 without (the
+  // AVX2 kernel is slow enough that 16 would cost int8 its speed). The other layers always read 8 bits.
+  int int8_ff_activation_bits = 0;
   // Graph capture per (batch size, padded length) bucket. CPU: the forward is traced into a TorchScript
   // graph, optimized as a frozen graph and replayed. CUDA: a CUDA graph is captured with static input and
   // output buffers and replayed.

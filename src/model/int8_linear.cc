@@ -24,6 +24,10 @@ constexpr int64_t kMaxInputFeatures = 65536;  // 255 · 127 · 65536 < 2^31
 constexpr const char* kNoOneDnn = "int8: this build has no oneDNN (install libdnnl-dev and rebuild)";
 
 #ifdef W2V2_HAVE_DNNL
+// The second pass's steps: scale / 254, so the first pass's rounding error (within ±scale / 2) spans ±127.
+constexpr float kResidualSteps = 254.0f;
+constexpr float kResidualZeroPoint = 128.0f;
+
 struct Range {
   float min = 0.0f;
   float max = 0.0f;
@@ -93,12 +97,41 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void quantize(const
   }
 }
 
+// The second pass of a row quantized with (scale, zero_point) into q: what the first left, x − scale · (q − z),
+// which lies within ±scale / 2, to r[i] = round(residual / (scale / 254)) + 128 ∈ [1, 255] (u8, zero point 128).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void quantize_residual(const float* x, const uint8_t* q,
+                                                                                    int64_t n, float scale,
+                                                                                    float zero_point, uint8_t* r) {
+  const float fine = scale / kResidualSteps;
+  for (int64_t i = 0; i < n; ++i) {
+    const float residual = x[i] - scale * (static_cast<float>(q[i]) - zero_point);
+    float v = std::nearbyint(residual / fine) + kResidualZeroPoint;
+    v = v < 1.0f ? 1.0f : v;
+    v = v > 255.0f ? 255.0f : v;
+    r[i] = static_cast<uint8_t>(static_cast<int32_t>(v));
+  }
+}
+
 // out[n] = s_x · w_scale[n] · (acc[n] − z_x · w_sum[n]) + bias[n]: one output row from its integer sums.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void dequantize_row(
     const int32_t* acc, int64_t n, float s_x, int32_t z_x, const int32_t* w_sum, const float* w_scale,
     const float* bias, float* out) {
   for (int64_t i = 0; i < n; ++i) {
     out[i] = static_cast<float>(acc[i] - z_x * w_sum[i]) * (s_x * w_scale[i]) + bias[i];
+  }
+}
+
+// The same with a second pass: out[n] = w_scale[n] · (s_x · (acc[n] − z_x · w_sum[n]) + s_r · (acc_r[n] −
+// 128 · w_sum[n])) + bias[n], s_r = s_x / 254.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void dequantize_two_pass_row(
+    const int32_t* acc, const int32_t* acc_r, int64_t n, float s_x, int32_t z_x, const int32_t* w_sum,
+    const float* w_scale, const float* bias, float* out) {
+  const float s_r = s_x / kResidualSteps;
+  const int32_t z_r = static_cast<int32_t>(kResidualZeroPoint);
+  for (int64_t i = 0; i < n; ++i) {
+    const float coarse = static_cast<float>(acc[i] - z_x * w_sum[i]) * s_x;
+    const float fine = static_cast<float>(acc_r[i] - z_r * w_sum[i]) * s_r;
+    out[i] = (coarse + fine) * w_scale[i] + bias[i];
   }
 }
 
@@ -132,11 +165,12 @@ constexpr int64_t kRowsPerTask = 32;
 #endif
 
 // The registered operator (so a traced graph records it): x (..., K) f32, weight (K, N) s8, weight_sums (N)
-// s32 (Σ_k weight[k, n]), scales (N) f32, bias (N) f32 -> (..., N) f32.
+// s32 (Σ_k weight[k, n]), scales (N) f32, bias (N) f32, passes 1 or 2 (see Int8Linear) -> (..., N) f32.
 torch::Tensor int8_linear_cpu(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& weight_sums,
-                              const torch::Tensor& scales, const torch::Tensor& bias) {
+                              const torch::Tensor& scales, const torch::Tensor& bias, int64_t passes) {
   W2V2_CHECK(weight.dim() == 2 && weight.scalar_type() == torch::kChar && weight.is_contiguous(),
              "int8_linear: weight must be (K, N) contiguous int8");
+  W2V2_CHECK(passes == 1 || passes == 2, "int8_linear: activation passes must be 1 or 2; got ", passes);
   const int64_t K = weight.size(0);
   const int64_t N = weight.size(1);
   W2V2_CHECK(scales.numel() == N && bias.numel() == N && weight_sums.numel() == N &&
@@ -157,11 +191,12 @@ torch::Tensor int8_linear_cpu(const torch::Tensor& x, const torch::Tensor& weigh
   // outside one, for fewer than kRowsPerTask rows).
   at::internal::lazy_init_num_threads();
   // Each row (frame) is quantized on its own range: a frame's result never depends on its batch-mates or on
-  // padding, as in fp32, and a loud frame does not coarsen the others.
+  // padding, as in fp32, and a loud frame does not coarsen the others. With two passes, row m's two u8 rows are
+  // rows passes · m and passes · m + 1 of the integer product, so one matmul call multiplies both.
   // Scratch of this call, from LibTorch's allocator like every other activation.
-  const torch::Tensor q_x_tensor = torch::empty({M, K}, torch::kByte);  // (M, K)
-  const torch::Tensor acc_tensor = torch::empty({M, N}, torch::kInt);   // (M, N)
-  std::vector<ActivationQuantization> row_q(static_cast<size_t>(M));     // (M)
+  const torch::Tensor q_x_tensor = torch::empty({M * passes, K}, torch::kByte);  // (M · passes, K)
+  const torch::Tensor acc_tensor = torch::empty({M * passes, N}, torch::kInt);   // (M · passes, N)
+  std::vector<ActivationQuantization> row_q(static_cast<size_t>(M));              // (M)
   uint8_t* q_x = q_x_tensor.data_ptr<uint8_t>();
   int32_t* acc = acc_tensor.data_ptr<int32_t>();
   const float* src = rows.data_ptr<float>();
@@ -176,18 +211,25 @@ torch::Tensor int8_linear_cpu(const torch::Tensor& x, const torch::Tensor& weigh
     for (int64_t m = begin; m < end; ++m) {
       const Range r = range_of(src + m * K, K);
       ActivationQuantization& a = row_q[static_cast<size_t>(m)];
+      uint8_t* q = q_x + m * passes * K;
       if (!r.finite) {  // a NaN output row, which the decoder reports for its utterance (as fp32 would)
         a = ActivationQuantization{std::numeric_limits<float>::quiet_NaN(), 0};
-        std::memset(q_x + m * K, 0, static_cast<size_t>(K));
+        std::memset(q, 0, static_cast<size_t>(passes * K));
         continue;
       }
       a = ActivationQuantization::for_range(r.min, r.max);
-      quantize(src + m * K, K, a.scale, static_cast<float>(a.zero_point), q_x + m * K);
+      quantize(src + m * K, K, a.scale, static_cast<float>(a.zero_point), q);
+      if (passes == 2) quantize_residual(src + m * K, q, K, a.scale, static_cast<float>(a.zero_point), q + K);
     }
-    int8_matmul(q_x + begin * K, weight, end - begin, acc + begin * N);
+    int8_matmul(q_x + begin * passes * K, weight, (end - begin) * passes, acc + begin * passes * N);
     for (int64_t m = begin; m < end; ++m) {
       const ActivationQuantization& a = row_q[static_cast<size_t>(m)];
-      dequantize_row(acc + m * N, N, a.scale, a.zero_point, sums, s, b, dst + m * N);
+      const int32_t* row_acc = acc + m * passes * N;
+      if (passes == 2) {
+        dequantize_two_pass_row(row_acc, row_acc + N, N, a.scale, a.zero_point, sums, s, b, dst + m * N);
+      } else {
+        dequantize_row(row_acc, N, a.scale, a.zero_point, sums, s, b, dst + m * N);
+      }
     }
   });
   return out.view(out_sizes);
@@ -196,7 +238,7 @@ torch::Tensor int8_linear_cpu(const torch::Tensor& x, const torch::Tensor& weigh
 #endif
 }
 
-TORCH_LIBRARY(w2v2, m) { m.def("int8_linear(Tensor x, Tensor weight, Tensor weight_sums, Tensor scales, Tensor bias) -> Tensor"); }
+TORCH_LIBRARY(w2v2, m) { m.def("int8_linear(Tensor x, Tensor weight, Tensor weight_sums, Tensor scales, Tensor bias, int passes) -> Tensor"); }
 TORCH_LIBRARY_IMPL(w2v2, CPU, m) { m.impl("int8_linear", TORCH_FN(int8_linear_cpu)); }
 
 }  // namespace
@@ -211,10 +253,13 @@ ActivationQuantization ActivationQuantization::for_range(float min, float max) {
   return ActivationQuantization{scale, zero_point};
 }
 
-Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits, const std::string& name)
-    : weight_bits_(weight_bits) {
+Int8Linear::Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits, int activation_bits,
+                       const std::string& name)
+    : weight_bits_(weight_bits), activation_bits_(activation_bits) {
   W2V2_CHECK_AS(ConfigError, available(), kNoOneDnn);
   W2V2_CHECK(weight_bits == 7 || weight_bits == 8, "int8 weight bits must be 7 or 8; got ", weight_bits);
+  W2V2_CHECK(activation_bits == 8 || activation_bits == 16, "int8 activation bits must be 8 or 16; got ",
+             activation_bits);
   W2V2_CHECK(weight.dim() == 2 && weight.scalar_type() == torch::kFloat32, "Int8Linear: weight must be (N, K) float32");
   const int64_t N = weight.size(0);
   const std::string layer = name.empty() ? "a layer" : name;
@@ -240,8 +285,8 @@ torch::Tensor Int8Linear::operator()(const torch::Tensor& x) const {
   static const auto op = c10::Dispatcher::singleton()
                              .findSchemaOrThrow("w2v2::int8_linear", "")
                              .typed<torch::Tensor(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&,
-                                                  const torch::Tensor&, const torch::Tensor&)>();
-  return op.call(x, weight_, weight_sums_, scales_, bias_);
+                                                  const torch::Tensor&, const torch::Tensor&, int64_t)>();
+  return op.call(x, weight_, weight_sums_, scales_, bias_, activation_bits_ == 16 ? 2 : 1);
 }
 
 int64_t Int8Linear::bytes() const {

@@ -26,14 +26,19 @@ struct ActivationQuantization {
 //   y[m, n] = s_m · scale_n · Σ_k (q_x[m, k] − z_m) · q_w[n, k] + b[n]
 // is exact in integers where the CPU's kernel is: with VNNI (32-bit accumulation), or with 7-bit weights
 // on AVX2, where 8-bit ones let the kernel's 16-bit sums of two u8 × s8 products saturate.
+// With 16-bit activations a second u8 pass carries what the first left: r = round((x − s_m (q_x − z_m)) /
+// (s_m / 254)) + 128, and y adds s_m / 254 · scale_n · Σ_k (r − 128) q_w; the row's quantization step is then
+// s_m / 254 (about 16 bits over its range) for twice the integer work.
 // Calls are thread-safe; oneDNN runs on the calling thread's OpenMP team, sized to LibTorch's thread count.
 class Int8Linear {
  public:
   Int8Linear() = default;
-  // weight (N, K) float32, bias (N) float32 or undefined (no bias); weight_bits 7 or 8; `name` for errors.
+  // weight (N, K) float32, bias (N) float32 or undefined (no bias); weight_bits 7 or 8; activation_bits 8
+  // (one u8 pass) or 16 (two); `name` for errors.
   // Throws ConfigError when this build has no oneDNN, ModelLoadError for non-finite weights (which would
   // quantize to finite garbage, where fp32 gives NaN logits that the decoder reports).
-  Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits, const std::string& name = "");
+  Int8Linear(const torch::Tensor& weight, const torch::Tensor& bias, int weight_bits, int activation_bits = 8,
+             const std::string& name = "");
 
   // x (..., K) float32 -> (..., N) float32. A row with a non-finite activation gives a NaN output row (its
   // quantization would be meaningless), which the decoder reports for its utterance; other rows are unaffected.
@@ -41,6 +46,7 @@ class Int8Linear {
 
   bool defined() const { return weight_.defined(); }
   int weight_bits() const { return weight_bits_; }
+  int activation_bits() const { return activation_bits_; }
   const torch::Tensor& weight() const { return weight_; }  // (K, N) int8, transposed for oneDNN
   const torch::Tensor& scales() const { return scales_; }  // (N) float32, > 0
   const torch::Tensor& bias() const { return bias_; }      // (N) float32 (zeros when the layer had none)
@@ -57,6 +63,7 @@ class Int8Linear {
  private:
   torch::Tensor weight_, weight_sums_, scales_, bias_;  // weight_sums_ (N) int32: Σ_k weight_[k, n]
   int weight_bits_ = 0;
+  int activation_bits_ = 8;
 };
 
 }  // namespace w2v2

@@ -212,18 +212,18 @@ StateDict random_state_dict(const Wav2Vec2Config& config, uint64_t seed) {
   return s;
 }
 
-void Wav2Vec2Weights::quantize_int8(int weight_bits) {
-  projection_int8 = Int8Linear(projection_weight, projection_bias, weight_bits, "feature_projection.projection");
+void Wav2Vec2Weights::quantize_int8(int weight_bits, int ff_activation_bits) {
+  projection_int8 = Int8Linear(projection_weight, projection_bias, weight_bits, 8, "feature_projection.projection");
   projection_weight = torch::Tensor();
   for (size_t i = 0; i < layers.size(); ++i) {
     EncoderLayerWeights& layer = layers[i];
     const std::string prefix = "encoder.layers." + std::to_string(i) + ".";
-    layer.qkv_int8 = Int8Linear(layer.qkv_weight, layer.qkv_bias, weight_bits, prefix + "attention.{q,k,v}_proj");
-    layer.out_int8 = Int8Linear(layer.out_weight, layer.out_bias, weight_bits, prefix + "attention.out_proj");
-    layer.ff_in_int8 =
-        Int8Linear(layer.ff_in_weight, layer.ff_in_bias, weight_bits, prefix + "feed_forward.intermediate_dense");
-    layer.ff_out_int8 =
-        Int8Linear(layer.ff_out_weight, layer.ff_out_bias, weight_bits, prefix + "feed_forward.output_dense");
+    layer.qkv_int8 = Int8Linear(layer.qkv_weight, layer.qkv_bias, weight_bits, 8, prefix + "attention.{q,k,v}_proj");
+    layer.out_int8 = Int8Linear(layer.out_weight, layer.out_bias, weight_bits, 8, prefix + "attention.out_proj");
+    layer.ff_in_int8 = Int8Linear(layer.ff_in_weight, layer.ff_in_bias, weight_bits, ff_activation_bits,
+                                  prefix + "feed_forward.intermediate_dense");
+    layer.ff_out_int8 = Int8Linear(layer.ff_out_weight, layer.ff_out_bias, weight_bits, ff_activation_bits,
+                                   prefix + "feed_forward.output_dense");
     layer.qkv_weight = layer.out_weight = layer.ff_in_weight = layer.ff_out_weight = torch::Tensor();
   }
 }

@@ -113,9 +113,14 @@ InferenceEngine::InferenceEngine(const ModelDirectory& model, const RuntimeConfi
       spdlog::warn("int8 with 8-bit weights on a CPU without VNNI: the kernel's 16-bit pair sums saturate on some "
                    "products (7-bit weights, the default here, are exact)");
     }
-    weights.quantize_int8(bits);
+    // 16-bit feed-forward activations double those layers' integer work: cheap with VNNI, but without it the
+    // AVX2 kernel would bring int8 down to fp32's speed (README, "int8 on the CPU").
+    const int ff_bits = runtime.int8_ff_activation_bits > 0 ? runtime.int8_ff_activation_bits
+                                                            : (Int8Linear::cpu_has_vnni() ? 16 : 8);
+    weights.quantize_int8(bits, ff_bits);
     release_freed_host_memory();  // the float32 weights it replaced
-    precision += " (" + std::to_string(bits) + "-bit weights, " + (Int8Linear::cpu_has_vnni() ? "VNNI" : "no VNNI") + ")";
+    precision += " (" + std::to_string(bits) + "-bit weights, " + std::to_string(ff_bits) +
+                 "-bit feed-forward activations, " + (Int8Linear::cpu_has_vnni() ? "VNNI" : "no VNNI") + ")";
   }
   if (is_half(runtime.precision)) {
     weights.cast_products(runtime.precision == Precision::kBf16 ? torch::kBFloat16 : torch::kHalf);

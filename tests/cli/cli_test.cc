@@ -44,6 +44,7 @@ TEST(Cli, PrecisionFlagIsCheckedAndEachRunsOnlyWhereItCan) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("expected fp32, tf32, bf16, fp16 or int8"), std::string::npos) << bad.err;
   EXPECT_EQ(run_w2v2({"transcribe", input, "--model", model, "--int8-weight-bits", "6"}).exit_code, 2);
+  EXPECT_EQ(run_w2v2({"transcribe", input, "--model", model, "--int8-ff-activation-bits", "12"}).exit_code, 2);
   for (const std::string command : {"transcribe", "eval", "bench"}) {
     const auto cuda = run_w2v2({command, input, "--model", model, "--precision", "int8", "--device", "cuda"});
     EXPECT_NE(cuda.exit_code, 0) << command;

@@ -52,14 +52,44 @@ TEST(DefaultModel, WerOnTheHeldOutCorpusStaysUnderTheThreshold) {
   EXPECT_LE(greedy["wer"].get<double>(), kMaxGreedyWer);
   EXPECT_LT(report["wer"].get<double>(), greedy["wer"].get<double>() - 0.15) << "the LM should help";
 
-  // int8 (issue 16's target: within 0.5 points of fp32; measured equal, 13.50 %, on VNNI and AVX2 kernels).
+  // int8 (issue 16's target: within 0.5 points of fp32, with the LM and greedy). Measured with VNNI (8-bit
+  // weights, 16-bit feed-forward activations): equal, 13.50 % and 35.38 % (8-bit activations: 35.79 % greedy);
+  // with the AVX2 kernel (7-bit weights, 8-bit activations): equal too.
   const auto int8 = eval("int8", {"--precision", "int8"});
   ASSERT_FALSE(int8.is_null());
   EXPECT_LE(int8["wer"].get<double>(), report["wer"].get<double>() + 0.005);
+  const auto int8_greedy = eval("int8-greedy", {"--precision", "int8", "--decoder", "greedy"});
+  ASSERT_FALSE(int8_greedy.is_null());
+  EXPECT_LE(int8_greedy["wer"].get<double>(), greedy["wer"].get<double>() + 0.005);
   // bf16 (issue 18's target: within 0.3 points of fp32; measured equal, 13.50 %, and 35.38 % greedy).
   const auto bf16 = eval("bf16", {"--precision", "bf16"});
   ASSERT_FALSE(bf16.is_null());
   EXPECT_LE(bf16["wer"].get<double>(), report["wer"].get<double>() + 0.003);
+}
+
+// The frames whose best unit differs between two --logits-dir trees of the same files; each must have been a
+// near-tie in `reference` (its top two units less than `max_margin` apart).
+int count_changed_best_units(const std::string& reference, const std::string& other, float max_margin) {
+  int changed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(reference)) {
+    const std::string name = entry.path().filename().string();
+    const NpyArray a = read_npy(entry.path().string());
+    const NpyArray b = read_npy(other + "/" + name);
+    EXPECT_EQ(a.shape, b.shape) << name;
+    if (a.shape != b.shape) continue;
+    const auto V = static_cast<size_t>(a.shape.at(1));
+    std::vector<float> row(V);
+    for (size_t t = 0; t < static_cast<size_t>(a.shape.at(0)); ++t) {
+      const float* x = a.data.data() + t * V;
+      const float* y = b.data.data() + t * V;
+      if (std::max_element(x, x + V) - x == std::max_element(y, y + V) - y) continue;
+      ++changed;
+      row.assign(x, x + V);
+      std::partial_sort(row.begin(), row.begin() + 2, row.end(), std::greater<float>());
+      EXPECT_LT(row[0] - row[1], max_margin) << name << " frame " << t << ": " << other << " changed a clear best unit";
+    }
+  }
+  return changed;
 }
 
 // bf16 against fp32 on the demo samples. With the LM (the default decoder) every transcript is the same.
@@ -84,24 +114,7 @@ TEST(DefaultModel, Bf16TranscribesTheDemoSamplesAsFp32Does) {
     }
   }
   EXPECT_EQ(transcripts["bf16-auto"], transcripts["fp32-auto"]);
-  int changed_frames = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.file("fp32-logits"))) {
-    const std::string name = entry.path().filename().string();
-    const NpyArray a = read_npy(entry.path().string());
-    const NpyArray b = read_npy(dir.file("bf16-logits/" + name));
-    ASSERT_EQ(a.shape, b.shape) << name;
-    const auto V = static_cast<size_t>(a.shape.at(1));
-    std::vector<float> row(V);
-    for (size_t t = 0; t < static_cast<size_t>(a.shape.at(0)); ++t) {
-      const float* x = a.data.data() + t * V;
-      const float* y = b.data.data() + t * V;
-      if (std::max_element(x, x + V) - x == std::max_element(y, y + V) - y) continue;
-      ++changed_frames;
-      row.assign(x, x + V);
-      std::partial_sort(row.begin(), row.begin() + 2, row.end(), std::greater<float>());
-      EXPECT_LT(row[0] - row[1], 0.05f) << name << " frame " << t << ": bf16 changed a clear best unit";
-    }
-  }
+  const int changed_frames = count_changed_best_units(dir.file("fp32-logits"), dir.file("bf16-logits"), 0.05f);
   if (transcripts["bf16-greedy"] != transcripts["fp32-greedy"]) {
     EXPECT_GT(changed_frames, 0) << "a greedy transcript changed with every best unit the same";
   }
@@ -109,9 +122,10 @@ TEST(DefaultModel, Bf16TranscribesTheDemoSamplesAsFp32Does) {
 }
 
 // int8 against fp32 on the demo samples: the same words where the margins allow (speech-16k.flac,
-// speech-16k.wav, speech-8k.wav, greedy and with the LM, on VNNI and AVX2 kernels alike); elsewhere a
-// near-tie may flip a letter or a word (measured: "DILL TONE" -> "DIAL TONE" with the LM), so the
-// transcripts as a whole stay within 5 % of fp32's characters.
+// speech-16k.wav, speech-8k.wav with the LM, on VNNI and AVX2 kernels alike); elsewhere a near-tie may flip a
+// letter or a word, so the transcripts as a whole stay within 5 % of fp32's characters. Greedy, every frame
+// whose best unit changed was a near-tie in fp32 (margin < 0.15). Measured with VNNI (8-bit weights, 16-bit
+// feed-forward activations): every transcript and every best unit the same.
 TEST(DefaultModel, Int8TranscribesTheDemoSamplesAsFp32Does) {
   if (!has_default_model()) GTEST_SKIP() << "models/default is not in this checkout";
   test::TempDir dir;
@@ -119,9 +133,11 @@ TEST(DefaultModel, Int8TranscribesTheDemoSamplesAsFp32Does) {
     std::map<std::string, std::map<std::string, std::string>> by_precision;
     for (const std::string precision : {"fp32", "int8"}) {
       const std::string out = dir.file(precision + "-" + decoder + ".txt");
-      const auto r = test::run_w2v2({"transcribe", test::source_path("data/samples"), "--model",
-                                     test::source_path("models/default"), "--decoder", decoder, "--precision",
-                                     precision, "--output", out});
+      std::vector<std::string> args{"transcribe", test::source_path("data/samples"), "--model",
+                                    test::source_path("models/default"), "--decoder", decoder, "--precision",
+                                    precision, "--output", out};
+      if (decoder == "greedy") args.insert(args.end(), {"--logits-dir", dir.file(precision + "-logits")});
+      const auto r = test::run_w2v2(args);
       ASSERT_EQ(r.exit_code, 0) << r.err;
       by_precision[precision] = read_transcript_file(out);
     }
@@ -129,10 +145,13 @@ TEST(DefaultModel, Int8TranscribesTheDemoSamplesAsFp32Does) {
     const auto& int8 = by_precision["int8"];
     ASSERT_EQ(int8.size(), 6u);
     for (const std::string name : {"speech-16k.flac", "speech-16k.wav", "speech-8k.wav"}) {
-      EXPECT_EQ(int8.at(name), fp32.at(name)) << decoder << " " << name;
+      if (decoder == "auto") EXPECT_EQ(int8.at(name), fp32.at(name)) << decoder << " " << name;
     }
     const ScoringReport agreement = score_transcripts(fp32, int8, ScoringOptions{});
     EXPECT_LE(agreement.characters.rate(), 0.05) << decoder;
+    if (decoder == "greedy") {
+      EXPECT_LE(count_changed_best_units(dir.file("fp32-logits"), dir.file("int8-logits"), 0.15f), 3);  // of 933
+    }
   }
 }
 

@@ -78,7 +78,8 @@ TEST(Device, RuntimeConfigToStringNamesTheDeviceAsGiven) {
   runtime.device = Device::cpu();
   runtime.precision = Precision::kInt8;
   EXPECT_EQ(runtime.to_string(),
-            "RuntimeConfig(device=cpu, precision=int8, int8_weight_bits=auto, threads=2, graph=off, keep_host_memory=on)");
+            "RuntimeConfig(device=cpu, precision=int8, int8_weight_bits=auto, int8_ff_activation_bits=auto, threads=2, "
+            "graph=off, keep_host_memory=on)");
   runtime.int8_weight_bits = 7;
   EXPECT_NE(runtime.to_string().find("int8_weight_bits=7"), std::string::npos);
 }

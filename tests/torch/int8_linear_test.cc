@@ -133,6 +133,42 @@ TEST(Int8Linear, EightBitWeightsExactWithVnniSaturatingWithout) {
   if (!Int8Linear::cpu_has_vnni()) std::cout << "8-bit weights without VNNI: worst rms error vs float " << worst_saturated << "\n";
 }
 
+// 16-bit activations: the second pass quantizes the first one's rounding error (within ±s_m / 2) in steps of
+// s_m / 254, so what is left of the activations' rounding is at most s_m / 508 per input. Against the float
+// layer with the quantized weights, x Q(W)ᵀ + b, the result is then within (s_m / 508) · Σ_k |Q(W)[n, k]| per
+// output (plus float rounding), and far closer than 8-bit activations get.
+TEST(Int8Linear, SixteenBitActivationsLeaveOnlyTheWeightsRounding) {
+  SKIP_WITHOUT_ONEDNN();
+  torch::manual_seed(13);
+  const int bits = Int8Linear::exact_weight_bits();
+  double error8 = 0, error16 = 0;
+  for (const Shape& s : kShapes) {
+    const torch::Tensor w = torch::randn({s.N, s.K}) * 0.05;
+    const torch::Tensor b = torch::randn({s.N});
+    const torch::Tensor x = torch::randn({s.M, s.K}) * 2 + 0.3;
+    const Int8Linear eight(w, b, bits, 8);
+    const Int8Linear sixteen(w, b, bits, 16);
+    EXPECT_EQ(sixteen.activation_bits(), 16);
+    EXPECT_TRUE(torch::equal(sixteen.weight(), eight.weight()));
+    const torch::Tensor q_w = (sixteen.weight().t().to(torch::kFloat64) *
+                               sixteen.scales().to(torch::kFloat64).unsqueeze(1));  // (N, K) Q(W)
+    const torch::Tensor x64 = x.to(torch::kFloat64);
+    const torch::Tensor ref = torch::matmul(x64, q_w.t()) + b.to(torch::kFloat64);  // (M, N)
+    const torch::Tensor y16 = sixteen(x).to(torch::kFloat64);
+    const torch::Tensor y8 = eight(x).to(torch::kFloat64);
+    // Each row's step s_m = (max(x, 0) − min(x, 0)) / 255 (ActivationQuantization::for_range).
+    const torch::Tensor step = (std::get<0>(x64.max(1)).clamp_min(0) - std::get<0>(x64.min(1)).clamp_max(0)) / 255;
+    const torch::Tensor bound = (step / 508).unsqueeze(1) * q_w.abs().sum(1).unsqueeze(0) +
+                                1e-5 * (ref.abs() + 1);  // (M, N)
+    EXPECT_TRUE(((y16 - ref).abs() <= bound).all().item<bool>())
+        << "M " << s.M << " K " << s.K << " N " << s.N << ": worst excess "
+        << ((y16 - ref).abs() - bound).max().item<double>();
+    error8 = std::max(error8, (y8 - ref).abs().max().item<double>());
+    error16 = std::max(error16, (y16 - ref).abs().max().item<double>());
+  }
+  EXPECT_LT(error16 * 50, error8) << "16-bit " << error16 << ", 8-bit " << error8;
+}
+
 TEST(Int8Linear, KeepsLeadingDimensionsAndEmptyInputs) {
   SKIP_WITHOUT_ONEDNN();
   const Int8Linear layer(torch::randn({6, 4}), torch::randn({6}), 7);
@@ -148,30 +184,36 @@ TEST(Int8Linear, KeepsLeadingDimensionsAndEmptyInputs) {
 // A non-finite activation gives its own row NaN (the decoder fails that utterance); other rows are untouched.
 TEST(Int8Linear, NonFiniteActivationsGiveTheirRowNaN) {
   SKIP_WITHOUT_ONEDNN();
-  const Int8Linear layer(torch::randn({5, 8}), torch::Tensor(), 7);
-  for (float bad : {NAN, INFINITY, -INFINITY}) {
-    torch::Tensor x = torch::randn({4, 8});
-    const torch::Tensor clean = layer(x);
-    x[2][3] = bad;
-    const torch::Tensor y = layer(x);
-    EXPECT_TRUE(y[2].isnan().all().item<bool>()) << bad;
-    for (int m : {0, 1, 3}) EXPECT_TRUE(torch::equal(y[m], clean[m])) << bad << " row " << m;
+  for (int activation_bits : {8, 16}) {
+    const Int8Linear layer(torch::randn({5, 8}), torch::Tensor(), 7, activation_bits);
+    for (float bad : {NAN, INFINITY, -INFINITY}) {
+      torch::Tensor x = torch::randn({4, 8});
+      const torch::Tensor clean = layer(x);
+      x[2][3] = bad;
+      const torch::Tensor y = layer(x);
+      EXPECT_TRUE(y[2].isnan().all().item<bool>()) << bad << " " << activation_bits;
+      for (int m : {0, 1, 3}) EXPECT_TRUE(torch::equal(y[m], clean[m])) << bad << " row " << m << " " << activation_bits;
+    }
   }
 }
 
 // Each row is quantized on its own: a row's result does not depend on the other rows (batch-mates, padding).
 TEST(Int8Linear, RowsAreIndependent) {
   SKIP_WITHOUT_ONEDNN();
-  const Int8Linear layer(torch::randn({16, 32}) * 0.1, torch::randn({16}), Int8Linear::exact_weight_bits());
-  const torch::Tensor x = torch::randn({6, 32});
-  const torch::Tensor loud = torch::cat({x, torch::randn({3, 32}) * 100}, 0);  // a loud "batch-mate"
-  EXPECT_TRUE(torch::equal(layer(loud).narrow(0, 0, 6), layer(x)));
-  EXPECT_TRUE(torch::equal(layer(x.narrow(0, 2, 1)), layer(x).narrow(0, 2, 1)));
+  for (int activation_bits : {8, 16}) {
+    const Int8Linear layer(torch::randn({16, 32}) * 0.1, torch::randn({16}), Int8Linear::exact_weight_bits(),
+                           activation_bits);
+    const torch::Tensor x = torch::randn({6, 32});
+    const torch::Tensor loud = torch::cat({x, torch::randn({3, 32}) * 100}, 0);  // a loud "batch-mate"
+    EXPECT_TRUE(torch::equal(layer(loud).narrow(0, 0, 6), layer(x))) << activation_bits;
+    EXPECT_TRUE(torch::equal(layer(x.narrow(0, 2, 1)), layer(x).narrow(0, 2, 1))) << activation_bits;
+  }
 }
 
 TEST(Int8Linear, RefusesBadShapesAndBits) {
   SKIP_WITHOUT_ONEDNN();
   EXPECT_THROW(Int8Linear(torch::randn({3, 4}), torch::Tensor(), 6), Error);
+  EXPECT_THROW(Int8Linear(torch::randn({3, 4}), torch::Tensor(), 8, 12), Error);
   EXPECT_THROW(Int8Linear(torch::randn({3, 4}), torch::randn({4}), 8), Error);
   EXPECT_THROW(Int8Linear(torch::zeros({1, 65537}), torch::Tensor(), 8), ConfigError);  // int32 sums could overflow
   const Int8Linear layer(torch::randn({3, 4}), torch::Tensor(), 8);
@@ -179,7 +221,7 @@ TEST(Int8Linear, RefusesBadShapesAndBits) {
   torch::Tensor broken = torch::randn({3, 4});
   broken[1][2] = NAN;
   try {
-    Int8Linear(broken, torch::Tensor(), 8, "encoder.layers.3.attention.out_proj");
+    Int8Linear(broken, torch::Tensor(), 8, 8, "encoder.layers.3.attention.out_proj");
     FAIL() << "NaN weights were quantized";
   } catch (const ModelLoadError& e) {
     EXPECT_NE(std::string(e.what()).find("encoder.layers.3.attention.out_proj has non-finite"), std::string::npos)
@@ -191,20 +233,23 @@ TEST(Int8Linear, RefusesBadShapesAndBits) {
 TEST(Int8Linear, SameResultsAtAnyThreadCount) {
   SKIP_WITHOUT_ONEDNN();
   const int threads = at::get_num_threads();
-  const Int8Linear layer(torch::randn({96, 64}) * 0.1, torch::randn({96}), Int8Linear::exact_weight_bits());
-  const torch::Tensor x = torch::randn({300, 64});
-  at::set_num_threads(1);
-  const torch::Tensor one = layer(x);
-  at::set_num_threads(2);
-  const torch::Tensor two = layer(x);
-  at::set_num_threads(threads);
-  EXPECT_TRUE(torch::equal(one, two));
+  for (int activation_bits : {8, 16}) {
+    const Int8Linear layer(torch::randn({96, 64}) * 0.1, torch::randn({96}), Int8Linear::exact_weight_bits(),
+                           activation_bits);
+    const torch::Tensor x = torch::randn({300, 64});
+    at::set_num_threads(1);
+    const torch::Tensor one = layer(x);
+    at::set_num_threads(2);
+    const torch::Tensor two = layer(x);
+    at::set_num_threads(threads);
+    EXPECT_TRUE(torch::equal(one, two)) << activation_bits;
+  }
 }
 
 // A traced graph records the operator (not its output as a constant): two inputs through one trace.
 TEST(Int8Linear, TracedGraphsRecordTheOperator) {
   SKIP_WITHOUT_ONEDNN();
-  const Int8Linear layer(torch::randn({8, 16}), torch::randn({8}), 7);
+  const Int8Linear layer(torch::randn({8, 16}), torch::randn({8}), 7, 16);
   torch::NoGradGuard no_grad;
   auto traced = torch::jit::tracer::trace(
       {torch::randn({5, 16})},
@@ -221,15 +266,17 @@ TEST(Int8Linear, TracedGraphsRecordTheOperator) {
   }
 }
 
-RuntimeConfig int8_runtime(bool graph) {
+RuntimeConfig int8_runtime(bool graph, int ff_activation_bits = 0) {
   RuntimeConfig runtime;
   runtime.precision = Precision::kInt8;
   runtime.graph = graph;
+  runtime.int8_ff_activation_bits = ff_activation_bits;
   return runtime;
 }
 
 // The fixture models (random weights, both families): int8 logits within 6 % mean relative error of fp32 and
-// the same best unit on 90 % of frames; eager and graph-captured int8 agree exactly.
+// the same best unit on 90 % of frames; eager and graph-captured int8 agree closely; 16-bit feed-forward
+// activations (the default with VNNI) closer to fp32 than 8-bit ones.
 TEST(Int8Engine, FixtureModelsStayCloseToFp32EagerAndCaptured) {
   SKIP_WITHOUT_ONEDNN();
   std::vector<std::vector<float>> in;
@@ -237,10 +284,13 @@ TEST(Int8Engine, FixtureModelsStayCloseToFp32EagerAndCaptured) {
   for (const std::string name : {"tiny-group-st", "tiny-layer-st"}) {
     const ModelDirectory model = ModelDirectory::open(test::fixture("models/" + name));
     const InferenceEngine fp32(model, RuntimeConfig{});
-    const InferenceEngine eager(model, int8_runtime(false));
-    const InferenceEngine captured(model, int8_runtime(true));
+    const InferenceEngine eager(model, int8_runtime(false, 16));
+    const InferenceEngine captured(model, int8_runtime(true, 16));
+    const InferenceEngine narrow(model, int8_runtime(false, 8));
     EXPECT_EQ(fp32.precision(), "fp32");
     EXPECT_EQ(eager.precision().rfind("int8 (", 0), 0u) << eager.precision();
+    EXPECT_NE(eager.precision().find("16-bit feed-forward activations"), std::string::npos) << eager.precision();
+    double error16 = 0, error8 = 0;
     for (size_t i = 0; i < in.size(); ++i) {
       const auto reference = fp32.run({&in[i]});
       const auto a = eager.run({&in[i]});
@@ -248,8 +298,16 @@ TEST(Int8Engine, FixtureModelsStayCloseToFp32EagerAndCaptured) {
       const test::LogitsAgreement agreement = test::compare_logits(a[0], reference[0]);
       EXPECT_LE(agreement.relative_error, 0.06) << name << " " << test::kParitySignals[i];
       EXPECT_GE(agreement.argmax_agreement, 0.9) << name << " " << test::kParitySignals[i];
-      EXPECT_LE(test::max_abs_diff(a[0], b[0]), 1e-5) << name << " graph vs eager";
+      // A frozen graph fuses some float ops, so a layer's input may differ from eager's by a rounding; where that
+      // crosses a quantization step the output moves by the step's share. With 16-bit feed-forward activations
+      // the steps are 254 times finer, so that happens often and slightly (measured: at most 1.8e-4).
+      EXPECT_LE(test::max_abs_diff(a[0], b[0]), 1e-3) << name << " graph vs eager";
+      error16 += agreement.relative_error;
+      error8 += test::compare_logits(narrow.run({&in[i]})[0], reference[0]).relative_error;
     }
+    EXPECT_LT(error16, error8) << name;
+    std::cout << name << ": mean relative error, 16-bit feed-forward activations " << error16 / in.size()
+              << ", 8-bit " << error8 / in.size() << "\n";
   }
 }
 
@@ -264,6 +322,9 @@ TEST(Int8Engine, RefusedOnCudaAndWhereOneDnnIsMissing) {
   }
   runtime = int8_runtime(false);
   runtime.int8_weight_bits = 6;
+  EXPECT_THROW(runtime.validate(), ConfigError);
+  runtime.int8_weight_bits = 0;
+  runtime.int8_ff_activation_bits = 12;
   EXPECT_THROW(runtime.validate(), ConfigError);
   if (!Int8Linear::available()) {
     EXPECT_THROW(InferenceEngine(ModelDirectory::open(test::fixture("models/tiny-layer-st")), int8_runtime(false)),
