@@ -3,7 +3,9 @@
 (src/model/int8_linear.h: weights per output channel to 8 bits, activations per row to u8 with a zero point)
 applied in float to torchaudio's model of a checkpoint folder, one part at a time, against float32 logits.
 Prints the logits' mean relative error and the share of frames whose best unit agrees for: everything, weights
-only, activations only, each layer kind alone, each transformer layer alone, clipped row ranges, and with
+only, activations only, each layer kind alone, each transformer layer alone, each layer kind's activations in
+two u8 passes (Int8Linear's 16-bit activations), weights with ranges chosen for the least squared rounding
+error, clipped row ranges, and with
 --calibration (a second folder: its per-channel input means and maxima) bias correction and SmoothQuant-style
 equalization; and, per layer, how often a row's largest input sits in the 8 channels with the largest maxima
 (outlier channels), and the rows' mean peak / rms.
