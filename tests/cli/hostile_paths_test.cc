@@ -206,7 +206,10 @@ TEST(HostilePaths, TwoRunsOnOneOutputDoNotTearIt) {
   test::TempDir dir;
   const fs::path corpus = dir.path() / "corpus";
   fs::create_directories(corpus);
-  for (int i = 0; i < 60; ++i) {
+  // Enough files that the first run is still going when the second starts: 60 took ~2.5 s on a fast CPU, about
+  // what the second run needs to start and load.
+  constexpr int kFiles = 240;
+  for (int i = 0; i < kFiles; ++i) {
     fs::copy_file(test::source_path("data/samples/speech-16k.wav"), corpus / ("utt" + std::to_string(1000 + i) + ".wav"));
   }
   const std::string out = dir.file("out.jsonl");
@@ -233,7 +236,7 @@ TEST(HostilePaths, TwoRunsOnOneOutputDoNotTearIt) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(test::read_text(dir.file("first.rc")), "0\n") << test::read_text(dir.file("first.err"));
-  EXPECT_EQ(lines_of(out), 60u) << "the first run's output is whole";
+  EXPECT_EQ(lines_of(out), static_cast<size_t>(kFiles)) << "the first run's output is whole";
   std::istringstream records(test::read_text(out));
   for (std::string line; std::getline(records, line);) EXPECT_EQ(nlohmann::json::parse(line)["status"], "ok");
   EXPECT_FALSE(fs::exists(journal));
