@@ -59,7 +59,7 @@ struct Wav2Vec2Weights {
   // attention output and feed-forward layers to `weight_bits` (7 or 8) per output channel, and releases
   // their float32 weights (biases stay in the Int8Linear). The feed-forward layers read `ff_activation_bits`
   // (8 or 16, see Int8Linear), the others 8. The convolutions, norms and the CTC head stay float32.
-  void quantize_int8(int weight_bits, int ff_activation_bits = 8);
+  void quantize_int8(int weight_bits, int ff_activation_bits);
 
   // For bf16/fp16 inference (`type`: kBFloat16 or kHalf): the weights and biases of the matrix products and
   // convolutions are cast once, so the model runs those in `type`. Stay float32: the norms' parameters (norms
