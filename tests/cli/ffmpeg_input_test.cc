@@ -20,12 +20,18 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* const kFfmpeg = "/usr/bin/ffmpeg";
-// Against the originals' transcripts, in characters. Even the highest rates of every lossy encoder here move the
-// default model's near-ties (measured: AAC 256k and 512k 6 of 263 characters, "OPASIT" -> "UPSET", "DILL" ->
-// "TIL", "C" -> "IC"; Opus 128k and 256k 5; Vorbis q10 5; MP3 320k the same "UPSET"), so for lossy versions the
-// bounds are CERs; lossless ones must be equal.
-constexpr double kMaxHighBitrateCer = 0.03;  // AAC 256 kbit/s (M4A, and MP4 beside a video track): measured 2.3 %
-constexpr double kMaxLowBitrateCer = 0.06;   // Opus 24 kbit/s in WebM: measured 3.8 %
+// Against the originals' transcripts, in characters. Lossy versions move the default model's near-ties, so their
+// bounds are CERs; lossless ones must be equal. What was measured (the five demo files, 263 characters):
+// - FFmpeg's AAC encoder caps its rate by the sample rate: "-b:a 256k" gives 40-104 kbit/s for these 8-22.05 kHz
+//   mono sources (SNR 22-34 dB) and moves "DILL" -> "TIL", "C" -> "IC" (its noise substitution; -aac_pns 0 keeps
+//   them) and "OPASIT" -> "UPSET": 2.3 % CER.
+// - Resampled to 48 kHz, as phones and cameras record, 256k gives 148-232 kbit/s (SNR 38-42 dB) and every word but
+//   "OPASIT" -> "UPSET". That one flips under every lossy version tried: AAC 512k, Vorbis q10 and Opus 128k at
+//   48 kHz, and white noise at 30 dB SNR for 1 seed in 3; only MP3 320k (SNR 75 dB) keeps it. It is the small
+//   model's near-tie, not the reader's.
+constexpr double kMaxSourceRateAacCer = 0.03;  // AAC "256k" at the source's rate (M4A): measured 2.3 %
+constexpr double kMaxHighBitrateCer = 0.015;   // AAC 256k at 48 kHz (MP4 beside a video track): measured 1.1 %
+constexpr double kMaxLowBitrateCer = 0.06;     // Opus 24 kbit/s in WebM: measured 3.8 %
 
 bool ffmpeg_ok(const std::vector<std::string>& args) {
   std::vector<std::string> all{"-hide_banner", "-loglevel", "error", "-y"};
@@ -68,7 +74,7 @@ TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
     const std::string stem = dir.file("in/" + fs::path(name).stem().string());
     ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "aac", "-b:a", "256k", stem + ".m4a"})) << name;
     ASSERT_TRUE(ffmpeg_ok({"-f", "lavfi", "-i", "color=c=blue:s=64x48:r=10", "-i", source, "-shortest", "-map", "0:v",
-                           "-map", "1:a", "-c:v", "mpeg4", "-c:a", "aac", "-b:a", "256k", stem + ".mp4"}))
+                           "-map", "1:a", "-c:v", "mpeg4", "-ar", "48000", "-c:a", "aac", "-b:a", "256k", stem + ".mp4"}))
         << name;
     ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "flac", stem + ".mkv"})) << name;
     ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "alac", stem + "-alac.m4a"})) << name;
@@ -82,7 +88,7 @@ TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
   const auto got = transcribe({dir.file("in")}, {}, &err);  // the folder walk finds every extension
   ASSERT_EQ(got.size(), names.size() * 6);
 
-  ErrorCounts aac, opus;
+  ErrorCounts aac, aac_48k, opus;
   for (const std::string& name : names) {
     const std::string stem = fs::path(name).stem().string();
     const nlohmann::json& original = expected.at(name);
@@ -105,15 +111,17 @@ TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
         EXPECT_EQ(record["codec"], "opus");
         EXPECT_NEAR(record["duration"].get<double>(), duration, 0.02 + 1 / 16000.0) << stem << ext;
         opus.add(count_character_edits(original["text"], text), characters);
-      } else {  // within one AAC frame of 1,024 samples at the file's rate
+      } else {  // within one AAC frame of 1,024 samples at the encoded rate
         EXPECT_EQ(record["container"], "mov,mp4,m4a,3gp,3g2,mj2");
         EXPECT_EQ(record["codec"], "aac");
-        EXPECT_NEAR(record["duration"].get<double>(), duration, 1024 / rates.at(name) + 1 / 16000.0) << stem << ext;
-        aac.add(count_character_edits(original["text"], text), characters);
+        const double rate = kind == ".mp4" ? 48000 : rates.at(name);
+        EXPECT_NEAR(record["duration"].get<double>(), duration, 1024 / rate + 1 / 16000.0) << stem << ext;
+        (kind == ".mp4" ? aac_48k : aac).add(count_character_edits(original["text"], text), characters);
       }
     }
   }
-  EXPECT_LE(aac.rate(), kMaxHighBitrateCer) << aac.errors() << " of " << aac.reference_length << " characters";
+  EXPECT_LE(aac.rate(), kMaxSourceRateAacCer) << aac.errors() << " of " << aac.reference_length << " characters";
+  EXPECT_LE(aac_48k.rate(), kMaxHighBitrateCer) << aac_48k.errors() << " of " << aac_48k.reference_length;
   EXPECT_LE(opus.rate(), kMaxLowBitrateCer) << opus.errors() << " of " << opus.reference_length << " characters";
   // FFmpeg says nothing on stderr of its own: anything it logs comes through spdlog's lines.
   std::istringstream lines(err);
