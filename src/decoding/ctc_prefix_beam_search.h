@@ -15,7 +15,9 @@ struct BeamSearchConfig {
   int token_top_k = 0;  // per frame, only the k likeliest non-blank tokens extend prefixes (0 = all)
   // Per frame, non-blank tokens below this log-probability do not extend prefixes (-inf = keep all).
   // (The frame's likeliest token always may: at beam 1 the search follows the best path.)
-  float token_min_log_prob = -5.0f;
+  // -10, not pyctcdecode's -5, which pruned units the LM wanted (chosen on the default model's two dev sets,
+  // models/default/README.md: their WER 10.03/15.10 % -> 9.76/13.87 %).
+  float token_min_log_prob = -10.0f;
   double beam_threshold = 10.0;  // > 0: hypotheses scoring below the frame's best minus this are dropped (0 = off)
   int nbest = 1;                // hypotheses returned, best first
   // The prefix tree is compacted to the beam's ancestry whenever it has grown past twice its last compacted

@@ -19,6 +19,7 @@
 #include "common/error.h"
 #include "datasets/librispeech_dataset_reader.h"
 #include "decoding/ctc_forced_aligner.h"
+#include "decoding/ctc_prefix_beam_search.h"
 #include "decoding/log_softmax.h"
 #include "decoding/make_ctc_decoder.h"
 #include "metrics/error_rate.h"
@@ -60,8 +61,9 @@ std::vector<double> parse_list(const std::string& text) {
 int main(int argc, char** argv) {
   CLI::App app{"Decode saved logits; report decode speed and WER"};
   std::string logits_dir, model_dir, references, lm = "none", lexicon, hotwords, alphas = "0.5", betas = "1.0";
-  int beam = 32, blank = 0, repeat = 1, nbest = 1, concat = 0;
-  double threshold = 10.0, min_log_prob = -5.0, unk = -10.0;
+  const BeamSearchConfig defaults;  // the search settings default as in `w2v2 transcribe`
+  int beam = defaults.beam_size, blank = 0, repeat = 1, nbest = 1, concat = 0;
+  double threshold = defaults.beam_threshold, min_log_prob = defaults.token_min_log_prob, unk = -10.0;
   bool greedy = false, no_lookahead = false, no_boundary = false, show = false, check_full_align = false;
   app.add_option("--logits", logits_dir, "folder of .npy logits (frames, vocab)")->required();
   app.add_option("--model", model_dir, "model folder (vocab.json)")->required();
@@ -69,9 +71,9 @@ int main(int argc, char** argv) {
   app.add_option("--lm", lm, "ARPA / .w2lm, or none");
   app.add_option("--alpha", alphas, "LM weights, comma-separated");
   app.add_option("--beta", betas, "word scores, comma-separated");
-  app.add_option("--beam", beam);
-  app.add_option("--beam-threshold", threshold);
-  app.add_option("--token-min-log-prob", min_log_prob);
+  app.add_option("--beam", beam)->capture_default_str();
+  app.add_option("--beam-threshold", threshold)->capture_default_str();
+  app.add_option("--token-min-log-prob", min_log_prob)->capture_default_str();
   app.add_option("--unk-score-offset", unk);
   app.add_option("--lexicon", lexicon);
   app.add_option("--hotwords", hotwords);
