@@ -30,6 +30,7 @@ const char* const kFfmpeg = "/usr/bin/ffmpeg";
 //   speech-8k.wav's last: "FIX" -> "C". The WAV's best two transcripts there lie 0.10 nats apart, and every lossy
 //   version tried moves it (AAC 512k, Vorbis q10, Opus 128k, even MP3 320k at 48 kHz, SNR 75 dB: "PECK", "FACE").
 //   It is the small model's near-tie, not the reader's.
+constexpr int kMp4AudioRate = 48000;          // the MP4 fixture's AAC rate, as phones and cameras record
 constexpr double kMaxSourceRateAacCer = 0.05;  // AAC "256k" at the source's rate (M4A): measured 3.7 %
 constexpr double kMaxHighBitrateCer = 0.02;    // AAC 256k at 48 kHz (MP4 beside a video track): measured 1.1 %
 constexpr double kMaxLowBitrateCer = 0.04;     // Opus 24 kbit/s in WebM: measured 1.9 %
@@ -75,7 +76,8 @@ TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
     const std::string stem = dir.file("in/" + fs::path(name).stem().string());
     ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "aac", "-b:a", "256k", stem + ".m4a"})) << name;
     ASSERT_TRUE(ffmpeg_ok({"-f", "lavfi", "-i", "color=c=blue:s=64x48:r=10", "-i", source, "-shortest", "-map", "0:v",
-                           "-map", "1:a", "-c:v", "mpeg4", "-ar", "48000", "-c:a", "aac", "-b:a", "256k", stem + ".mp4"}))
+                           "-map", "1:a", "-c:v", "mpeg4", "-ar", std::to_string(kMp4AudioRate), "-c:a", "aac",
+                           "-b:a", "256k", stem + ".mp4"}))
         << name;
     ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "flac", stem + ".mkv"})) << name;
     ASSERT_TRUE(ffmpeg_ok({"-i", source, "-c:a", "alac", stem + "-alac.m4a"})) << name;
@@ -115,7 +117,7 @@ TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
       } else {  // within one AAC frame of 1,024 samples at the encoded rate
         EXPECT_EQ(record["container"], "mov,mp4,m4a,3gp,3g2,mj2");
         EXPECT_EQ(record["codec"], "aac");
-        const double rate = kind == ".mp4" ? 48000 : rates.at(name);
+        const double rate = kind == ".mp4" ? kMp4AudioRate : rates.at(name);
         EXPECT_NEAR(record["duration"].get<double>(), duration, 1024 / rate + 1 / 16000.0) << stem << ext;
         (kind == ".mp4" ? aac_48k : aac).add(count_character_edits(original["text"], text), characters);
       }
