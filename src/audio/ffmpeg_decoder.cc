@@ -29,6 +29,10 @@ namespace {
 constexpr int kIoBufferBytes = 1 << 16;
 // A stream that gives nothing but decode errors is given up on after this many in a row.
 constexpr int kMaxConsecutiveDecodeErrors = 1000;
+// Audio past an MP4's stated end is the encoder's padding (under one AAC frame) when the stream ends within
+// this many of its longest frames after it. Where more follows, the stated end was not the end (a wrong header
+// duration, a fragmented file's partial one) and nothing is trimmed.
+constexpr int64_t kMaxEndPaddingCodecFrames = 2;
 
 // The last message FFmpeg logged at error level on this thread (without its "[mov @ 0x...]" prefix): the
 // cause behind a generic error code, e.g. "moov atom not found".
@@ -113,6 +117,10 @@ struct FfmpegDecoder::State {
   int64_t decoded = 0;        // frames decoded so far (for messages)
   std::vector<float> pending;  // decoded, not yet read: interleaved
   size_t pending_offset = 0;   // in floats
+  bool trim_end = false;       // an MP4-family file: the edit list states where the presentation ends
+  int64_t first_pts = AV_NOPTS_VALUE;  // of the first decoded frame, in the stream's time base
+  std::vector<float> held;     // decoded past the stated end, interleaved: padding unless more follows
+  int64_t longest_frame = 0;   // the most samples one decoded frame held
 
   ~State() {
     av_frame_free(&frame);
@@ -121,6 +129,33 @@ struct FfmpegDecoder::State {
     avformat_close_input(&format);
     if (io) av_freep(&io->buffer);
     avio_context_free(&io);
+  }
+
+  // The frame (at `rate`) where the container says the stream's presentation ends, counted from the first
+  // decoded frame; -1 where it says nothing. Read each time: a fragmented MP4's duration grows as it is read.
+  int64_t stated_end(int rate) const {
+    const AVStream* st = format->streams[stream];
+    if (!trim_end || st->duration == AV_NOPTS_VALUE || st->duration <= 0 || rate <= 0) return -1;
+    const int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+    const int64_t first = first_pts != AV_NOPTS_VALUE ? first_pts : start;
+    return std::max<int64_t>(0, av_rescale_q(start + st->duration - first, st->time_base, AVRational{1, rate}));
+  }
+
+  // Moves the part of the frame just decoded (`count` frames from `begin`, now in `pending`) that lies past the
+  // stated end into `held`; gives everything held back, and stops trimming, once more than padding is past it.
+  void hold_past_stated_end(int64_t begin, int64_t count, int rate, int channels) {
+    longest_frame = std::max(longest_frame, count);
+    const int64_t end = stated_end(rate);
+    if (end < 0 || begin + count <= end) return;
+    const auto keep = static_cast<size_t>(std::max<int64_t>(0, end - begin)) * static_cast<size_t>(channels);
+    held.insert(held.end(), pending.begin() + static_cast<std::ptrdiff_t>(keep), pending.end());
+    pending.resize(keep);
+    const auto past_end = static_cast<int64_t>(held.size() / static_cast<size_t>(channels));
+    if (past_end <= kMaxEndPaddingCodecFrames * longest_frame) return;
+    spdlog::debug("{}: audio goes on past the container's stated end ({} frames); reading it all", path, end);
+    pending.insert(pending.end(), held.begin(), held.end());
+    held = std::vector<float>();
+    trim_end = false;
   }
 
   static int read_bytes(void* opaque, uint8_t* buffer, int size) {
@@ -209,6 +244,9 @@ std::unique_ptr<FfmpegDecoder> FfmpegDecoder::open(int fd, const std::string& pa
   W2V2_CHECK_AS(AudioReadError, index >= 0, path, ": no usable audio stream (", failure_reason(index), ")");
   state->stream = index;
   AVStream* av_stream = format->streams[index];
+  // MP4, M4A, MOV: the edit list's duration is the presentation's; FFmpeg 5.1 trims the priming it skips at the
+  // start but decodes the padding after the end (its CLI too), which a player does not play.
+  state->trim_end = container.rfind("mov,mp4", 0) == 0;
 
   state->codec = avcodec_alloc_context3(decoder);
   state->packet = av_packet_alloc();
@@ -272,9 +310,11 @@ bool FfmpegDecoder::next_frame() {
           s.pending[static_cast<size_t>(i) * channels + c] = sample_value(data, packed, planar ? i : i * channels + c);
         }
       }
+      if (s.decoded == 0) s.first_pts = frame->best_effort_timestamp;
+      s.hold_past_stated_end(s.decoded, samples, format.sample_rate_hz, channels);
       s.decoded += samples;
       av_frame_unref(frame);
-      if (samples > 0) return true;
+      if (!s.pending.empty()) return true;
       continue;
     }
     if (code == AVERROR_EOF) return false;

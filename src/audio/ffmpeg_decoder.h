@@ -11,9 +11,12 @@ namespace w2v2 {
 // MP4/MOV/MKV/WebM audio tracks, WMA, AMR, AC-3, ...), recognized by content, not by name. The file is read
 // through the descriptor (pread, so the descriptor's offset is left alone), never by name: FFmpeg's protocols
 // and any file a container refers to are refused. Decoded front to back; the length is not known before the
-// end (exact_length false), so AudioSource counts a long file once, then streams it. Encoder delay and padding
-// are trimmed as FFmpeg's own CLI trims them (AAC priming through MP4 edit lists, Opus pre-skip). FFmpeg's log
-// goes to spdlog at warning level. A stream whose channel count or rate changes mid-way is refused.
+// end (exact_length false), so AudioSource counts a long file once, then streams it. Encoder delay is trimmed as
+// FFmpeg's own CLI trims it (AAC priming through MP4 edit lists, Opus pre-skip), and so is padding where the
+// container marks it (Opus in WebM). In MP4, M4A and MOV, where FFmpeg 5.1 and its CLI keep the AAC padding after
+// the edit list's end (under a frame), audio past that end is dropped when the stream ends within two codec frames
+// of it. FFmpeg's log goes to spdlog at warning level. A stream whose channel count or rate changes mid-way is
+// refused.
 class FfmpegDecoder : public AudioDecoder {
  public:
   // Whether this build has FFmpeg (CMake W2V2_FFMPEG); without it open() finds nothing.

@@ -1,7 +1,8 @@
 // M4A, MP4, WebM, MKV and MOV through `w2v2 transcribe` (FFmpeg): the demo samples re-encoded with Debian's
 // ffmpeg CLI at test time. Lossless versions (FLAC in MKV, PCM in MOV, ALAC in M4A) transcribe exactly as the
-// originals do, words and timings; lossy ones stay within a stated CER of the originals' transcripts; the records
-// say what was read; FFmpeg's log goes through our logger.
+// originals do, words and timings; so does high-bitrate AAC in MP4, words and timings within one 20 ms frame; lower
+// bitrates stay within a stated CER of the originals' transcripts; the records say what was read; FFmpeg's log goes
+// through our logger.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -20,20 +21,22 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* const kFfmpeg = "/usr/bin/ffmpeg";
-// Against the originals' transcripts, in characters. Lossy versions move the default model's near-ties, so their
-// bounds are CERs; lossless ones must be equal. What was measured (the five demo files, 268 characters, the default
-// decoder: the LM, beam 32, unit floor -10):
+// Against the originals' transcripts, in characters (the five demo files, 268 characters, the default decoder: the
+// LM, beam 32, unit floor -10). What was measured:
+// - MP4 keeps the AAC encoder's padding after the edit list's end (FFmpeg 5.1's CLI decodes it: up to 83 ms here);
+//   the reader drops it. Kept, those last frames moved speech-8k.wav's last word, a near-tie of the small model
+//   ("FIX" -> "C"): the one difference between the WAVs and AAC 256k at 48 kHz. Trimmed, that version, AAC 320k,
+//   MP3 320k and Vorbis q10 at 48 kHz all transcribe as the WAVs (Opus 128k moves the same word: "PEP").
 // - FFmpeg's AAC encoder caps its rate by the sample rate: "-b:a 256k" gives 40-104 kbit/s for these 8-22.05 kHz
-//   mono sources (SNR 22-34 dB) and moves "NEW YORK AND STILL WAITING" -> "NEW YOKE AND STILL WET IN", "DILL" ->
-//   "TIL" (its noise substitution; -aac_pns 0 keeps it) and "FIX" -> "IC": 3.7 % CER.
-// - Resampled to 48 kHz, as phones and cameras record, 256k gives 148-232 kbit/s (SNR 38-42 dB) and every word but
-//   speech-8k.wav's last: "FIX" -> "C". The WAV's best two transcripts there lie 0.10 nats apart, and every lossy
-//   version tried moves it (AAC 512k, Vorbis q10, Opus 128k, even MP3 320k at 48 kHz, SNR 75 dB: "PECK", "FACE").
-//   It is the small model's near-tie, not the reader's.
-constexpr int kMp4AudioRate = 48000;          // the MP4 fixture's AAC rate, as phones and cameras record
-constexpr double kMaxSourceRateAacCer = 0.05;  // AAC "256k" at the source's rate (M4A): measured 3.7 %
-constexpr double kMaxHighBitrateCer = 0.02;    // AAC 256k at 48 kHz (MP4 beside a video track): measured 1.1 %
+//   mono sources (SNR 22-34 dB) and moves "NEW YORK AND STILL WAITING" -> "NEW YOKE AND STILL WET IN" and "DILL"
+//   -> "TIL" (its noise substitution; -aac_pns 0 keeps it): 3.0 % CER. So the high-bitrate fixture is resampled to
+//   48 kHz, as phones and cameras record, where 256k gives 148-232 kbit/s (SNR 38-42 dB).
+constexpr int kMp4AudioRate = 48000;           // the MP4 fixture's AAC rate, as phones and cameras record
+constexpr double kMaxSourceRateAacCer = 0.04;  // AAC "256k" at the source's rate (M4A): measured 3.0 %
 constexpr double kMaxLowBitrateCer = 0.04;     // Opus 24 kbit/s in WebM: measured 1.9 %
+constexpr double kFrameSeconds = 0.02;         // one model frame: the unit of word timings
+// FFmpeg's muxer states the edit list's duration in milliseconds: trimmed there, AAC is within 1 ms of the source.
+constexpr double kEditListSeconds = 0.001;
 
 bool ffmpeg_ok(const std::vector<std::string>& args) {
   std::vector<std::string> all{"-hide_banner", "-loglevel", "error", "-y"};
@@ -65,11 +68,8 @@ TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
   if (!fs::exists(kFfmpeg)) GTEST_SKIP() << "no " << kFfmpeg << " to make the fixtures (apt-get install ffmpeg)";
   test::TempDir dir;
   const std::string samples = test::source_path("data/samples");
-  const std::map<std::string, double> rates = {{"speech-16k-b.flac", 16000}, {"speech-16k.flac", 16000},
-                                               {"speech-22k05.wav", 22050}, {"speech-44k1-stereo-24bit.flac", 44100},
-                                               {"speech-8k.wav", 8000}};
-  std::vector<std::string> names;
-  for (const auto& [name, rate] : rates) names.push_back(name);
+  const std::vector<std::string> names = {"speech-16k-b.flac", "speech-16k.flac", "speech-22k05.wav",
+                                          "speech-44k1-stereo-24bit.flac", "speech-8k.wav"};
   fs::create_directories(dir.file("in"));
   for (const std::string& name : names) {
     const std::string source = samples + "/" + name;
@@ -91,7 +91,7 @@ TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
   const auto got = transcribe({dir.file("in")}, {}, &err);  // the folder walk finds every extension
   ASSERT_EQ(got.size(), names.size() * 6);
 
-  ErrorCounts aac, aac_48k, opus;
+  ErrorCounts aac, opus;
   for (const std::string& name : names) {
     const std::string stem = fs::path(name).stem().string();
     const nlohmann::json& original = expected.at(name);
@@ -114,17 +114,26 @@ TEST(FfmpegInput, ContainersTranscribeAsTheOriginals) {
         EXPECT_EQ(record["codec"], "opus");
         EXPECT_NEAR(record["duration"].get<double>(), duration, 0.02 + 1 / 16000.0) << stem << ext;
         opus.add(count_character_edits(original["text"], text), characters);
-      } else {  // within one AAC frame of 1,024 samples at the encoded rate
+      } else {  // AAC: priming and padding trimmed to the edit list
         EXPECT_EQ(record["container"], "mov,mp4,m4a,3gp,3g2,mj2");
         EXPECT_EQ(record["codec"], "aac");
-        const double rate = kind == ".mp4" ? kMp4AudioRate : rates.at(name);
-        EXPECT_NEAR(record["duration"].get<double>(), duration, 1024 / rate + 1 / 16000.0) << stem << ext;
-        (kind == ".mp4" ? aac_48k : aac).add(count_character_edits(original["text"], text), characters);
+        EXPECT_NEAR(record["duration"].get<double>(), duration, kEditListSeconds + 1 / 16000.0) << stem << ext;
+        if (kind == ".m4a") {
+          aac.add(count_character_edits(original["text"], text), characters);
+          continue;
+        }
+        EXPECT_EQ(text, original["text"].get<std::string>()) << stem << ext;  // high bitrate: the same words
+        ASSERT_EQ(record["words"].size(), original["words"].size()) << stem << ext;
+        for (size_t w = 0; w < record["words"].size(); ++w) {
+          const nlohmann::json& a = record["words"][w];
+          const nlohmann::json& b = original["words"][w];
+          EXPECT_NEAR(a["start"].get<double>(), b["start"].get<double>(), kFrameSeconds + 1e-9) << stem << ext;
+          EXPECT_NEAR(a["end"].get<double>(), b["end"].get<double>(), kFrameSeconds + 1e-9) << stem << ext;
+        }
       }
     }
   }
   EXPECT_LE(aac.rate(), kMaxSourceRateAacCer) << aac.errors() << " of " << aac.reference_length << " characters";
-  EXPECT_LE(aac_48k.rate(), kMaxHighBitrateCer) << aac_48k.errors() << " of " << aac_48k.reference_length;
   EXPECT_LE(opus.rate(), kMaxLowBitrateCer) << opus.errors() << " of " << opus.reference_length << " characters";
   // FFmpeg says nothing on stderr of its own: anything it logs comes through spdlog's lines.
   std::istringstream lines(err);

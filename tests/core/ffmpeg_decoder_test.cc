@@ -41,6 +41,8 @@ class FfmpegDecoderTest : public ::testing::Test {
     made_ = make({"-i", a, "-c:a", "aac", "-b:a", "256k", file("aac.m4a")}) &&
             make({"-f", "lavfi", "-i", "color=c=blue:s=64x48:r=10", "-i", a, "-shortest", "-map", "0:v", "-map", "1:a",
                   "-c:v", "mpeg4", "-c:a", "aac", "-b:a", "256k", file("video.mp4")}) &&
+            make({"-i", a, "-c:a", "aac", "-b:a", "256k", "-movflags", "frag_keyframe+empty_moov", "-frag_duration",
+                  "500000", file("fragmented.m4a")}) &&
             make({"-i", a, "-c:a", "libopus", "-b:a", "96k", file("opus.webm")}) &&
             make({"-i", a, "-c:a", "libvorbis", "-q:a", "8", file("vorbis.webm")}) &&
             make({"-i", a, "-i", b, "-map", "0:a", "-map", "1:a", "-c:a", "flac", file("two-tracks.mkv")}) &&
@@ -141,13 +143,45 @@ TEST_F(FfmpegDecoderTest, AacInM4aAndMp4KeepsLengthAndAlignment) {
     EXPECT_EQ(reader.sample_rate_hz(), 16000);
     EXPECT_FALSE(reader.exact_length());
     const std::vector<float> decoded = read_audio_file(file(name), {}).samples;
-    // Priming trimmed through the edit list: the same length FFmpeg's CLI decodes, within one AAC frame of the
-    // source, and not shifted.
-    EXPECT_EQ(decoded.size(), ffmpeg_cli_decode(file(name)).size()) << name;
-    EXPECT_LE(std::abs(static_cast<long>(decoded.size()) - static_cast<long>(source.size())), 1024) << name;
+    // Priming and padding trimmed to the edit list, whose duration FFmpeg's muxer writes in milliseconds: within
+    // 1 ms (16 samples) of the source, and not shifted. FFmpeg 5.1's CLI trims the priming only: its decode is
+    // longer by the padding.
+    EXPECT_LE(std::abs(static_cast<long>(decoded.size()) - static_cast<long>(source.size())), 16) << name;
+    EXPECT_GT(ffmpeg_cli_decode(file(name)).size(), decoded.size() + 16) << name;
     EXPECT_EQ(best_lag(source, decoded, 300), 0) << name;
     EXPECT_GT(snr_db(source, decoded), 15.0) << name;
   }
+}
+
+// Audio past the stated end is dropped only where it is padding: where the header's duration is wrong by more
+// (here by half the track: its mdhd duration halved), every sample FFmpeg's CLI decodes is read. A fragmented file
+// (no edit list: the CLI and the reader keep the 1,024 priming samples) loses only its padding.
+TEST_F(FfmpegDecoderTest, AudioPastAWrongStatedEndIsKept) {
+  std::ifstream in(file("aac.m4a"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t mdhd = bytes.find("mdhd");
+  ASSERT_NE(mdhd, std::string::npos);
+  ASSERT_EQ(bytes[mdhd + 4], 0) << "an mdhd of version 0: 32-bit times";
+  // The mdhd duration (after version/flags, two times and the timescale) halved: FFmpeg states half the length.
+  auto be32 = [&bytes](size_t at) {
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) v = v << 8 | static_cast<uint8_t>(bytes[at + k]);
+    return v;
+  };
+  auto put_be32 = [&bytes](size_t at, uint32_t v) {
+    for (size_t k = 0; k < 4; ++k) bytes[at + k] = static_cast<char>(v >> (24 - 8 * k) & 0xff);
+  };
+  const uint32_t media_duration = be32(mdhd + 20);
+  put_be32(mdhd + 20, media_duration / 2);
+  test::write_text(file("wrong-duration.m4a"), bytes);
+
+  const size_t source = source_samples("speech-16k.wav").size();
+  const std::vector<float> wrong = read_audio_file(file("wrong-duration.m4a"), {}).samples;
+  EXPECT_EQ(wrong.size(), ffmpeg_cli_decode(file("wrong-duration.m4a")).size());
+  EXPECT_GE(wrong.size(), source);
+  const std::vector<float> fragmented = read_audio_file(file("fragmented.m4a"), {}).samples;
+  EXPECT_LE(fragmented.size(), ffmpeg_cli_decode(file("fragmented.m4a")).size());
+  EXPECT_NEAR(static_cast<double>(fragmented.size()), static_cast<double>(source + 1024), 16.0);
 }
 
 TEST_F(FfmpegDecoderTest, OpusAndVorbisInWebm) {
