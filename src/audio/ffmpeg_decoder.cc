@@ -117,7 +117,7 @@ struct FfmpegDecoder::State {
   int64_t decoded = 0;        // frames decoded so far (for messages)
   std::vector<float> pending;  // decoded, not yet read: interleaved
   size_t pending_offset = 0;   // in floats
-  bool trim_end = false;       // an MP4-family file: the edit list states where the presentation ends
+  bool trim_end = false;       // an MP4-family file: its track header states where the presentation ends
   int64_t first_pts = AV_NOPTS_VALUE;  // of the first decoded frame, in the stream's time base
   std::vector<float> held;     // decoded past the stated end, interleaved: padding unless more follows
   int64_t longest_frame = 0;   // the most samples one decoded frame held
@@ -132,7 +132,7 @@ struct FfmpegDecoder::State {
   }
 
   // The frame (at `rate`) where the container says the stream's presentation ends, counted from the first
-  // decoded frame; -1 where it says nothing. Read each time: a fragmented MP4's duration grows as it is read.
+  // decoded frame; -1 where it says nothing. Read each time: a fragmented MP4's may grow as it is read.
   int64_t stated_end(int rate) const {
     const AVStream* st = format->streams[stream];
     if (!trim_end || st->duration == AV_NOPTS_VALUE || st->duration <= 0 || rate <= 0) return -1;
@@ -244,8 +244,8 @@ std::unique_ptr<FfmpegDecoder> FfmpegDecoder::open(int fd, const std::string& pa
   W2V2_CHECK_AS(AudioReadError, index >= 0, path, ": no usable audio stream (", failure_reason(index), ")");
   state->stream = index;
   AVStream* av_stream = format->streams[index];
-  // MP4, M4A, MOV: the edit list's duration is the presentation's; FFmpeg 5.1 trims the priming it skips at the
-  // start but decodes the padding after the end (its CLI too), which a player does not play.
+  // MP4, M4A, MOV: the track's stated duration (its header's, less the priming its edit list skips) is what a
+  // player plays; FFmpeg 5.1 trims that priming but decodes the padding after the end (its CLI too).
   state->trim_end = container.rfind("mov,mp4", 0) == 0;
 
   state->codec = avcodec_alloc_context3(decoder);
