@@ -29,10 +29,10 @@ namespace {
 constexpr int kIoBufferBytes = 1 << 16;
 // A stream that gives nothing but decode errors is given up on after this many in a row.
 constexpr int kMaxConsecutiveDecodeErrors = 1000;
-// Audio past an MP4's stated end is the encoder's padding (under one AAC frame) when the stream ends within
-// this many of its longest frames after it. Where more follows, the stated end was not the end (a wrong header
-// duration, a fragmented file's partial one) and nothing is trimmed.
-constexpr int64_t kMaxEndPaddingCodecFrames = 2;
+// Audio past an MP4's stated end is the encoder's padding (under one frame: AAC 80 of 1,024 samples, MP3 335 of
+// 1,152, Opus 169 of 960 measured) when the stream ends within this many of its longest frames after it. Where
+// more follows, the stated end was not the end (a wrong header) and nothing is trimmed.
+constexpr int64_t kMaxEndPaddingCodecFrames = 1;
 
 // The last message FFmpeg logged at error level on this thread (without its "[mov @ 0x...]" prefix): the
 // cause behind a generic error code, e.g. "moov atom not found".
@@ -118,7 +118,7 @@ struct FfmpegDecoder::State {
   std::vector<float> pending;  // decoded, not yet read: interleaved
   size_t pending_offset = 0;   // in floats
   bool trim_end = false;       // an MP4-family file: its track header states where the presentation ends
-  int64_t first_pts = AV_NOPTS_VALUE;  // of the first decoded frame, in the stream's time base
+  int64_t stated_end = -1;     // that end, in frames from the first decoded one; -1: none (or not trimmed)
   std::vector<float> held;     // decoded past the stated end, interleaved: padding unless more follows
   int64_t longest_frame = 0;   // the most samples one decoded frame held
 
@@ -131,31 +131,31 @@ struct FfmpegDecoder::State {
     avio_context_free(&io);
   }
 
-  // The frame (at `rate`) where the container says the stream's presentation ends, counted from the first
-  // decoded frame; -1 where it says nothing. Read each time: a fragmented MP4's may grow as it is read.
-  int64_t stated_end(int rate) const {
+  // Sets `stated_end` once, from the first decoded frame (its timestamp `first_pts`, at `rate`): where the
+  // container says the presentation ends. FFmpeg has read every fragment's header by then.
+  void find_stated_end(int64_t first_pts, int rate) {
     const AVStream* st = format->streams[stream];
-    if (!trim_end || st->duration == AV_NOPTS_VALUE || st->duration <= 0 || rate <= 0) return -1;
+    if (!trim_end || st->duration == AV_NOPTS_VALUE || st->duration <= 0 || rate <= 0) return;
     const int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
     const int64_t first = first_pts != AV_NOPTS_VALUE ? first_pts : start;
-    return std::max<int64_t>(0, av_rescale_q(start + st->duration - first, st->time_base, AVRational{1, rate}));
+    stated_end = std::max<int64_t>(0, av_rescale_q(start + st->duration - first, st->time_base, AVRational{1, rate}));
   }
 
   // Moves the part of the frame just decoded (`count` frames from `begin`, now in `pending`) that lies past the
-  // stated end into `held`; gives everything held back, and stops trimming, once more than padding is past it.
-  void hold_past_stated_end(int64_t begin, int64_t count, int rate, int channels) {
+  // stated end into `held`. Only the frame that crosses the end keeps a part, so `held` stays in order. Once more
+  // than padding is past the end, everything held is given back and nothing more is trimmed.
+  void hold_past_stated_end(int64_t begin, int64_t count, int channels) {
     longest_frame = std::max(longest_frame, count);
-    const int64_t end = stated_end(rate);
-    if (end < 0 || begin + count <= end) return;
-    const auto keep = static_cast<size_t>(std::max<int64_t>(0, end - begin)) * static_cast<size_t>(channels);
+    if (stated_end < 0 || begin + count <= stated_end) return;
+    const auto keep = static_cast<size_t>(std::max<int64_t>(0, stated_end - begin)) * static_cast<size_t>(channels);
     held.insert(held.end(), pending.begin() + static_cast<std::ptrdiff_t>(keep), pending.end());
     pending.resize(keep);
     const auto past_end = static_cast<int64_t>(held.size() / static_cast<size_t>(channels));
     if (past_end <= kMaxEndPaddingCodecFrames * longest_frame) return;
-    spdlog::debug("{}: audio goes on past the container's stated end ({} frames); reading it all", path, end);
+    spdlog::warn("{}: the audio goes on past the {} frames its header states; all of it is read", path, stated_end);
     pending.insert(pending.end(), held.begin(), held.end());
     held = std::vector<float>();
-    trim_end = false;
+    stated_end = -1;
   }
 
   static int read_bytes(void* opaque, uint8_t* buffer, int size) {
@@ -310,8 +310,8 @@ bool FfmpegDecoder::next_frame() {
           s.pending[static_cast<size_t>(i) * channels + c] = sample_value(data, packed, planar ? i : i * channels + c);
         }
       }
-      if (s.decoded == 0) s.first_pts = frame->best_effort_timestamp;
-      s.hold_past_stated_end(s.decoded, samples, format.sample_rate_hz, channels);
+      if (s.decoded == 0) s.find_stated_end(frame->best_effort_timestamp, format.sample_rate_hz);
+      s.hold_past_stated_end(s.decoded, samples, channels);
       s.decoded += samples;
       av_frame_unref(frame);
       if (!s.pending.empty()) return true;

@@ -26,7 +26,8 @@ const char* const kFfmpeg = "/usr/bin/ffmpeg";
 // - MP4 keeps the AAC encoder's padding after the edit list's end (FFmpeg 5.1's CLI decodes it: up to 83 ms here);
 //   the reader drops it. Kept, those last frames moved speech-8k.wav's last word, a near-tie of the small model
 //   ("FIX" -> "C"): the one difference between the WAVs and AAC 256k at 48 kHz. Trimmed, that version, AAC 320k,
-//   MP3 320k and Vorbis q10 at 48 kHz all transcribe as the WAVs (Opus 128k moves the same word: "PEP").
+//   MP3 320k and Vorbis q10 at 48 kHz all transcribe as the WAVs (Opus 128k moves the same word: "PEP"). That
+//   word's best two transcripts lie 0.10 nats apart in the WAV: the equality is a fine check of the samples read.
 // - FFmpeg's AAC encoder caps its rate by the sample rate: "-b:a 256k" gives 40-104 kbit/s for these 8-22.05 kHz
 //   mono sources (SNR 22-34 dB) and moves "NEW YORK AND STILL WAITING" -> "NEW YOKE AND STILL WET IN" and "DILL"
 //   -> "TIL" (its noise substitution; -aac_pns 0 keeps it): 3.0 % CER. So the high-bitrate fixture is resampled to
