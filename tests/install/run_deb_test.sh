@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Debian package from BUILD_DIR (cpack -G DEB), checks it with lintian (no errors), installs it with
 # apt-get, runs `w2v2 transcribe /usr/share/w2v2/samples` from PATH without --model (outside the source tree),
-# checks the transcripts against the build's own, and removes the package again (apt-get remove), leaving the
-# machine as it was. Needs root; exits 77 (skipped) without it, or when a w2v2 package is installed already.
+# checks the transcripts against the build's own, and removes the package again with its configuration (apt-get
+# purge: after a plain remove, dpkg keeps a package with maintainer scripts as "rc"), leaving the machine as it
+# was. Needs root; exits 77 (skipped) without it, or when a w2v2 package is installed already.
 #
 #   tests/install/run_deb_test.sh BUILD_DIR
 set -euo pipefail
@@ -13,13 +14,18 @@ if dpkg-query -W -f='${Status}' w2v2 2>/dev/null | grep -q "install ok installed
   echo "skipped: a w2v2 package is installed on this machine already; not touching it" >&2
   exit 77
 fi
+# What an older version of this test left: w2v2 removed but not purged (state "rc", no files but its configuration).
+if dpkg-query -W -f='${Status}' w2v2 2>/dev/null | grep -q "config-files"; then
+  echo "purging what an earlier apt-get remove left of w2v2 (state rc)"
+  dpkg --purge w2v2 >/dev/null
+fi
 for tool in cpack lintian apt-get dpkg-deb; do
   command -v $tool >/dev/null || { echo "skipped: no $tool (scripts/setup.sh installs it)" >&2; exit 77; }
 done
 work=$(mktemp -d)
 installed=0
 cleanup() {
-  if [[ $installed -eq 1 ]]; then DEBIAN_FRONTEND=noninteractive apt-get remove -y -q w2v2 >/dev/null 2>&1 || true; fi
+  if [[ $installed -eq 1 ]]; then DEBIAN_FRONTEND=noninteractive apt-get purge -y -q w2v2 >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,7 +39,8 @@ if dpkg-deb -f "$deb" Depends | grep -q -- '-dev\b'; then echo "Depends names a 
 lintian --fail-on error "$deb" 2>&1 | grep -v "running with root privileges" || [[ ${PIPESTATUS[0]} -eq 0 ]]
 [[ -n $(dpkg-deb -c "$deb" | grep ' ./usr/share/man/man1/w2v2.1.gz$') ]] || { echo "no man page" >&2; exit 1; }
 
-before=$(dpkg-query -W -f='${Package}\n' | sort | md5sum)
+# Every package dpkg knows, with its state: one left as "rc" (removed, configuration kept) is a difference too.
+before=$(dpkg-query -W -f='${Package} ${Status}\n' | sort | md5sum)
 installed=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb" >/dev/null
 cd "$work"
@@ -46,12 +53,12 @@ echo "installed package: $(wc -l < package.txt) transcripts from PATH without --
 man -w w2v2 >/dev/null 2>&1 || [[ -f /usr/share/man/man1/w2v2.1.gz ]]
 pkg-config --exists w2v2 2>/dev/null || PKG_CONFIG_PATH=/usr/lib/pkgconfig pkg-config --exists w2v2
 
-DEBIAN_FRONTEND=noninteractive apt-get remove -y -q w2v2 >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q w2v2 >/dev/null
 installed=0
 if [[ -e /usr/bin/w2v2 || -e /usr/lib/libw2v2.so.0 || -d /usr/share/w2v2 ]]; then
-  echo "files left behind after apt-get remove" >&2
+  echo "files left behind after apt-get purge" >&2
   exit 1
 fi
-after=$(dpkg-query -W -f='${Package}\n' | sort | md5sum)
+after=$(dpkg-query -W -f='${Package} ${Status}\n' | sort | md5sum)
 [[ $before == "$after" ]] || { echo "the installed packages differ from before" >&2; exit 1; }
 echo "removed: the machine's packages are as before"
