@@ -7,6 +7,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -21,6 +22,16 @@
 
 namespace w2v2 {
 namespace {
+
+// An input as the walk makes it: index, id, path, output stem (the rest unset).
+Utterance utterance(size_t index, std::string id, std::string path, std::string output_stem) {
+  Utterance u;
+  u.index = index;
+  u.id = std::move(id);
+  u.path = std::move(path);
+  u.output_stem = std::move(output_stem);
+  return u;
+}
 
 // Collects what a stage emits; refuses after `accept_limit` messages (a consumer that went away).
 template <typename T>
@@ -55,8 +66,8 @@ TEST(ReaderStage, AShortFileIsOneNormalizedPieceAndAMissingOneAFailure) {
   TraceRecorder trace(false);
   ReaderStage reader(ReadOptions{}, ChunkingConfig{}, trace);
   Recorder<ReadMessage> out;
-  Utterance a{0, "a", dir.file("a.wav"), "a"};
-  Utterance missing{1, "m", dir.file("missing.wav"), "m"};
+  const Utterance a = utterance(0, "a", dir.file("a.wav"), "a");
+  const Utterance missing = utterance(1, "m", dir.file("missing.wav"), "m");
   ASSERT_TRUE(reader.read(a, 0, out.sink()));
   ASSERT_TRUE(reader.read(missing, 1, out.sink()));
   ASSERT_EQ(out.messages.size(), 2u);
@@ -90,7 +101,7 @@ TEST(ReaderStage, ALongFileTravelsAsItsChunksEachNormalizedAlone) {
   chunking.stride_seconds = 1.0;
   ReaderStage reader(ReadOptions{}, chunking, trace);
   Recorder<ReadMessage> out;
-  ASSERT_TRUE(reader.read(Utterance{0, "long", dir.file("long.wav"), "long"}, 7, out.sink()));
+  ASSERT_TRUE(reader.read(utterance(0, "long", dir.file("long.wav"), "long"), 7, out.sink()));
   const auto plan = plan_chunks(160000, chunking, 16000);
   ASSERT_EQ(out.messages.size(), plan.size());
   for (size_t k = 0; k < plan.size(); ++k) {
@@ -106,7 +117,7 @@ TEST(ReaderStage, ALongFileTravelsAsItsChunksEachNormalizedAlone) {
   // A consumer that goes away stops the reader after the piece it refused.
   Recorder<ReadMessage> refusing;
   refusing.accept_limit = 1;
-  EXPECT_FALSE(reader.read(Utterance{0, "long", dir.file("long.wav"), "long"}, 7, refusing.sink()));
+  EXPECT_FALSE(reader.read(utterance(0, "long", dir.file("long.wav"), "long"), 7, refusing.sink()));
   EXPECT_EQ(refusing.messages.size(), 1u);
 }
 
@@ -262,7 +273,7 @@ TEST(DecodeStage, ChunksAreHeldUntilTheLastArrivesAndDecodedTogetherWithoutTheir
   const CharDetokenizer detokenizer = fixture_detokenizer();
   const CtcGreedyDecoder greedy(0);
   const TranscriptBuilder builder(greedy, detokenizer);
-  const std::vector<Utterance> inputs = {Utterance{0, "long", "long.wav", "long"}};
+  const std::vector<Utterance> inputs = {utterance(0, "long", "long.wav", "long")};
   TraceRecorder trace(false);
   DecodeStage decoder(builder, inputs, 0, trace);
   Recorder<UtteranceResult> out;
@@ -291,7 +302,7 @@ TEST(DecodeStage, AFailedChunkFailsItsFileOnceAllItsPiecesArrived) {
   const CharDetokenizer detokenizer = fixture_detokenizer();
   const CtcGreedyDecoder greedy(0);
   const TranscriptBuilder builder(greedy, detokenizer);
-  const std::vector<Utterance> inputs = {Utterance{0, "a", "a.wav", "a"}, Utterance{1, "b", "b.wav", "b"}};
+  const std::vector<Utterance> inputs = {utterance(0, "a", "a.wav", "a"), utterance(1, "b", "b.wav", "b")};
   TraceRecorder trace(false);
   DecodeStage decoder(builder, inputs, 0, trace);
   Recorder<UtteranceResult> out;
@@ -332,8 +343,8 @@ class CountingProgress : public ProgressObserver {
 };
 
 TEST(OrderedWriter, ResultsArrivingOutOfOrderAreWrittenInInputOrder) {
-  const std::vector<Utterance> inputs = {Utterance{0, "a", "a", "a"}, Utterance{1, "b", "b", "b"},
-                                         Utterance{2, "c", "c", "c"}};
+  const std::vector<Utterance> inputs = {utterance(0, "a", "a", "a"), utterance(1, "b", "b", "b"),
+                                         utterance(2, "c", "c", "c")};
   Collector collector;
   CountingProgress progress;
   OrderedWriter writer(collector, &progress, inputs, PipelineClock::now());
@@ -371,8 +382,8 @@ class RecordingWriter : public TranscriptWriter {
 };
 
 TEST(OrderedWriter, TheJournalGetsEachResultOnArrivalAndBadIndicesAreRefused) {
-  const std::vector<Utterance> inputs = {Utterance{0, "a", "a", "a"}, Utterance{1, "b", "b", "b"},
-                                         Utterance{2, "c", "c", "c"}};
+  const std::vector<Utterance> inputs = {utterance(0, "a", "a", "a"), utterance(1, "b", "b", "b"),
+                                         utterance(2, "c", "c", "c")};
   RecordingWriter out, journal;
   OrderedWriter writer(out, nullptr, inputs, PipelineClock::now(), &journal);
   auto result = [](size_t index, const std::string& id) {
