@@ -15,8 +15,8 @@ namespace w2v2 {
 // FFmpeg's own CLI trims it (AAC priming through MP4 edit lists, Opus pre-skip), and so is padding where the
 // container marks it (Opus in WebM). In MP4, M4A and MOV, where FFmpeg 5.1 and its CLI keep the AAC padding after
 // the edit list's end (under a frame), audio past that end is dropped when the stream ends within one codec frame
-// of it (a header short by less loses that much, as a player plays it). FFmpeg's log goes to spdlog at warning level. A stream whose channel count or rate changes mid-way is
-// refused.
+// of it (a header short by less loses that much, as a player plays it). FFmpeg's log goes to spdlog at warning
+// level. A stream whose channel count or rate changes mid-way is refused.
 class FfmpegDecoder : public AudioDecoder {
  public:
   // Whether this build has FFmpeg (CMake W2V2_FFMPEG); without it open() finds nothing.
