@@ -155,8 +155,7 @@ TEST_F(FfmpegDecoderTest, AacInM4aAndMp4KeepsLengthAndAlignment) {
 // (here by half the track: its mdhd duration halved), every sample FFmpeg's CLI decodes is read. A fragmented file
 // (no edit list: the CLI and the reader keep the 1,024 priming samples) loses only its padding.
 TEST_F(FfmpegDecoderTest, AudioPastAWrongStatedEndIsKept) {
-  std::ifstream in(file("aac.m4a"), std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes = test::read_text(file("aac.m4a"));
   const size_t mdhd = bytes.find("mdhd");
   ASSERT_NE(mdhd, std::string::npos);
   ASSERT_EQ(bytes[mdhd + 4], 0) << "an mdhd of version 0: 32-bit times";
@@ -173,16 +172,15 @@ TEST_F(FfmpegDecoderTest, AudioPastAWrongStatedEndIsKept) {
   put_be32(mdhd + 20, media_duration / 2);
   test::write_text(file("wrong-duration.m4a"), bytes);
 
-  const size_t source = source_samples("speech-16k.wav").size();
+  const std::vector<float> source = source_samples("speech-16k.wav");
   const std::vector<float> wrong = read_audio_file(file("wrong-duration.m4a"), {}).samples;
   EXPECT_EQ(wrong.size(), ffmpeg_cli_decode(file("wrong-duration.m4a")).size());
-  EXPECT_GE(wrong.size(), source);
-  const std::vector<float> samples = source_samples("speech-16k.wav");  // in order: the held part given back in place
-  EXPECT_EQ(best_lag(samples, wrong, 300), 0);
-  EXPECT_GT(snr_db(samples, wrong), 15.0);
+  EXPECT_GE(wrong.size(), source.size());
+  EXPECT_EQ(best_lag(source, wrong, 300), 0);  // in order: the held part given back in place
+  EXPECT_GT(snr_db(source, wrong), 15.0);
   const std::vector<float> fragmented = read_audio_file(file("fragmented.m4a"), {}).samples;
   EXPECT_LE(fragmented.size(), ffmpeg_cli_decode(file("fragmented.m4a")).size());
-  EXPECT_NEAR(static_cast<double>(fragmented.size()), static_cast<double>(source + 1024), 16.0);
+  EXPECT_NEAR(static_cast<double>(fragmented.size()), static_cast<double>(source.size() + 1024), 16.0);
 }
 
 TEST_F(FfmpegDecoderTest, OpusAndVorbisInWebm) {
